@@ -1,0 +1,64 @@
+/* CSR numbers, fields and accessors, in one place (RISC-V privileged spec 1.12). */
+#ifndef VIREO_CSR_H
+#define VIREO_CSR_H
+
+#include <stdint.h>
+
+/* Supervisor CSRs (priv spec 4.1). */
+#define CSR_SSTATUS 0x100
+#define CSR_SIE 0x104
+#define CSR_STVEC 0x105
+#define CSR_SCOUNTEREN 0x106
+#define CSR_SENVCFG 0x10a
+#define CSR_SSCRATCH 0x140
+#define CSR_SEPC 0x141
+#define CSR_SCAUSE 0x142
+#define CSR_STVAL 0x143
+#define CSR_SIP 0x144
+#define CSR_STIMECMP 0x14d /* Sstc */
+#define CSR_SATP 0x180
+#define CSR_TIME 0xc01
+#define CSR_INSTRET 0xc02
+
+/* Hypervisor CSRs (priv spec 8.2), used here only to probe for the H extension. */
+#define CSR_HSTATUS 0x600
+
+#define SSTATUS_SIE (1ul << 1)
+#define SSTATUS_SPIE (1ul << 5)
+#define SSTATUS_SPP (1ul << 8)
+#define SSTATUS_SUM (1ul << 18)
+
+#define SIE_SSIE (1ul << 1)
+#define SIE_STIE (1ul << 5)
+#define SIE_SEIE (1ul << 9)
+
+#define SCAUSE_INTERRUPT (1ul << 63)
+#define IRQ_S_TIMER 5
+
+/* Exception codes (priv spec 4.1.9, table 4.2). */
+#define EXC_INST_MISALIGNED 0
+#define EXC_INST_ACCESS 1
+#define EXC_ILLEGAL_INST 2
+#define EXC_BREAKPOINT 3
+#define EXC_LOAD_MISALIGNED 4
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_MISALIGNED 6
+#define EXC_STORE_ACCESS 7
+#define EXC_ECALL_U 8
+#define EXC_ECALL_S 9
+#define EXC_INST_PAGE_FAULT 12
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15
+
+#define SATP_MODE_SV39 (8ul << 60)
+
+#define csr_read(csr) ({ uint64_t v_; __asm__ volatile("csrr %0, %1" : "=r"(v_) : "i"(csr)); v_; })
+#define csr_write(csr, val) __asm__ volatile("csrw %0, %1" ::"i"(csr), "rK"((uint64_t)(val)) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs %0, %1" ::"i"(csr), "rK"((uint64_t)(bits)) : "memory")
+#define csr_clear(csr, bits) __asm__ volatile("csrc %0, %1" ::"i"(csr), "rK"((uint64_t)(bits)) : "memory")
+
+static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+static inline void wfi(void) { __asm__ volatile("wfi"); }
+static inline uint64_t read_time(void) { return csr_read(CSR_TIME); }
+
+#endif

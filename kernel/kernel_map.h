@@ -1,0 +1,13 @@
+/* The kernel's half of every address space (DESIGN.md 1): all RAM and the devices it needs
+ * at VA = PA, global and supervisor-only, with the kernel image W^X. */
+#ifndef VIREO_KERNEL_MAP_H
+#define VIREO_KERNEL_MAP_H
+
+#include "machine.h"
+#include "pagetable.h"
+
+void kernel_map_init(const struct machine *m);
+/* The kernel's root table, whose entries every address space copies. */
+const struct pt_space *kernel_space(void);
+
+#endif

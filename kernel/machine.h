@@ -1,0 +1,56 @@
+/* What the kernel knows of the machine, read from the device tree OpenSBI hands over.
+ * Pure logic over libfdt: also built for the host and unit-tested there. */
+#ifndef VIREO_MACHINE_H
+#define VIREO_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MACHINE_MAX_HARTS 8
+#define MACHINE_MAX_RANGES 16
+#define MACHINE_MAX_VIRTIO 16
+/* A device tree larger than this is taken as corrupt rather than trusted. */
+#define MACHINE_MAX_FDT_SIZE (1u << 20)
+
+struct range {
+	uint64_t base, size;
+};
+
+struct mmio_device {
+	uint64_t base, size;
+	uint32_t irq;
+};
+
+struct machine {
+	uint32_t fdt_size;
+	unsigned nharts;
+	uint32_t hart_ids[MACHINE_MAX_HARTS];
+	char isa[128]; /* of the boot hart */
+	bool has_h, has_sstc;
+	uint64_t timebase_hz;
+
+	unsigned nram, nreserved;
+	struct range ram[MACHINE_MAX_RANGES];
+	struct range reserved[MACHINE_MAX_RANGES]; /* memreserve entries and /reserved-memory */
+
+	bool has_uart, has_plic, has_initrd;
+	struct mmio_device uart, plic;
+	uint32_t plic_ndev;
+	unsigned nvirtio;
+	struct mmio_device virtio[MACHINE_MAX_VIRTIO];
+	uint64_t initrd_start, initrd_end;
+	const char *bootargs; /* points into the blob; "" when absent */
+
+	char error[128]; /* why machine_parse failed */
+};
+
+/* Checks the blob (at most bufsize bytes are readable) and fills m. Returns 0, or -1 with
+ * m->error naming the problem. */
+int machine_parse(const void *fdt, size_t bufsize, uint32_t boot_hart, struct machine *m);
+
+/* Whether an ISA string (riscv,isa form, e.g. "rv64imafdch_zicsr_sstc") names an extension:
+ * a single letter is looked up in the base part, a longer name among the '_' parts. */
+bool isa_has_extension(const char *isa, const char *ext);
+
+#endif

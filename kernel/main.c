@@ -1,0 +1,115 @@
+/* The boot sequence: learn the machine from the device tree, report it, bring up memory,
+ * paging and the timer. */
+#include <stdint.h>
+#include <string.h>
+
+#include "console.h"
+#include "csr.h"
+#include "hart.h"
+#include "kernel_map.h"
+#include "machine.h"
+#include "memory.h"
+#include "panic.h"
+#include "sbi.h"
+#include "testhooks.h"
+#include "timer.h"
+#include "trap.h"
+
+void kmain(uint64_t hartid, void *fdt);
+
+static struct machine machine;
+
+static void report_machine(const struct machine *m, uint32_t boot_hart)
+{
+	kprintf("harts: %u (booting on hart %u):", m->nharts, boot_hart);
+	for (unsigned i = 0; i < m->nharts; i++)
+		kprintf(" %u", m->hart_ids[i]);
+	kprintf("\nisa: %s\n", m->isa);
+	kprintf("extensions: H %s, sstc %s\n", m->has_h ? "yes" : "no", m->has_sstc ? "yes" : "no");
+	for (unsigned i = 0; i < m->nram; i++)
+		kprintf("ram: %016lx-%016lx (%lu MiB)\n", m->ram[i].base,
+			m->ram[i].base + m->ram[i].size, m->ram[i].size >> 20);
+	for (unsigned i = 0; i < m->nreserved; i++)
+		kprintf("reserved: %016lx-%016lx\n", m->reserved[i].base,
+			m->reserved[i].base + m->reserved[i].size);
+	kprintf("timebase: %lu Hz\n", m->timebase_hz);
+	if (m->has_uart)
+		kprintf("uart: ns16550a at %lx, irq %u\n", m->uart.base, m->uart.irq);
+	else
+		kprintf("uart: none\n");
+	if (m->has_plic)
+		kprintf("plic: at %lx, %u sources\n", m->plic.base, m->plic_ndev);
+	else
+		kprintf("plic: none\n");
+	kprintf("virtio-mmio: %u slots", m->nvirtio);
+	for (unsigned i = 0; i < m->nvirtio; i++)
+		kprintf("%s %lx/irq %u", i ? "," : "", m->virtio[i].base, m->virtio[i].irq);
+	kprintf("\n");
+	if (m->has_initrd)
+		kprintf("initrd: %016lx-%016lx (%lu bytes)\n", m->initrd_start, m->initrd_end,
+			m->initrd_end - m->initrd_start);
+	kprintf("bootargs: \"%s\"\n", m->bootargs);
+}
+
+/* The hypervisor is not optional: without the H extension there is nothing to run. */
+static void require_hypervisor(const struct machine *m)
+{
+	if (m->has_h)
+		return;
+	kprintf("vireo: this hart has no H extension (riscv,isa \"%s\").\n"
+		"vireo: Vireo's hypervisor is not optional; run QEMU with -cpu rv64,h=true.\n",
+		m->isa);
+	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE);
+	panic("SBI refused to power off");
+}
+
+/* The boot file system is a newc cpio archive (DESIGN.md 2); its magic is checked here so a
+ * wrong file fails at boot with a clear message rather than later in init. */
+static void require_initrd(const struct machine *m)
+{
+	if (!m->has_initrd)
+		panic("no initrd: /chosen has no linux,initrd-start/end (start QEMU with -initrd "
+		      "build/bootfs.cpio)");
+	if (m->initrd_end - m->initrd_start < 6 ||
+	    memcmp((const void *)(uintptr_t)m->initrd_start, "070701", 6))
+		panic("initrd at %lx is not a newc cpio archive", m->initrd_start);
+}
+
+static void wait_for_ticks(void)
+{
+	uint64_t start = timer_uptime_us(), first = timer_ticks();
+	csr_set(CSR_SSTATUS, SSTATUS_SIE);
+	while (timer_ticks() < first + 3)
+		wfi();
+	uint64_t us = timer_uptime_us() - start;
+	kprintf("timer: %s, %u Hz tick, 3 ticks in %lu.%03lu ms\n", timer_backend(), TIMER_HZ,
+		us / 1000, us % 1000);
+}
+
+void kmain(uint64_t hartid, void *fdt)
+{
+	hart_init_boot(hartid);
+	trap_init();
+	console_init();
+	kprintf("\nVireo %s (%s), a RISC-V microkernel with a built-in hypervisor\n",
+		VIREO_VERSION, VIREO_GIT);
+	kprintf("console: %s\n", console_backend());
+
+	fdt = testhook_before_parse(fdt);
+	if (machine_parse(fdt, MACHINE_MAX_FDT_SIZE, (uint32_t)hartid, &machine))
+		panic("%s", machine.error);
+	report_machine(&machine, (uint32_t)hartid);
+	require_hypervisor(&machine);
+	require_initrd(&machine);
+
+	memory_init(&machine, (uint64_t)(uintptr_t)fdt);
+	kernel_map_init(&machine);
+	timer_init(machine.timebase_hz, machine.has_sstc);
+	wait_for_ticks();
+	kprintf("boot: done %lu us after reset\n", timer_uptime_us());
+
+	testhook_after_boot();
+	kprintf("vireo: idle (no init yet); leave QEMU with Ctrl-A X\n");
+	for (;;)
+		wfi();
+}

@@ -1,0 +1,16 @@
+/* The kernel's physical page pool: the page allocator over the RAM the device tree reports,
+ * minus OpenSBI's reserved memory, the kernel image, the device tree blob and the initrd. */
+#ifndef VIREO_MEMORY_H
+#define VIREO_MEMORY_H
+
+#include <stdint.h>
+
+#include "machine.h"
+
+void memory_init(const struct machine *m, uint64_t fdt_addr);
+uint64_t kpage_alloc(void); /* a zeroed page, or 0 */
+void kpage_free(uint64_t addr);
+uint64_t memory_free_pages(void);
+uint64_t memory_total_pages(void);
+
+#endif

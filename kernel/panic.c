@@ -1,0 +1,81 @@
+#include "panic.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "console.h"
+#include "csr.h"
+#include "format.h"
+#include "hart.h"
+#include "ksyms.h"
+#include "sbi.h"
+#include "trap.h"
+
+static void print_address(const char *label, uint64_t addr)
+{
+	uint64_t off;
+	const char *name = ksyms_lookup(addr, &off);
+	if (name)
+		kprintf("  %s %016lx %s+0x%lx\n", label, addr, name, off);
+	else
+		kprintf("  %s %016lx ?\n", label, addr);
+}
+
+/* With frame pointers (priv-independent RISC-V psABI convention as GCC emits it), s0 points
+ * just above the frame: the return address is at s0-8 and the caller's s0 at s0-16. The walk
+ * stops at a zero or misaligned frame pointer or one that leaves this hart's stack. */
+void print_backtrace(uint64_t fp)
+{
+	const struct hart *h = this_hart();
+	kprintf("stack trace:\n");
+	for (int depth = 0; depth < 32; depth++) {
+		if (fp == 0 || (fp & 7) || fp - 16 < h->stack_base || fp > h->stack_top)
+			break;
+		uint64_t ra = ((const uint64_t *)fp)[-1];
+		if (ra == 0)
+			break;
+		print_address("at", ra);
+		fp = ((const uint64_t *)fp)[-2];
+	}
+}
+
+static __attribute__((noreturn)) void halt(void)
+{
+	kprintf("vireo: system halted, powering off\n");
+	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE);
+	for (;;) /* the SBI had no SRST: stop here, interrupts off */
+		wfi();
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[192];
+	va_list ap;
+
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	va_start(ap, fmt);
+	vsnformat(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("\nKERNEL PANIC: %s\n", msg);
+	print_backtrace((uint64_t)__builtin_frame_address(0));
+	halt();
+}
+
+void panic_trap(const struct trapframe *tf)
+{
+	static const char *const reg_names[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	kprintf("\nKERNEL PANIC: %s in the kernel\n", trap_cause_name(tf->scause));
+	kprintf("  scause %016lx stval %016lx sstatus %016lx\n", tf->scause, tf->stval, tf->sstatus);
+	for (int i = 1; i < 32; i += 2)
+		kprintf("  %-4s %016lx  %-4s %016lx\n", reg_names[i], tf->regs[i],
+			i + 1 < 32 ? reg_names[i + 1] : "", i + 1 < 32 ? tf->regs[i + 1] : 0);
+	print_address("pc", tf->sepc);
+	print_address("ra", tf->regs[1]);
+	print_backtrace(tf->regs[8]);
+	halt();
+}

@@ -1,0 +1,91 @@
+#include "testhooks.h"
+
+#include <libfdt.h>
+#include <string.h>
+
+#include "console.h"
+#include "panic.h"
+
+static char hook[32];
+
+/* Reads vireo.test=NAME from /chosen/bootargs while the blob is still intact. */
+static void read_hook(const void *fdt)
+{
+	const char *args = NULL;
+	int chosen = fdt_check_header(fdt) ? -1 : fdt_path_offset(fdt, "/chosen");
+	if (chosen >= 0)
+		args = fdt_getprop(fdt, chosen, "bootargs", NULL);
+	const char *p = args ? strstr(args, "vireo.test=") : NULL;
+	if (!p)
+		return;
+	p += strlen("vireo.test=");
+	size_t n = 0;
+	while (p[n] && p[n] != ' ' && n + 1 < sizeof(hook))
+		n++;
+	memcpy(hook, p, n);
+	kprintf("testhook: %s\n", hook);
+}
+
+static int is(const char *name)
+{
+	return !strcmp(hook, name);
+}
+
+void *testhook_before_parse(void *fdt)
+{
+	read_hook(fdt);
+	if (is("no-fdt"))
+		return NULL;
+	if (is("corrupt-fdt"))
+		((fdt32_t *)fdt)[0] = cpu_to_fdt32(0xdeadbeef); /* the magic */
+	if (is("damaged-fdt")) /* a token in the structure block that is no token */
+		*(fdt32_t *)((char *)fdt + fdt_off_dt_struct(fdt) + 8) = cpu_to_fdt32(0x7777);
+	if (is("no-memory")) {
+		int node;
+		while ((node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7)) >= 0)
+			fdt_nop_node(fdt, node);
+	}
+	if (is("no-usable-ram")) {
+		/* RAM shrunk to OpenSBI's region and the kernel image, all of it reserved. */
+		extern char _end[];
+		int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+		fdt32_t *reg = (fdt32_t *)fdt_getprop(fdt, node, "reg", NULL);
+		uint64_t base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+		uint64_t size = (((uint64_t)_end - base) + 4095) & ~4095ul;
+		reg[2] = cpu_to_fdt32((uint32_t)(size >> 32));
+		reg[3] = cpu_to_fdt32((uint32_t)size);
+	}
+	return fdt;
+}
+
+/* Three named frames deep, so the test can check that the trace names each of them. */
+__attribute__((noinline)) static void panic_depth3(void)
+{
+	panic("test hook: deliberate panic");
+}
+
+__attribute__((noinline)) static void panic_depth2(void)
+{
+	panic_depth3();
+	__asm__ volatile(""); /* keep the call from becoming a tail call */
+}
+
+__attribute__((noinline)) static void panic_depth1(void)
+{
+	panic_depth2();
+	__asm__ volatile("");
+}
+
+__attribute__((noinline)) static void fault_depth1(void)
+{
+	*(volatile uint64_t *)8 = 1; /* nothing is mapped at page 0 */
+	__asm__ volatile("");
+}
+
+void testhook_after_boot(void)
+{
+	if (is("panic"))
+		panic_depth1();
+	if (is("fault"))
+		fault_depth1();
+}

@@ -1,0 +1,54 @@
+#include "timer.h"
+
+#include "csr.h"
+#include "hart.h"
+#include "sbi.h"
+
+static uint64_t timebase, period;
+static bool sstc;
+
+static void program(uint64_t when)
+{
+	if (sstc)
+		csr_write(CSR_STIMECMP, when);
+	else
+		sbi_set_timer(when);
+}
+
+void timer_init(uint64_t timebase_hz, bool use_sstc)
+{
+	timebase = timebase_hz;
+	period = timebase_hz / TIMER_HZ;
+	sstc = use_sstc;
+	program(read_time() + period);
+	csr_set(CSR_SIE, SIE_STIE);
+}
+
+const char *timer_backend(void)
+{
+	return sstc ? "sstc stimecmp" : "SBI TIME";
+}
+
+/* The next deadline is counted from now, not from the last one: after a long stall
+ * (a debugger, a slow host) the tick resumes instead of firing a burst to catch up. */
+void timer_tick(void)
+{
+	this_hart()->ticks++;
+	program(read_time() + period);
+}
+
+uint64_t timer_ticks(void)
+{
+	return this_hart()->ticks;
+}
+
+uint64_t timer_timebase_hz(void)
+{
+	return timebase;
+}
+
+uint64_t timer_uptime_us(void)
+{
+	uint64_t t = read_time(); /* counts from machine reset */
+	return t / timebase * 1000000 + t % timebase * 1000000 / timebase;
+}

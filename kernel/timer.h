@@ -1,0 +1,19 @@
+/* The supervisor timer: a periodic tick, through Sstc's stimecmp when the hart has it,
+ * else through the SBI TIME extension. */
+#ifndef VIREO_TIMER_H
+#define VIREO_TIMER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TIMER_HZ 100
+
+void timer_init(uint64_t timebase_hz, bool use_sstc);
+const char *timer_backend(void);
+void timer_tick(void);
+uint64_t timer_ticks(void);
+uint64_t timer_timebase_hz(void);
+/* Time since the machine's reset in microseconds, from the time CSR. */
+uint64_t timer_uptime_us(void);
+
+#endif

@@ -1,0 +1,31 @@
+#!/bin/sh
+# The one QEMU launch line (DESIGN.md 1) that run, test, bench and gdb all use.
+#   tools/qemu.sh [options] [-- extra QEMU arguments]
+#     --kernel FILE   kernel ELF (default build/vireo.elf)
+#     --initrd FILE   boot file system (default build/bootfs.cpio); --no-initrd for none
+#     --cpu MODEL     QEMU -cpu value (default rv64,h=true)
+#     --append ARGS   kernel command line (/chosen/bootargs)
+#     --gdb           halt at the first instruction and wait for GDB on tcp::1234
+# Leave QEMU with Ctrl-A then X.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+kernel="$root/build/vireo.elf"
+initrd="$root/build/bootfs.cpio"
+cpu="rv64,h=true"
+append=""
+gdb=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kernel=$2; shift 2 ;;
+	--initrd) initrd=$2; shift 2 ;;
+	--no-initrd) initrd=""; shift ;;
+	--cpu) cpu=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	--gdb) gdb="-s -S"; shift ;;
+	--) shift; break ;;
+	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+set -- -machine virt -cpu "$cpu" -m 1G -smp 1 -nographic -bios default \
+	-kernel "$kernel" ${initrd:+-initrd "$initrd"} ${append:+-append "$append"} $gdb "$@"
+exec qemu-system-riscv64 "$@"

@@ -1,0 +1,34 @@
+# Host unit tests (cmocka) for the kernel's pure logic, compiled natively from the same
+# sources as the kernel, with the sanitizers on. Each tools/unit/test_NAME.c is one program;
+# unit_deps_NAME lists the kernel sources it tests. Device-tree fixtures are compiled from
+# tools/unit/fixtures/*.dts with dtc.
+
+UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
+UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
+	-DFIXTURES='"$(BUILD)/unit/fixtures"'
+UNIT_LIBS := -lcmocka -lfdt
+UNIT_FIXTURES := $(patsubst tools/unit/fixtures/%.dts,$(BUILD)/unit/fixtures/%.dtb,\
+	$(wildcard tools/unit/fixtures/*.dts))
+
+unit_deps_format := kernel/format.c
+unit_deps_machine := kernel/machine.c kernel/format.c
+unit_deps_page_alloc := kernel/page_alloc.c
+unit_deps_pagetable := kernel/pagetable.c kernel/page_alloc.c
+
+.SECONDEXPANSION:
+$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h)
+	@mkdir -p $(@D)
+	gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
+
+$(BUILD)/unit/fixtures/%.dtb: tools/unit/fixtures/%.dts
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+
+.PHONY: unit-build
+unit-build: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS)) $(UNIT_FIXTURES)
+
+# Runs every test program even when one fails, then fails if any did.
+unit: unit-build
+	@failed=0; for t in $(UNIT_TESTS); do \
+		$(BUILD)/unit/test_$$t || failed=1; done; exit $$failed
