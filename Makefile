@@ -25,6 +25,13 @@ KCFLAGS := -std=c11 -O2 -g -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=me
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-relax -Wl,-T,linker/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none
 
+# `make V=1` shows whole command lines; by default each step prints one short line.
+ifeq ($(V),1)
+quiet =
+else
+quiet = @printf '  %-6s %s\n' '$(1)' '$(2)';
+endif
+
 include kernel/kernel.mk
 include tools/unit/unit.mk
 
@@ -57,7 +64,7 @@ bench: setup
 # The boot file system (DESIGN.md 2): a newc cpio archive of build/bootfs/.
 $(BUILD)/bootfs.cpio: $(BOOTFS_FILES)
 	@mkdir -p $(BUILD)/bootfs/etc
-	echo "Vireo $(VERSION) ($(GIT))" > $(BUILD)/bootfs/etc/version
+	$(call quiet,CPIO,$@)echo "Vireo $(VERSION) ($(GIT))" > $(BUILD)/bootfs/etc/version; \
 	cd $(BUILD)/bootfs && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet > ../bootfs.cpio
 
 clean:

@@ -11,26 +11,26 @@ LIBFDT_C := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addres
 # compiled with the kernel's flags, but as foreign code without -Werror.
 $(BUILD)/libfdt/.stamp: tools/libfdt-source.sh
 	@mkdir -p $(@D)
-	cp "$$(tools/libfdt-source.sh)"/*.[ch] $(@D)/
+	@cp "$$(tools/libfdt-source.sh)"/*.[ch] $(@D)/
 	@touch $@
 $(addprefix $(BUILD)/libfdt/,$(LIBFDT_C) libfdt.h): $(BUILD)/libfdt/.stamp ;
 $(BUILD)/libfdt/%.o: $(BUILD)/libfdt/%.c
-	$(KCC) $(filter-out -W%,$(KCFLAGS)) -w -c $< -o $@
+	$(call quiet,CC,$@)$(KCC) $(filter-out -W%,$(KCFLAGS)) -w -c $< -o $@
 LIBFDT_OBJS := $(addprefix $(BUILD)/libfdt/,$(LIBFDT_C:.c=.o))
 
 # $(call kernel_image,DIR,EXTRA_CFLAGS,EXTRA_SOURCES)
 define kernel_image
 $(1)/kernel/%.o: kernel/%.c $(BUILD)/libfdt/.stamp
 	@mkdir -p $$(@D)
-	$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
+	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
 $(1)/kernel/%.o: kernel/%.S
 	@mkdir -p $$(@D)
-	$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
+	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
 $(1)/kernel/ksyms-empty.S: tools/gen-ksyms.sh
 	@mkdir -p $$(@D)
-	tools/gen-ksyms.sh > $$@
+	@tools/gen-ksyms.sh > $$@
 $(1)/kernel/%.o: $(1)/kernel/%.S
-	$$(KCC) $$(KCFLAGS) -c $$< -o $$@
+	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) -c $$< -o $$@
 
 $(1)_OBJS := $$(addprefix $(1)/kernel/,$$(KERNEL_C:.c=.o) $$(KERNEL_S:.S=.o) $(3:.c=.o)) \
 	$$(LIBFDT_OBJS)
@@ -39,11 +39,11 @@ $(1)_OBJS := $$(addprefix $(1)/kernel/,$$(KERNEL_C:.c=.o) $$(KERNEL_S:.S=.o) $(3
 # First link with an empty symbol table, then again with the table of the first link's
 # functions; the check that no function moved keeps the table honest.
 $(1)/vireo.pass1.elf: $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o linker/kernel.ld
-	$$(KCC) $$(KLDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o -lgcc
+	$$(call quiet,LD,$$@)$$(KCC) $$(KLDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o -lgcc
 $(1)/kernel/ksyms-table.S: $(1)/vireo.pass1.elf tools/gen-ksyms.sh
-	NM=$$(KNM) tools/gen-ksyms.sh $$< > $$@
+	$$(call quiet,KSYMS,$$@)NM=$$(KNM) tools/gen-ksyms.sh $$< > $$@
 $(1)/vireo.elf: $$($(1)_OBJS) $(1)/kernel/ksyms-table.o linker/kernel.ld
-	$$(KCC) $$(KLDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/kernel/ksyms-table.o -lgcc
+	$$(call quiet,LD,$$@)$$(KCC) $$(KLDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/kernel/ksyms-table.o -lgcc
 	@$$(KNM) -n $(1)/vireo.pass1.elf | grep -i ' t ' > $(1)/syms.pass1
 	@$$(KNM) -n $$@ | grep -i ' t ' > $(1)/syms.pass2
 	@cmp -s $(1)/syms.pass1 $(1)/syms.pass2 || \

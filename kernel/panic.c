@@ -11,12 +11,14 @@
 #include "sbi.h"
 #include "trap.h"
 
-static void print_address(const char *label, uint64_t addr)
+/* A return address is named by the byte before it: a call to a noreturn function can be
+ * the last instruction of its caller, and its return address then starts the next one. */
+static void print_address(const char *label, uint64_t addr, int is_return)
 {
 	uint64_t off;
-	const char *name = ksyms_lookup(addr, &off);
+	const char *name = ksyms_lookup(addr - is_return, &off);
 	if (name)
-		kprintf("  %s %016lx %s+0x%lx\n", label, addr, name, off);
+		kprintf("  %s %016lx %s+0x%lx\n", label, addr, name, off + is_return);
 	else
 		kprintf("  %s %016lx ?\n", label, addr);
 }
@@ -34,9 +36,24 @@ void print_backtrace(uint64_t fp)
 		uint64_t ra = ((const uint64_t *)fp)[-1];
 		if (ra == 0)
 			break;
-		print_address("at", ra);
+		print_address("at", ra, 1);
 		fp = ((const uint64_t *)fp)[-2];
 	}
+}
+
+static int on_stack(uint64_t addr)
+{
+	return addr >= this_hart()->stack_base && addr <= this_hart()->stack_top;
+}
+
+/* The frame of the function that called the trapped one. GCC saves only s0 in a leaf
+ * function's frame, at s0-8 where a non-leaf keeps ra: a stack address there (ra is a
+ * text address, never on the stack) marks a leaf, whose caller ra has already named. */
+static uint64_t caller_frame(uint64_t fp)
+{
+	if (on_stack(fp) && !(fp & 7) && on_stack(((const uint64_t *)fp)[-1]))
+		return ((const uint64_t *)fp)[-1];
+	return fp;
 }
 
 static __attribute__((noreturn)) void halt(void)
@@ -74,8 +91,8 @@ void panic_trap(const struct trapframe *tf)
 	for (int i = 1; i < 32; i += 2)
 		kprintf("  %-4s %016lx  %-4s %016lx\n", reg_names[i], tf->regs[i],
 			i + 1 < 32 ? reg_names[i + 1] : "", i + 1 < 32 ? tf->regs[i + 1] : 0);
-	print_address("pc", tf->sepc);
-	print_address("ra", tf->regs[1]);
-	print_backtrace(tf->regs[8]);
+	print_address("pc", tf->sepc, 0);
+	print_address("ra", tf->regs[1], 1);
+	print_backtrace(caller_frame(tf->regs[8]));
 	halt();
 }

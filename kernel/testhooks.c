@@ -46,12 +46,13 @@ void *testhook_before_parse(void *fdt)
 			fdt_nop_node(fdt, node);
 	}
 	if (is("no-usable-ram")) {
-		/* RAM shrunk to OpenSBI's region and the kernel image, all of it reserved. */
-		extern char _end[];
+		/* RAM shrunk to the kernel image, all of which is reserved. */
+		extern char __kernel_start[], _end[];
 		int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
 		fdt32_t *reg = (fdt32_t *)fdt_getprop(fdt, node, "reg", NULL);
-		uint64_t base = ((uint64_t)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
-		uint64_t size = (((uint64_t)_end - base) + 4095) & ~4095ul;
+		uint64_t base = (uint64_t)__kernel_start, size = (uint64_t)(_end - __kernel_start);
+		reg[0] = cpu_to_fdt32((uint32_t)(base >> 32));
+		reg[1] = cpu_to_fdt32((uint32_t)base);
 		reg[2] = cpu_to_fdt32((uint32_t)(size >> 32));
 		reg[3] = cpu_to_fdt32((uint32_t)size);
 	}
@@ -78,7 +79,8 @@ __attribute__((noinline)) static void panic_depth1(void)
 
 __attribute__((noinline)) static void fault_depth1(void)
 {
-	*(volatile uint64_t *)8 = 1; /* nothing is mapped at page 0 */
+	volatile uintptr_t unmapped = 8; /* nothing is mapped in page 0 */
+	*(volatile uint64_t *)unmapped = 1;
 	__asm__ volatile("");
 }
 

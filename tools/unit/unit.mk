@@ -19,11 +19,11 @@ unit_deps_pagetable := kernel/pagetable.c kernel/page_alloc.c
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h)
 	@mkdir -p $(@D)
-	gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
+	$(call quiet,HOSTCC,$@)gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
 
 $(BUILD)/unit/fixtures/%.dtb: tools/unit/fixtures/%.dts
 	@mkdir -p $(@D)
-	dtc -q -I dts -O dtb -o $@ $<
+	$(call quiet,DTC,$@)dtc -q -I dts -O dtb -o $@ $<
 
 .PHONY: unit-build
 unit-build: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS)) $(UNIT_FIXTURES)

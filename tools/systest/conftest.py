@@ -1,0 +1,89 @@
+"""The system-test harness: boots the real image in QEMU through tools/qemu.sh and talks to
+its console with pexpect, as a person at the terminal would."""
+import io
+import os
+import re
+import subprocess
+
+import pexpect
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BUILD = os.path.join(ROOT, "build")
+QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
+USER_KERNEL = os.path.join(BUILD, "vireo.elf")
+TEST_KERNEL = os.path.join(BUILD, "test", "vireo.elf")
+BOOTFS = os.path.join(BUILD, "bootfs.cpio")
+
+
+class Machine:
+    """One QEMU run. expect() returns the match; exited() waits for QEMU to end."""
+
+    def __init__(self, args, timeout):
+        for path in (USER_KERNEL, TEST_KERNEL, BOOTFS):
+            if not os.path.exists(path):
+                pytest.fail(f"{path} is missing: run the tests through `make test`")
+        self.log = io.StringIO()
+        self.child = pexpect.spawn(QEMU_SH, args, encoding="utf-8", codec_errors="replace",
+                                   timeout=timeout, dimensions=(50, 200))
+        self.child.logfile_read = self.log
+
+    def expect(self, pattern, timeout=-1):
+        try:
+            self.child.expect(pattern, timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            raise AssertionError(f"did not see {pattern!r}; console so far:\n"
+                                 f"{self.output()}") from e
+        return self.child.match
+
+    def sendline(self, line):
+        self.child.sendline(line)
+
+    def exited(self, timeout=20):
+        """Waits for QEMU to end by itself and returns its exit status."""
+        self.expect(pexpect.EOF, timeout=timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+    def output(self):
+        """Everything the console printed so far."""
+        return self.log.getvalue()
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+@pytest.fixture
+def boot():
+    """boot(kernel=..., cpu=..., append=..., initrd=..., timeout=...) starts a machine."""
+    machines = []
+
+    def start(kernel=USER_KERNEL, cpu=None, append=None, initrd=BOOTFS, extra=(), timeout=30):
+        args = ["--kernel", kernel]
+        args += ["--initrd", initrd] if initrd else ["--no-initrd"]
+        if cpu:
+            args += ["--cpu", cpu]
+        if append:
+            args += ["--append", append]
+        if extra:
+            args += ["--", *extra]
+        m = Machine(args, timeout)
+        machines.append(m)
+        return m
+
+    yield start
+    for m in machines:
+        m.close()
+
+
+def nm_symbols(elf):
+    out = subprocess.run(["riscv64-linux-gnu-nm", elf], check=True, capture_output=True,
+                         text=True).stdout
+    return {line.split()[-1] for line in out.splitlines()}
+
+
+def number(pattern, text):
+    m = re.search(pattern, text)
+    assert m, f"{pattern!r} not in {text!r}"
+    return m.group(1)
