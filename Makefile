@@ -20,8 +20,8 @@ KCFLAGS := -std=c11 -O2 -g -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=me
 	-ffreestanding -fno-builtin -fno-tree-loop-distribute-patterns -fno-stack-protector \
 	-fno-pie -fno-omit-frame-pointer -fno-optimize-sibling-calls -mno-relax \
 	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow \
-	-nostdinc -isystem $(shell $(KCC) -print-file-name=include) -Ikernel/include \
-	-I$(BUILD)/libfdt -DVIREO_VERSION='"$(VERSION)"' -DVIREO_GIT='"$(GIT)"' -MMD -MP
+	-nostdinc -isystem $(shell $(KCC) -print-file-name=include) -Ilib/include -Ilib \
+	-Iinclude -I$(BUILD)/libfdt -DVIREO_VERSION='"$(VERSION)"' -DVIREO_GIT='"$(GIT)"' -MMD -MP
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-relax -Wl,-T,linker/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none
 
@@ -33,6 +33,9 @@ quiet = @printf '  %-6s %s\n' '$(1)' '$(2)';
 endif
 
 include kernel/kernel.mk
+include lib/lib.mk
+include servers/init/init.mk servers/shell/shell.mk drivers/uart/uart.mk
+include tools/systest/programs/programs.mk
 include tools/unit/unit.mk
 
 .PHONY: all run test unit systest bench gdb setup clean
@@ -50,7 +53,7 @@ gdb: setup
 	tools/gdb.sh
 
 test: setup
-	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf unit-build
+	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf $(BUILD)/test/bootfs.cpio unit-build
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory systest
 
@@ -61,11 +64,26 @@ bench: setup
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py
 
-# The boot file system (DESIGN.md 2): a newc cpio archive of build/bootfs/.
-$(BUILD)/bootfs.cpio: $(BOOTFS_FILES)
-	@mkdir -p $(BUILD)/bootfs/etc
-	$(call quiet,CPIO,$@)echo "Vireo $(VERSION) ($(GIT))" > $(BUILD)/bootfs/etc/version; \
-	cd $(BUILD)/bootfs && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet > ../bootfs.cpio
+# The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/ and
+# etc/version. The test one adds the programs under tools/systest/programs as test/.
+BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf
+TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
+
+# $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS)
+define pack_bootfs
+	@rm -rf $(1) && mkdir -p $(1)/bin $(1)/etc $(if $(3),$(1)/test)
+	@echo "Vireo $(VERSION) ($(GIT))" > $(1)/etc/version
+	@for f in $(BOOTFS_BIN); do $(CROSS)strip -o $(1)/bin/$$(basename $$f .elf) $$f; done
+	@for f in $(3); do $(CROSS)strip -o $(1)/test/$$(basename $$f .elf) $$f; done
+	$(call quiet,CPIO,$(2))cd $(1) && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc --quiet > $(abspath $(2))
+endef
+
+$(BUILD)/bootfs.cpio: $(BOOTFS_BIN) Makefile
+	$(call pack_bootfs,$(BUILD)/bootfs,$@,)
+$(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(TEST_BIN) Makefile
+	@mkdir -p $(@D)
+	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN))
 
 clean:
 	rm -rf $(BUILD)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "klog.h"
 #include "sbi.h"
 #include "spinlock.h"
 
@@ -41,6 +42,7 @@ static void raw_write(const char *s, size_t n)
 void console_write(const char *s, size_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&console_lock);
+	klog_append(s, n);
 	raw_write(s, n);
 	spin_unlock_irqrestore(&console_lock, flags);
 }

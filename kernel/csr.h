@@ -34,6 +34,7 @@
 
 #define SCAUSE_INTERRUPT (1ul << 63)
 #define IRQ_S_TIMER 5
+#define IRQ_S_EXTERNAL 9
 
 /* Exception codes (priv spec 4.1.9, table 4.2). */
 #define EXC_INST_MISALIGNED 0

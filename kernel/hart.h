@@ -4,12 +4,20 @@
 
 #include <stdint.h>
 
-#define KERNEL_STACK_SIZE (16 * 1024)
+/* Callee-saved registers of a kernel context switched out (switch.S). */
+struct context {
+	uint64_t ra, sp, s[12];
+};
+
+struct thread;
 
 struct hart {
 	uint64_t hartid;
-	uint64_t stack_base, stack_top; /* bounds for stack walks */
+	uint64_t stack_base, stack_top; /* the boot and scheduler stack, for stack walks */
 	volatile uint64_t ticks;
+	struct thread *current;   /* running on this hart, or NULL in the scheduler */
+	struct context sched_ctx; /* where sched_switch() returns to */
+	int need_resched;
 };
 
 static inline struct hart *this_hart(void)

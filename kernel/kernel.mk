@@ -1,9 +1,12 @@
 # The kernel image, built twice: build/vireo.elf for users, and build/test/vireo.elf with
 # the fault-injection hooks (kernel/testhooks.c) that the system tests drive.
 
-KERNEL_C := main.c hart.c trap.c timer.c console.c format.c sbi.c machine.c page_alloc.c \
-	pagetable.c memory.c kernel_map.c panic.c ksyms.c string.c
-KERNEL_S := entry.S trapvec.S
+KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_alloc.c \
+	pagetable.c memory.c kalloc.c kernel_map.c panic.c ksyms.c device.c irq.c handle.c \
+	task.c sched.c ipc.c syscall.c loader.c init_task.c
+KERNEL_S := entry.S trapvec.S switch.S
+# Pure code shared with user programs and host tests.
+KERNEL_LIB_C := format.c string.c elf.c cpio.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c \
 	fdt_empty_tree.c
 
@@ -25,6 +28,9 @@ $(1)/kernel/%.o: kernel/%.c $(BUILD)/libfdt/.stamp
 	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
 $(1)/kernel/%.o: kernel/%.S
 	@mkdir -p $$(@D)
+	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
+$(1)/kernel/lib/%.o: lib/%.c $(BUILD)/libfdt/.stamp
+	@mkdir -p $$(@D)
 	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
 $(1)/kernel/ksyms-empty.S: tools/gen-ksyms.sh
 	@mkdir -p $$(@D)
@@ -33,7 +39,7 @@ $(1)/kernel/%.o: $(1)/kernel/%.S
 	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) -c $$< -o $$@
 
 $(1)_OBJS := $$(addprefix $(1)/kernel/,$$(KERNEL_C:.c=.o) $$(KERNEL_S:.S=.o) $(3:.c=.o)) \
-	$$(LIBFDT_OBJS)
+	$$(addprefix $(1)/kernel/lib/,$$(KERNEL_LIB_C:.c=.o)) $$(LIBFDT_OBJS)
 -include $$($(1)_OBJS:.o=.d)
 
 # First link with an empty symbol table, then again with the table of the first link's

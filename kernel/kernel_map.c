@@ -81,8 +81,7 @@ void kernel_map_init(const struct machine *m)
 	for (unsigned i = 0; i < m->nvirtio; i++)
 		map_device("virtio-mmio", &m->virtio[i]);
 
-	csr_write(CSR_SATP, SATP_MODE_SV39 | ((uint64_t)(uintptr_t)space.root >> PAGE_SHIFT));
-	sfence_vma_all();
+	kernel_map_activate();
 	kprintf("paging: Sv39, RAM and devices at VA = PA, kernel image W^X, %u table pages\n",
 		table_pages);
 }
@@ -90,4 +89,10 @@ void kernel_map_init(const struct machine *m)
 const struct pt_space *kernel_space(void)
 {
 	return &space;
+}
+
+void kernel_map_activate(void)
+{
+	csr_write(CSR_SATP, SATP_MODE_SV39 | ((uint64_t)(uintptr_t)space.root >> PAGE_SHIFT));
+	sfence_vma_all();
 }

@@ -9,5 +9,7 @@
 void kernel_map_init(const struct machine *m);
 /* The kernel's root table, whose entries every address space copies. */
 const struct pt_space *kernel_space(void);
+/* Translates through the kernel's own table (e.g. before a task's tables are freed). */
+void kernel_map_activate(void);
 
 #endif

@@ -194,7 +194,26 @@ static int parse_memory(const void *fdt, struct machine *m)
 	return 0;
 }
 
-static int parse_devices(const void *fdt, struct machine *m)
+/* The PLIC context that interrupts the boot hart in S-mode: the index of the pair in
+ * interrupts-extended naming that hart's interrupt controller with cause 9 (supervisor
+ * external interrupt, priv spec table 4.2). */
+static int plic_s_context(const void *fdt, int plic, uint32_t boot_hart, uint32_t *context)
+{
+	int len;
+	const fdt32_t *ie = fdt_getprop(fdt, plic, "interrupts-extended", &len);
+	for (int i = 0; ie && i < len / 8; i++) {
+		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
+		int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
+		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", NULL) : NULL;
+		if (reg && fdt32_to_cpu(*reg) == boot_hart && fdt32_to_cpu(ie[2 * i + 1]) == 9) {
+			*context = (uint32_t)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_devices(const void *fdt, uint32_t boot_hart, struct machine *m)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "ns16550a");
 	if (node >= 0 && node_enabled(fdt, node)) {
@@ -211,6 +230,8 @@ static int parse_devices(const void *fdt, struct machine *m)
 		if (read_device(fdt, node, &m->plic) || !read_u64_prop(fdt, node, "riscv,ndev", &ndev))
 			return fail(m, "PLIC node without reg or riscv,ndev", 0);
 		m->plic_ndev = (uint32_t)ndev;
+		if (plic_s_context(fdt, node, boot_hart, &m->plic_context))
+			return fail(m, "PLIC has no S-mode context for the boot hart", 0);
 		m->has_plic = true;
 	}
 
@@ -259,7 +280,7 @@ int machine_parse(const void *fdt, size_t bufsize, uint32_t boot_hart, struct ma
 	if (check_structure(fdt, bufsize, m))
 		return -1;
 	m->fdt_size = fdt_totalsize(fdt);
-	if (parse_cpus(fdt, boot_hart, m) || parse_memory(fdt, m) || parse_devices(fdt, m) ||
+	if (parse_cpus(fdt, boot_hart, m) || parse_memory(fdt, m) || parse_devices(fdt, boot_hart, m) ||
 	    parse_chosen(fdt, m))
 		return -1;
 	return 0;

@@ -37,6 +37,7 @@ struct machine {
 	bool has_uart, has_plic, has_initrd;
 	struct mmio_device uart, plic;
 	uint32_t plic_ndev;
+	uint32_t plic_context; /* the boot hart's S-mode context */
 	unsigned nvirtio;
 	struct mmio_device virtio[MACHINE_MAX_VIRTIO];
 	uint64_t initrd_start, initrd_end;

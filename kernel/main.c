@@ -5,12 +5,16 @@
 
 #include "console.h"
 #include "csr.h"
+#include "device.h"
 #include "hart.h"
+#include "init_task.h"
+#include "irq.h"
 #include "kernel_map.h"
 #include "machine.h"
 #include "memory.h"
 #include "panic.h"
 #include "sbi.h"
+#include "sched.h"
 #include "testhooks.h"
 #include "timer.h"
 #include "trap.h"
@@ -81,6 +85,7 @@ static void wait_for_ticks(void)
 	csr_set(CSR_SSTATUS, SSTATUS_SIE);
 	while (timer_ticks() < first + 3)
 		wfi();
+	csr_clear(CSR_SSTATUS, SSTATUS_SIE); /* the kernel runs with interrupts off */
 	uint64_t us = timer_uptime_us() - start;
 	kprintf("timer: %s, %u Hz tick, 3 ticks in %lu.%03lu ms\n", timer_backend(), TIMER_HZ,
 		us / 1000, us % 1000);
@@ -109,7 +114,8 @@ void kmain(uint64_t hartid, void *fdt)
 	kprintf("boot: done %lu us after reset\n", timer_uptime_us());
 
 	testhook_after_boot();
-	kprintf("vireo: idle (no init yet); leave QEMU with Ctrl-A X\n");
-	for (;;)
-		wfi();
+	devices_init(&machine);
+	irq_init(&machine);
+	start_init(&machine);
+	sched_run();
 }

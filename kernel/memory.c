@@ -31,22 +31,32 @@ void memory_init(const struct machine *m, uint64_t fdt_addr)
 		pool.nfree >> (20 - PAGE_SHIFT), pool.state);
 }
 
-uint64_t kpage_alloc(void)
+uint64_t kpages_alloc(uint64_t n, uint64_t align)
 {
 	uint64_t flags = spin_lock_irqsave(&pool_lock);
-	uint64_t page = page_alloc(&pool);
+	uint64_t page = page_alloc_contig(&pool, n, align);
 	spin_unlock_irqrestore(&pool_lock, flags);
 	return page;
 }
 
 /* Freeing a page twice, or one never handed out, means kernel state is already corrupt. */
-void kpage_free(uint64_t addr)
+void kpages_free(uint64_t addr, uint64_t n)
 {
 	uint64_t flags = spin_lock_irqsave(&pool_lock);
-	enum page_error e = page_free(&pool, addr);
+	enum page_error e = page_free_contig(&pool, addr, n);
 	spin_unlock_irqrestore(&pool_lock, flags);
 	if (e)
-		panic("kpage_free(%lx): %s", addr, page_error_name(e));
+		panic("kpages_free(%lx, %lu): %s", addr, n, page_error_name(e));
+}
+
+uint64_t kpage_alloc(void)
+{
+	return kpages_alloc(1, 1);
+}
+
+void kpage_free(uint64_t addr)
+{
+	kpages_free(addr, 1);
 }
 
 uint64_t memory_free_pages(void)

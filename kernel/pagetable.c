@@ -94,23 +94,55 @@ enum pt_error pt_map(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size
 	return PT_OK;
 }
 
-pte_t pt_lookup(const struct pt_space *s, uint64_t va, uint64_t *leaf_size)
+static pte_t *leaf_slot(const struct pt_space *s, uint64_t va, uint64_t *leaf_size)
 {
-	if (va >= (1ul << s->fmt->va_bits))
-		return 0;
 	pte_t *table = s->root;
 	for (int level = PT_LEVELS - 1; level >= 0; level--) {
-		pte_t pte = table[index_at(s->fmt, va, (unsigned)level)];
-		if (!(pte & PTE_V))
-			return 0;
-		if (is_leaf(pte)) {
-			if (leaf_size)
-				*leaf_size = 1ul << level_shift((unsigned)level);
+		pte_t *pte = &table[index_at(s->fmt, va, (unsigned)level)];
+		if (!(*pte & PTE_V))
+			return NULL;
+		if (is_leaf(*pte)) {
+			*leaf_size = 1ul << level_shift((unsigned)level);
 			return pte;
 		}
-		table = pte_table(pte);
+		table = pte_table(*pte);
 	}
-	return 0;
+	return NULL;
+}
+
+enum pt_error pt_unmap(struct pt_space *s, uint64_t va, uint64_t size)
+{
+	if ((va | size) & 0xfff)
+		return PT_ERR_MISALIGNED;
+	if (va + size < va || va + size > (1ul << s->fmt->va_bits))
+		return PT_ERR_RANGE;
+	/* First check that no large page straddles an edge, then clear. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint64_t a = va; a < va + size;) {
+			uint64_t leaf = PT_PAGE_SIZE;
+			pte_t *pte = leaf_slot(s, a, &leaf);
+			uint64_t start = a & ~(leaf - 1);
+			if (pte && (start < va || start + leaf > va + size))
+				return PT_ERR_MISALIGNED;
+			if (pte && pass)
+				*pte = 0;
+			a = start + leaf;
+		}
+	}
+	return PT_OK;
+}
+
+pte_t pt_lookup(const struct pt_space *s, uint64_t va, uint64_t *leaf_size)
+{
+	uint64_t size;
+	if (va >= (1ul << s->fmt->va_bits))
+		return 0;
+	pte_t *pte = leaf_slot(s, va, &size);
+	if (!pte)
+		return 0;
+	if (leaf_size)
+		*leaf_size = size;
+	return *pte;
 }
 
 uint64_t pt_translate(const struct pt_space *s, uint64_t va)

@@ -31,6 +31,7 @@ struct pt_format {
 extern const struct pt_format pt_sv39, pt_sv39x4;
 
 #define PT_LEVELS 3
+#define PT_PAGE_SIZE 4096ul
 #define PT_PAGE_2M (1ul << 21)
 #define PT_PAGE_1G (1ul << 30)
 
@@ -60,6 +61,9 @@ struct pt_space {
  * any part is taken; on PT_ERR_NOMEM the part already mapped stays mapped. */
 enum pt_error pt_map(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags,
 		     uint64_t max_leaf);
+/* Clears the mappings of [va, va+size); a larger page only partly inside the range is an
+ * error (PT_ERR_MISALIGNED) and leaves everything as it was. Tables stay allocated. */
+enum pt_error pt_unmap(struct pt_space *s, uint64_t va, uint64_t size);
 /* The leaf PTE for va, or 0 when unmapped; *leaf_size tells the page size it maps. */
 pte_t pt_lookup(const struct pt_space *s, uint64_t va, uint64_t *leaf_size);
 /* Translates va to a physical address, or returns 0 when unmapped. */

@@ -1,12 +1,20 @@
 #include "trap.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "console.h"
 #include "csr.h"
+#include "hart.h"
+#include "ipc.h"
+#include "irq.h"
 #include "panic.h"
+#include "sched.h"
+#include "syscall.h"
+#include "task.h"
 #include "timer.h"
 
-extern char trap_entry_kernel[];
+extern char trap_entry[];
 
 static const char *const exception_names[] = {
 	[EXC_INST_MISALIGNED] = "instruction address misaligned",
@@ -39,34 +47,83 @@ const char *trap_cause_name(uint64_t scause)
 	return code < n && names[code] ? names[code] : "unknown cause";
 }
 
-typedef void (*interrupt_handler)(struct trapframe *tf);
+typedef void (*interrupt_handler)(void);
 
-static void handle_timer(struct trapframe *tf)
+static void handle_timer(void)
 {
-	(void)tf;
 	timer_tick();
+	ipc_timer_tick(timer_uptime_us());
+	sched_tick();
 }
 
 static const interrupt_handler interrupt_handlers[] = {
 	[IRQ_S_TIMER] = handle_timer,
+	[IRQ_S_EXTERNAL] = irq_handle,
 };
+
+/* Runs the handler of an interrupt; false when there is none. */
+static bool handle_interrupt(uint64_t code)
+{
+	if (code >= sizeof(interrupt_handlers) / sizeof(*interrupt_handlers) ||
+	    !interrupt_handlers[code])
+		return false;
+	interrupt_handlers[code]();
+	return true;
+}
 
 void trap_init(void)
 {
 	csr_write(CSR_SSCRATCH, 0);
-	csr_write(CSR_STVEC, (uint64_t)trap_entry_kernel); /* direct mode: all traps here */
+	csr_write(CSR_STVEC, (uint64_t)trap_entry); /* direct mode: all traps here */
 }
 
 /* Any exception taken in the kernel is a kernel bug: there is nothing to return to. */
 void trap_kernel(struct trapframe *tf)
 {
-	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
-	if (tf->scause & SCAUSE_INTERRUPT) {
-		if (code < sizeof(interrupt_handlers) / sizeof(*interrupt_handlers) &&
-		    interrupt_handlers[code]) {
-			interrupt_handlers[code](tf);
-			return;
-		}
-	}
+	if ((tf->scause & SCAUSE_INTERRUPT) && handle_interrupt(tf->scause & ~SCAUSE_INTERRUPT))
+		return;
 	panic_trap(tf);
+}
+
+/* A task that faults is reported and ended; the rest of the system carries on. */
+static void user_fault(struct thread *t, uint64_t scause, uint64_t stval)
+{
+	kprintf("vireo: task %s (id %lu) killed: %s at pc %lx, address %lx\n", t->task->name,
+		t->task->id, trap_cause_name(scause), t->frame->sepc, stval);
+	task_exit(t->task, VIREO_EXIT_KILLED | VIREO_EXIT_FAULT | (int64_t)scause);
+}
+
+void user_trap(struct user_frame *f)
+{
+	struct thread *t = current_thread();
+	uint64_t scause = csr_read(CSR_SCAUSE), stval = csr_read(CSR_STVAL);
+	uint64_t code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT) {
+		if (!handle_interrupt(code))
+			kprintf("vireo: unexpected interrupt %lu\n", code);
+	} else if (code == EXC_ECALL_U) {
+		f->sepc += 4;
+		syscall_dispatch(t, f);
+	} else {
+		user_fault(t, scause, stval);
+	}
+	user_trap_return();
+}
+
+void user_trap_return(void)
+{
+	struct hart *h = this_hart();
+	struct thread *t = h->current;
+	if (t->state == THREAD_DEAD)
+		sched_switch(); /* does not come back */
+	if (h->need_resched)
+		sched_yield();
+	h = this_hart(); /* it may resume on another hart */
+	t->frame->kernel_sp = (uint64_t)t->frame;
+	t->frame->kernel_tp = (uint64_t)h;
+	/* sret to U-mode with interrupts on (priv spec 4.1.1: SPP and SPIE). */
+	csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+	csr_set(CSR_SSTATUS, SSTATUS_SPIE);
+	user_return(t->frame);
 }

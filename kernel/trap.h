@@ -10,7 +10,12 @@ struct trapframe {
 	uint64_t sepc, sstatus, scause, stval;
 };
 
+struct user_frame;
+
 void trap_init(void);
+__attribute__((noreturn)) void user_trap(struct user_frame *f);
+__attribute__((noreturn)) void user_trap_return(void);
+__attribute__((noreturn)) void user_return(struct user_frame *f);
 void trap_kernel(struct trapframe *tf);
 const char *trap_cause_name(uint64_t scause);
 

@@ -1,16 +1,25 @@
-/* Kernel trap entry: save every register on the current stack, hand the frame to
- * trap_kernel(), restore and return. The frame layout is struct trapframe (trap.h). */
-#define FRAME_SIZE (36 * 8)
+/* Trap entry and exit. stvec points at trap_entry for every trap. sscratch tells where the
+ * trap came from: 0 while in the kernel, the running thread's user_frame (task.h) while in
+ * U-mode. Kernel traps save a struct trapframe (trap.h) on the current stack; user traps
+ * save the user registers in the frame and continue on the thread's kernel stack. */
+#define KFRAME (36 * 8)
+#define UF_SEPC (32 * 8)
+#define UF_KSP (33 * 8)
+#define UF_KTP (34 * 8)
 
 	.section .text
 	.balign	4
-	.globl	trap_entry_kernel
-trap_entry_kernel:
-	addi	sp, sp, -FRAME_SIZE
+	.globl	trap_entry
+trap_entry:
+	csrrw	sp, sscratch, sp
+	bnez	sp, from_user
+	csrrw	sp, sscratch, sp	/* from the kernel: back to its sp, sscratch 0 */
+
+	addi	sp, sp, -KFRAME
 	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, \n*8(sp)
 	.endr
-	addi	t0, sp, FRAME_SIZE
+	addi	t0, sp, KFRAME
 	sd	t0, 2*8(sp)
 	csrr	t0, sepc
 	sd	t0, 32*8(sp)
@@ -29,5 +38,37 @@ trap_entry_kernel:
 	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ld	x\n, \n*8(sp)
 	.endr
-	addi	sp, sp, FRAME_SIZE
+	addi	sp, sp, KFRAME
 	sret
+
+from_user:			/* sp = the frame, sscratch = the user sp */
+	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, \n*8(sp)
+	.endr
+	csrr	t0, sscratch
+	sd	t0, 2*8(sp)
+	csrw	sscratch, zero
+	csrr	t0, sepc
+	sd	t0, UF_SEPC(sp)
+	mv	a0, sp
+	ld	tp, UF_KTP(a0)
+	ld	sp, UF_KSP(a0)
+	li	s0, 0		/* stack walks end here */
+	call	user_trap	/* does not return: it leaves through user_return */
+
+/* user_return(frame): back to U-mode with the frame's registers. */
+	.globl	user_return
+user_return:
+	csrw	sscratch, a0
+	ld	t0, UF_SEPC(a0)
+	csrw	sepc, t0
+	.irp	n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, \n*8(a0)
+	.endr
+	ld	a0, 10*8(a0)
+	sret
+
+/* A new thread's first switch lands here (task_start sets ctx.ra). */
+	.globl	thread_enter_user
+thread_enter_user:
+	call	user_trap_return

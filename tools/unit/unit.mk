@@ -4,20 +4,22 @@
 # tools/unit/fixtures/*.dts with dtc.
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
-UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel \
+UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'
 UNIT_LIBS := -lcmocka -lfdt
 UNIT_FIXTURES := $(patsubst tools/unit/fixtures/%.dts,$(BUILD)/unit/fixtures/%.dtb,\
 	$(wildcard tools/unit/fixtures/*.dts))
 
-unit_deps_format := kernel/format.c
-unit_deps_machine := kernel/machine.c kernel/format.c
+unit_deps_format := lib/format.c
+unit_deps_machine := kernel/machine.c lib/format.c
 unit_deps_page_alloc := kernel/page_alloc.c
 unit_deps_pagetable := kernel/pagetable.c kernel/page_alloc.c
+unit_deps_elf := lib/elf.c
+unit_deps_cpio := lib/cpio.c
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h)
+$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h lib/*.h)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
 

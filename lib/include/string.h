@@ -1,4 +1,4 @@
-/* The part of <string.h> the kernel and libfdt use; implemented in kernel/string.c. */
+/* The part of <string.h> the kernel, libfdt and user programs use (lib/string.c). */
 #ifndef VIREO_STRING_H
 #define VIREO_STRING_H
 
@@ -16,5 +16,8 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *haystack, const char *needle);
+char *strcpy(char *dst, const char *src);
+/* Copies at most n bytes and pads with NULs; like the standard one, it may not terminate. */
+char *strncpy(char *dst, const char *src, size_t n);
 
 #endif

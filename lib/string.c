@@ -1,4 +1,4 @@
-/* Freestanding string functions for the kernel and libfdt. Byte-wise: clarity over speed,
+/* Freestanding string functions for the kernel, libfdt and user programs. Byte-wise: clarity over speed,
  * except that memset and memcpy move whole words when both sides are aligned, since page
  * zeroing and copying are on hot paths. */
 #include <stdint.h>
@@ -119,4 +119,17 @@ char *strstr(const char *haystack, const char *needle)
 		if (!strncmp(haystack, needle, n))
 			return (char *)haystack;
 	return n ? NULL : (char *)haystack;
+}
+
+char *strcpy(char *dst, const char *src)
+{
+	return memcpy(dst, src, strlen(src) + 1);
+}
+
+char *strncpy(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n);
+	memcpy(dst, src, len);
+	memset(dst + len, 0, n - len);
+	return dst;
 }

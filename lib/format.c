@@ -7,7 +7,7 @@ static void emit_padded(format_sink sink, void *ctx, const char *s, size_t len, 
 			bool left, char pad)
 {
 	static const char spaces[] = "                ", zeros[] = "0000000000000000";
-	const char *fill = pad == '0' ? zeros : spaces;
+	const char *fill = pad == '0' && !left ? zeros : spaces; /* C: '-' overrides '0' */
 	size_t padding = width > 0 && (size_t)width > len ? (size_t)width - len : 0;
 
 	if (left)

@@ -1,0 +1,114 @@
+/* The console driver: owns the 16550 UART, takes input by interrupt (a notification from
+ * the kernel) and serves the "console" service: writes, and reads that wait for input. */
+#include <stdbool.h>
+#include <string.h>
+#include <vireo/boot.h>
+
+#include "vireo.h"
+
+/* 16550 registers (byte offsets) and bits. */
+#define RBR 0 /* receive buffer (read) */
+#define THR 0 /* transmit holding (write) */
+#define IER 1
+#define FCR 2
+#define LCR 3
+#define LSR 5
+#define IER_RX 0x01
+#define FCR_ENABLE 0x01
+#define LCR_8N1 0x03
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+
+#define IRQ_BIT 1
+#define UART_DEVICE 2 /* handle: init passes the UART device after its own endpoint */
+
+static volatile uint8_t *uart = (volatile uint8_t *)VIREO_USER_DEVICES;
+static char input[1024];
+static size_t in_head, in_len;
+static uint64_t reader; /* a CONSOLE_READ caller waiting for input, or 0 */
+
+static void put_byte(char c)
+{
+	while (!(uart[LSR] & LSR_THR_EMPTY))
+		;
+	uart[THR] = (uint8_t)c;
+}
+
+/* Terminals want CR LF. */
+static void write_bytes(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			put_byte('\r');
+		put_byte(s[i]);
+	}
+}
+
+static void drain_input(void)
+{
+	while (uart[LSR] & LSR_DATA_READY) {
+		char c = (char)uart[RBR];
+		if (in_len < sizeof(input)) /* a full buffer drops what is typed on */
+			input[(in_head + in_len++) % sizeof(input)] = c;
+	}
+}
+
+static void answer_reader(void)
+{
+	if (!reader || in_len == 0)
+		return;
+	char *out = (char *)ipc_buffer()->data;
+	size_t n = 0;
+	while (in_len > 0 && n < VIREO_IPC_DATA_MAX) {
+		out[n++] = input[in_head];
+		in_head = (in_head + 1) % sizeof(input);
+		in_len--;
+	}
+	ipc_reply(reader, vireo_ipc_info(0, n), 0, 0, 0, 0);
+	reader = 0;
+}
+
+int main(void)
+{
+	int64_t ep = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	int64_t err = ep < 0 ? ep : vireo_syscall(SYS_DEVICE_MAP, UART_DEVICE, (long)uart, 0, 0, 0, 0);
+	if (!err)
+		err = vireo_syscall(SYS_IRQ_BIND, UART_DEVICE, ep, IRQ_BIT, 0, 0, 0);
+	if (err) {
+		printf("uart: cannot set up the UART: %s\n", error_name(err));
+		return 1;
+	}
+	uart[LCR] = LCR_8N1;
+	uart[FCR] = FCR_ENABLE;
+	uart[IER] = IER_RX;
+	drain_input();
+	register_service("console", (uint64_t)ep);
+
+	for (;;) {
+		struct msg m = ipc_recv((uint64_t)ep);
+		if (m.status < 0)
+			continue;
+		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			drain_input();
+			vireo_syscall(SYS_IRQ_ACK, UART_DEVICE, 0, 0, 0, 0, 0);
+			answer_reader();
+			continue;
+		}
+		switch (vireo_ipc_label(m.info)) {
+		case CONSOLE_WRITE:
+			write_bytes((const char *)ipc_buffer()->data, vireo_ipc_len(m.info));
+			ipc_reply((uint64_t)m.status, 0, 0, 0, 0, 0);
+			break;
+		case CONSOLE_READ:
+			if (reader) {
+				ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+				break;
+			}
+			reader = (uint64_t)m.status;
+			answer_reader();
+			break;
+		default:
+			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_NOSYS, 0, 0, 0);
+		}
+	}
+}

@@ -1,0 +1,1 @@
+$(eval $(call user_program,uart,drivers/uart/main.c))

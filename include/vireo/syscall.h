@@ -1,0 +1,139 @@
+/* Vireo's system call interface: the one header the kernel and every user program share.
+ *
+ * Calling convention: ecall with the call number in a7 and arguments in a0..a5. The result
+ * comes back in a0: >= 0 for success (a value or 0), or a negative VIREO_E* error. IPC
+ * calls return more words in a1..a6 (see below). No call leaves half-applied state: every
+ * argument is checked before anything changes.
+ *
+ * Objects are named by handles: small integers indexing a per-task table, each with rights.
+ * A task starts with the handles its creator passed it, in slots 1, 2, ... (slot 0 is
+ * never valid, so a zeroed variable is never a live handle).
+ */
+#ifndef VIREO_SYSCALL_H
+#define VIREO_SYSCALL_H
+
+#include <stdint.h>
+
+enum vireo_syscall {
+	SYS_EXIT,            /* (code) ends the calling task */
+	SYS_YIELD,           /* () gives up the rest of the time slice */
+	SYS_LOG_WRITE,       /* (ptr, len) writes to the kernel console and log */
+	SYS_LOG_READ,        /* (offset, ptr, len) -> bytes copied from the kernel log */
+	SYS_CLOCK,           /* () -> microseconds since the machine's reset */
+	SYS_ENDPOINT_CREATE, /* () -> endpoint handle; the caller is its receiver */
+	SYS_CALL,            /* (ep, info, w0, w1, w2, w3) -> reply, see IPC */
+	SYS_RECV,            /* (ep) -> next message or notification, see IPC */
+	SYS_REPLY,           /* (caller, info, w0, w1, w2, w3) answers a caller */
+	SYS_NOTIFY,          /* (ep, bits) ORs bits into the endpoint's notification word */
+	SYS_TIMER_SET,       /* (ep, bits, delay_us) notifies bits once after delay_us */
+	SYS_HANDLE_CLOSE,    /* (handle) */
+	SYS_MEM_ALLOC,       /* (vaddr, npages, prot) maps zeroed pages at vaddr */
+	SYS_MEM_FREE,        /* (vaddr, npages) unmaps what SYS_MEM_ALLOC mapped */
+	SYS_TASK_SPAWN,      /* (struct vireo_spawn *) -> task handle */
+	SYS_TASK_STATUS,     /* (task) -> VIREO_TASK_RUNNING, or exit status (struct below) */
+	SYS_TASK_LIST,       /* (system, index, struct vireo_task_info *) -> 1, or 0 past the end */
+	SYS_TASK_KILL,       /* (system, task id) */
+	SYS_MEM_INFO,        /* (system, struct vireo_mem_info *) */
+	SYS_DEVICE_MAP,      /* (device, vaddr) maps the device's registers at vaddr */
+	SYS_IRQ_BIND,        /* (device, ep, bits) its interrupt notifies bits on ep */
+	SYS_IRQ_ACK,         /* (device) the driver has served it: let it fire again */
+	SYS_SYSTEM_RESET,    /* (system, VIREO_RESET_*) */
+	SYS_COUNT
+};
+
+enum vireo_error {
+	VIREO_OK = 0,
+	VIREO_E_INVAL = -1,     /* a malformed argument */
+	VIREO_E_BADHANDLE = -2, /* not a handle of this task, or of the wrong type */
+	VIREO_E_RIGHTS = -3,    /* the handle lacks the right */
+	VIREO_E_NOMEM = -4,     /* no memory, or no free handle slot */
+	VIREO_E_FAULT = -5,     /* a pointer to memory the task may not use */
+	VIREO_E_DEAD = -6,      /* the other side is gone */
+	VIREO_E_BUSY = -7,      /* already in use (an address, an interrupt) */
+	VIREO_E_NOSYS = -8,     /* no such call */
+	VIREO_E_NOENT = -9,     /* no such thing (task id, name) */
+	VIREO_E_BADELF = -10,   /* the program image is not a loadable RISC-V executable */
+};
+
+/* Rights on a handle. */
+#define VIREO_RIGHT_SEND (1u << 0)    /* endpoint: call, notify */
+#define VIREO_RIGHT_RECV (1u << 1)    /* endpoint: receive, set timers */
+#define VIREO_RIGHT_CONTROL (1u << 2) /* task: status; system: everything */
+#define VIREO_RIGHT_TRANSFER (1u << 3) /* may be passed on to another task */
+
+/*
+ * IPC: synchronous call and reply with a few words in registers, and up to
+ * VIREO_IPC_DATA_MAX bytes and one handle through the thread's IPC buffer page.
+ *
+ * info = label | (data bytes << 32) | VIREO_IPC_HANDLE when a handle goes along.
+ * SYS_CALL(ep, info, w0..w3) blocks until the receiver replies; returns a0 = 0 or an error,
+ *   a1 = reply info, a2..a5 = reply words; reply data and handle land in the IPC buffer.
+ * SYS_RECV(ep) blocks until a call or notification; returns a0 = caller id (> 0), a1 = info,
+ *   a2..a5 = words, a6 = the caller's task id. A notification comes as caller id 0 with
+ *   label VIREO_LABEL_NOTIFY and w0 = the bits (all pending bits at once, then cleared).
+ * SYS_REPLY(caller, ...) answers a caller that is waiting on this task, in any order.
+ */
+#define VIREO_IPC_HANDLE (1ul << 48)
+#define VIREO_IPC_DATA_MAX 4000
+#define VIREO_LABEL_NOTIFY 0xffffffffu
+#define vireo_ipc_info(label, len) ((uint64_t)(uint32_t)(label) | ((uint64_t)(len) << 32))
+#define vireo_ipc_label(info) ((uint32_t)(info))
+#define vireo_ipc_len(info) ((uint32_t)(((info) >> 32) & 0xffff))
+
+struct vireo_ipc_buffer {
+	uint64_t handle; /* the handle to send, or the slot of the one received */
+	uint64_t reserved;
+	uint8_t data[VIREO_IPC_DATA_MAX];
+};
+
+/* The user address space (Sv39 lower half; the kernel's map sits below 0x20_0000_0000). */
+#define VIREO_USER_BASE 0x2000000000ul     /* programs are linked here */
+#define VIREO_USER_HEAP 0x2800000000ul     /* SYS_MEM_ALLOC region starts here */
+#define VIREO_USER_DEVICES 0x3000000000ul  /* SYS_DEVICE_MAP region */
+#define VIREO_USER_BOOTFS 0x3800000000ul   /* init: the boot file system, read-only */
+#define VIREO_USER_IPC_BUFFER 0x3f00000000ul
+#define VIREO_USER_STACK_TOP 0x3fffff0000ul
+#define VIREO_USER_STACK_SIZE (64 * 1024)   /* with an unmapped guard page below */
+#define VIREO_USER_END 0x4000000000ul
+
+#define VIREO_PROT_READ 1
+#define VIREO_PROT_WRITE 2
+
+/* SYS_TASK_SPAWN: the ELF image is read from the caller's memory. */
+#define VIREO_SPAWN_HANDLES 6
+#define VIREO_NAME_MAX 16
+struct vireo_spawn {
+	const void *elf;
+	uint64_t elf_size;
+	char name[VIREO_NAME_MAX];
+	/* Passed to the new task in slots 1..n; 0 ends the list. */
+	uint64_t handles[VIREO_SPAWN_HANDLES];
+	uint64_t exit_ep, exit_bits; /* notified when the task ends; exit_ep 0 for none */
+	uint64_t arg;                /* the new task's a0 at entry */
+	uint64_t id;                 /* out: the new task's id */
+};
+
+/* SYS_TASK_STATUS: a running task, or how it ended. */
+#define VIREO_TASK_RUNNING (-100)
+#define VIREO_EXIT_KILLED (1 << 16) /* killed (fault or SYS_TASK_KILL); low bits: cause */
+#define VIREO_EXIT_FAULT (1 << 17)
+
+enum vireo_task_state { VIREO_STATE_RUNNING, VIREO_STATE_READY, VIREO_STATE_BLOCKED,
+			VIREO_STATE_DEAD };
+
+struct vireo_task_info {
+	uint64_t id;
+	char name[VIREO_NAME_MAX];
+	uint64_t state; /* enum vireo_task_state of its thread */
+	uint64_t pages; /* pages charged to it: its memory, page tables, kernel stack */
+	uint64_t parent;
+};
+
+struct vireo_mem_info {
+	uint64_t total_pages, free_pages, kernel_pages; /* kernel: used, not charged to tasks */
+};
+
+#define VIREO_RESET_POWEROFF 0
+#define VIREO_RESET_REBOOT 1
+
+#endif

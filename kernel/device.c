@@ -1,0 +1,18 @@
+#include "device.h"
+
+static struct device devices[MAX_DEVICES];
+static unsigned ndevices;
+
+void devices_init(const struct machine *m)
+{
+	if (m->has_uart)
+		devices[ndevices++] = (struct device){ .kind = DEVICE_UART, .mmio = m->uart };
+	for (unsigned i = 0; i < m->nvirtio && ndevices < MAX_DEVICES; i++)
+		devices[ndevices++] = (struct device){ .kind = DEVICE_VIRTIO_MMIO,
+						       .mmio = m->virtio[i] };
+}
+
+struct device *device_at(unsigned index)
+{
+	return index < ndevices ? &devices[index] : 0;
+}

@@ -1,0 +1,355 @@
+/* Each handler checks all of its arguments before it changes anything (decode, then
+ * invoke), and returns the value for a0: >= 0, or a negative VIREO_E_* code. */
+#include "syscall.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <vireo/syscall.h>
+
+#include "console.h"
+#include "device.h"
+#include "ipc.h"
+#include "irq.h"
+#include "kalloc.h"
+#include "klog.h"
+#include "loader.h"
+#include "memory.h"
+#include "page_alloc.h"
+#include "sbi.h"
+#include "sched.h"
+#include "timer.h"
+
+/* The largest program SYS_TASK_SPAWN loads. */
+#define SPAWN_MAX_IMAGE (16ul << 20)
+
+typedef int64_t (*syscall_fn)(struct thread *t, const uint64_t *a);
+
+#define GET(var, type, h, rights)                                  \
+	int err_;                                                  \
+	var = handle_get(t->task, (h), (type), (rights), &err_);   \
+	if (!var)                                                  \
+		return err_
+
+static int64_t sys_exit(struct thread *t, const uint64_t *a)
+{
+	task_exit(t->task, (int64_t)(a[0] & 0xffff));
+	return 0;
+}
+
+static int64_t sys_yield(struct thread *t, const uint64_t *a)
+{
+	(void)t, (void)a;
+	sched_yield();
+	return 0;
+}
+
+static int64_t sys_log_write(struct thread *t, const uint64_t *a)
+{
+	char buf[256];
+	uint64_t ptr = a[0], len = a[1];
+	while (len > 0) {
+		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+		if (copy_from_user(t->task, buf, ptr, n))
+			return VIREO_E_FAULT;
+		console_write(buf, n);
+		ptr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int64_t sys_log_read(struct thread *t, const uint64_t *a)
+{
+	char buf[256];
+	uint64_t pos = a[0], len = a[2] < sizeof(buf) ? a[2] : sizeof(buf);
+	size_t n = klog_read(&pos, buf, len);
+	if (n && copy_to_user(t->task, a[1], buf, n))
+		return VIREO_E_FAULT;
+	return (int64_t)n;
+}
+
+static int64_t sys_clock(struct thread *t, const uint64_t *a)
+{
+	(void)t, (void)a;
+	return (int64_t)timer_uptime_us();
+}
+
+static int64_t sys_endpoint_create(struct thread *t, const uint64_t *a)
+{
+	(void)a;
+	struct endpoint *ep = endpoint_create(t->task);
+	if (!ep)
+		return VIREO_E_NOMEM;
+	int h = handle_install(t->task, OBJ_ENDPOINT, ep,
+			       VIREO_RIGHT_SEND | VIREO_RIGHT_RECV | VIREO_RIGHT_TRANSFER);
+	if (h < 0) {
+		ep->refs++; /* no handle took it: let the last reference go */
+		endpoint_put(ep);
+	}
+	return h;
+}
+
+static int64_t sys_call(struct thread *t, const uint64_t *a)
+{
+	struct endpoint *ep;
+	GET(ep, OBJ_ENDPOINT, a[0], VIREO_RIGHT_SEND);
+	return ipc_call(t, ep, &a[1]);
+}
+
+static int64_t sys_recv(struct thread *t, const uint64_t *a)
+{
+	struct endpoint *ep;
+	GET(ep, OBJ_ENDPOINT, a[0], VIREO_RIGHT_RECV);
+	if (ep->owner != t->task)
+		return VIREO_E_RIGHTS;
+	return ipc_recv(t, ep);
+}
+
+static int64_t sys_reply(struct thread *t, const uint64_t *a)
+{
+	return ipc_reply(t, a[0], &a[1]);
+}
+
+static int64_t sys_notify(struct thread *t, const uint64_t *a)
+{
+	struct endpoint *ep;
+	GET(ep, OBJ_ENDPOINT, a[0], VIREO_RIGHT_SEND);
+	if (!ep->owner)
+		return VIREO_E_DEAD;
+	endpoint_notify(ep, a[1]);
+	return 0;
+}
+
+static int64_t sys_timer_set(struct thread *t, const uint64_t *a)
+{
+	struct endpoint *ep;
+	GET(ep, OBJ_ENDPOINT, a[0], VIREO_RIGHT_RECV);
+	if (a[1] == 0)
+		return VIREO_E_INVAL;
+	endpoint_set_timer(ep, a[1], timer_uptime_us() + a[2]);
+	return 0;
+}
+
+static int64_t sys_handle_close(struct thread *t, const uint64_t *a)
+{
+	return handle_close(t->task, a[0]);
+}
+
+static int64_t sys_mem_alloc(struct thread *t, const uint64_t *a)
+{
+	uint64_t va = a[0], npages = a[1], prot = a[2];
+	if (va < VIREO_USER_HEAP || npages == 0 || npages > (VIREO_USER_DEVICES - va) >> PAGE_SHIFT ||
+	    (prot & ~(uint64_t)(VIREO_PROT_READ | VIREO_PROT_WRITE)) || !(prot & VIREO_PROT_READ))
+		return VIREO_E_INVAL;
+	return task_map(t->task, va, npages, 0, PTE_R | (prot & VIREO_PROT_WRITE ? PTE_W : 0),
+			true);
+}
+
+static int64_t sys_mem_free(struct thread *t, const uint64_t *a)
+{
+	if (a[0] < VIREO_USER_HEAP || a[0] >= VIREO_USER_DEVICES)
+		return VIREO_E_INVAL;
+	return task_unmap(t->task, a[0], a[1]);
+}
+
+static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)
+{
+	struct vireo_spawn sp;
+	if (copy_from_user(t->task, &sp, a[0], sizeof(sp)))
+		return VIREO_E_FAULT;
+	sp.name[VIREO_NAME_MAX - 1] = '\0';
+	if (sp.elf_size == 0 || sp.elf_size > SPAWN_MAX_IMAGE)
+		return VIREO_E_BADELF;
+	struct endpoint *exit_ep = NULL;
+	if (sp.exit_ep) {
+		GET(exit_ep, OBJ_ENDPOINT, sp.exit_ep, VIREO_RIGHT_SEND);
+	}
+	unsigned nhandles = 0;
+	for (; nhandles < VIREO_SPAWN_HANDLES && sp.handles[nhandles]; nhandles++) {
+		uint64_t h = sp.handles[nhandles];
+		if (h >= MAX_HANDLES || t->task->handles[h].type == OBJ_NONE)
+			return VIREO_E_BADHANDLE;
+		if (!(t->task->handles[h].rights & VIREO_RIGHT_TRANSFER))
+			return VIREO_E_RIGHTS;
+	}
+
+	uint64_t npages = (sp.elf_size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	uint64_t image = kpages_alloc(npages, 1);
+	if (!image)
+		return VIREO_E_NOMEM;
+	int64_t ret = VIREO_E_FAULT;
+	struct task *child = NULL;
+	uint64_t entry;
+	const char *why = "";
+	if (copy_from_user(t->task, (void *)(uintptr_t)image, (uint64_t)(uintptr_t)sp.elf,
+			   sp.elf_size))
+		goto out;
+	ret = VIREO_E_NOMEM;
+	child = task_create(sp.name, t->task->id);
+	if (!child)
+		goto out;
+	ret = load_program(child, (const void *)(uintptr_t)image, sp.elf_size, &entry, &why);
+	if (ret == 0) {
+		for (unsigned i = 0; i < nhandles; i++) {
+			struct handle *h = &t->task->handles[sp.handles[i]];
+			handle_install(child, h->type, h->obj, h->rights);
+		}
+		ret = task_start(child, entry, VIREO_USER_STACK_TOP, sp.arg, 0);
+	}
+	if (ret == 0)
+		ret = handle_install(t->task, OBJ_TASK, child, VIREO_RIGHT_CONTROL);
+	if (ret < 0) {
+		if (ret == VIREO_E_BADELF)
+			kprintf("vireo: spawn %s: %s\n", sp.name, why);
+		if (child)
+			task_exit(child, VIREO_EXIT_KILLED);
+		goto out;
+	}
+	sp.id = child->id;
+	copy_to_user(t->task, a[0] + offsetof(struct vireo_spawn, id), &sp.id, sizeof(sp.id));
+	if (exit_ep) {
+		exit_ep->refs++;
+		child->exit_ep = exit_ep;
+		child->exit_bits = sp.exit_bits;
+	}
+out:
+	kpages_free(image, npages);
+	return ret;
+}
+
+static int64_t sys_task_status(struct thread *t, const uint64_t *a)
+{
+	struct task *task;
+	GET(task, OBJ_TASK, a[0], VIREO_RIGHT_CONTROL);
+	return task->dead ? task->exit_status : VIREO_TASK_RUNNING;
+}
+
+static int64_t sys_task_list(struct thread *t, const uint64_t *a)
+{
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
+	(void)sys;
+	/* The index counts live tasks, so a caller can walk them with 0, 1, 2, ... */
+	uint64_t seen = 0;
+	for (unsigned i = 0; i < MAX_TASKS; i++) {
+		struct task *task = task_at(i);
+		if (!task || task->dead || seen++ != a[1])
+			continue;
+		struct vireo_task_info info = { .id = task->id, .pages = task->pages,
+						.parent = task->parent };
+		memcpy(info.name, task->name, VIREO_NAME_MAX);
+		struct thread *th = task->thread;
+		info.state = !th ? VIREO_STATE_DEAD
+			     : th->state == THREAD_RUNNING ? VIREO_STATE_RUNNING
+			     : th->state == THREAD_READY ? VIREO_STATE_READY
+							 : VIREO_STATE_BLOCKED;
+		return copy_to_user(t->task, a[2], &info, sizeof(info)) ? VIREO_E_FAULT : 1;
+	}
+	return 0;
+}
+
+static int64_t sys_task_kill(struct thread *t, const uint64_t *a)
+{
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
+	(void)sys;
+	struct task *victim = task_by_id(a[1]);
+	if (!victim || victim->dead)
+		return VIREO_E_NOENT;
+	if (victim->id == 1)
+		return VIREO_E_INVAL; /* init holds the system together */
+	task_exit(victim, VIREO_EXIT_KILLED);
+	return 0;
+}
+
+static int64_t sys_mem_info(struct thread *t, const uint64_t *a)
+{
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
+	(void)sys;
+	uint64_t charged = 0;
+	for (unsigned i = 0; i < MAX_TASKS; i++)
+		if (task_at(i) && !task_at(i)->dead)
+			charged += task_at(i)->pages;
+	struct vireo_mem_info info = { memory_total_pages(), memory_free_pages(), 0 };
+	info.kernel_pages = info.total_pages - info.free_pages - charged;
+	return copy_to_user(t->task, a[1], &info, sizeof(info)) ? VIREO_E_FAULT : 0;
+}
+
+static int64_t sys_device_map(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	GET(d, OBJ_DEVICE, a[0], 0);
+	uint64_t va = a[1];
+	uint64_t base = d->mmio.base & ~(PAGE_SIZE - 1);
+	uint64_t npages = (d->mmio.base + d->mmio.size - base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (va < VIREO_USER_DEVICES || va >= VIREO_USER_BOOTFS ||
+	    npages > (VIREO_USER_BOOTFS - va) >> PAGE_SHIFT)
+		return VIREO_E_INVAL;
+	return task_map(t->task, va, npages, base, PTE_R | PTE_W, false);
+}
+
+static int64_t sys_irq_bind(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	struct endpoint *ep;
+	{
+		GET(d, OBJ_DEVICE, a[0], 0);
+	}
+	GET(ep, OBJ_ENDPOINT, a[1], VIREO_RIGHT_RECV);
+	return irq_bind(d, ep, a[2]);
+}
+
+static int64_t sys_irq_ack(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	GET(d, OBJ_DEVICE, a[0], 0);
+	return irq_ack(d);
+}
+
+static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
+{
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
+	(void)sys;
+	if (a[1] != VIREO_RESET_POWEROFF && a[1] != VIREO_RESET_REBOOT)
+		return VIREO_E_INVAL;
+	kprintf("vireo: %s\n", a[1] == VIREO_RESET_REBOOT ? "rebooting" : "powering off");
+	sbi_system_reset(a[1] == VIREO_RESET_REBOOT ? SBI_SRST_COLD_REBOOT : SBI_SRST_SHUTDOWN,
+			 SBI_SRST_REASON_NONE);
+	return VIREO_E_NOSYS; /* the SBI has no SRST */
+}
+
+static const syscall_fn syscalls[SYS_COUNT] = {
+	[SYS_EXIT] = sys_exit,
+	[SYS_YIELD] = sys_yield,
+	[SYS_LOG_WRITE] = sys_log_write,
+	[SYS_LOG_READ] = sys_log_read,
+	[SYS_CLOCK] = sys_clock,
+	[SYS_ENDPOINT_CREATE] = sys_endpoint_create,
+	[SYS_CALL] = sys_call,
+	[SYS_RECV] = sys_recv,
+	[SYS_REPLY] = sys_reply,
+	[SYS_NOTIFY] = sys_notify,
+	[SYS_TIMER_SET] = sys_timer_set,
+	[SYS_HANDLE_CLOSE] = sys_handle_close,
+	[SYS_MEM_ALLOC] = sys_mem_alloc,
+	[SYS_MEM_FREE] = sys_mem_free,
+	[SYS_TASK_SPAWN] = sys_task_spawn,
+	[SYS_TASK_STATUS] = sys_task_status,
+	[SYS_TASK_LIST] = sys_task_list,
+	[SYS_TASK_KILL] = sys_task_kill,
+	[SYS_MEM_INFO] = sys_mem_info,
+	[SYS_DEVICE_MAP] = sys_device_map,
+	[SYS_IRQ_BIND] = sys_irq_bind,
+	[SYS_IRQ_ACK] = sys_irq_ack,
+	[SYS_SYSTEM_RESET] = sys_system_reset,
+};
+
+void syscall_dispatch(struct thread *t, struct user_frame *f)
+{
+	uint64_t n = f->regs[17]; /* a7 */
+	int64_t ret = n < SYS_COUNT && syscalls[n] ? syscalls[n](t, &f->regs[10]) : VIREO_E_NOSYS;
+	if (t->state != THREAD_DEAD)
+		f->regs[10] = (uint64_t)ret;
+}

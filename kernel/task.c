@@ -1,0 +1,277 @@
+#include "task.h"
+
+#include <string.h>
+
+#include "console.h"
+#include "csr.h"
+#include "ipc.h"
+#include "kalloc.h"
+#include "kernel_map.h"
+#include "memory.h"
+#include "page_alloc.h"
+#include "sched.h"
+
+static struct task *tasks[MAX_TASKS];
+static uint64_t next_task_id = 1, next_thread_id = 1;
+
+void thread_enter_user(void); /* trapvec.S: the first return of a new thread */
+
+/* Table pages are charged to the task whose address space they build. */
+static uint64_t alloc_table(void *ctx)
+{
+	uint64_t page = kpage_alloc();
+	if (page)
+		((struct task *)ctx)->pages++;
+	return page;
+}
+
+static void free_table(void *ctx, uint64_t page)
+{
+	((struct task *)ctx)->pages--;
+	kpage_free(page);
+}
+
+struct task *task_create(const char *name, uint64_t parent)
+{
+	unsigned slot = 0;
+	while (slot < MAX_TASKS && tasks[slot])
+		slot++;
+	if (slot == MAX_TASKS)
+		return NULL;
+	struct task *t = kzalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	t->space = (struct pt_space){ &pt_sv39, NULL, alloc_table, free_table, t };
+	t->space.root = (pte_t *)(uintptr_t)alloc_table(t);
+	if (!t->space.root) {
+		kfree(t, sizeof(*t));
+		return NULL;
+	}
+	/* The kernel's half (DESIGN.md 1): its root entries, shared, global, supervisor-only. */
+	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
+	t->id = next_task_id++;
+	t->parent = parent;
+	t->refs = 1;
+	strncpy(t->name, name, VIREO_NAME_MAX - 1);
+	tasks[slot] = t;
+	return t;
+}
+
+static struct mapping *free_mapping_slot(struct task *t)
+{
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++)
+		if (t->mappings[i].npages == 0)
+			return &t->mappings[i];
+	return NULL;
+}
+
+int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
+	     bool owned)
+{
+	struct mapping *m = free_mapping_slot(t);
+	if (!m || npages == 0)
+		return VIREO_E_NOMEM;
+	if (va < VIREO_USER_BASE || va >= VIREO_USER_END || (va & (PAGE_SIZE - 1)) ||
+	    npages > (VIREO_USER_END - va) >> PAGE_SHIFT)
+		return VIREO_E_INVAL;
+	if (owned) {
+		pa = kpages_alloc(npages, 1);
+		if (!pa)
+			return VIREO_E_NOMEM;
+	}
+	enum pt_error e = pt_map(&t->space, va, pa, npages << PAGE_SHIFT, pte_flags | PTE_U,
+				 PT_PAGE_2M);
+	if (e) {
+		/* Nothing partly mapped stays: pt_map only leaves pages behind when out of
+		 * memory, and those are unmapped by hand below. */
+		if (e == PT_ERR_NOMEM)
+			pt_unmap(&t->space, va, npages << PAGE_SHIFT);
+		if (owned)
+			kpages_free(pa, npages);
+		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
+									  : VIREO_E_INVAL;
+	}
+	*m = (struct mapping){ va, npages, pa, owned };
+	if (owned)
+		t->pages += npages;
+	return 0;
+}
+
+static void unmap(struct task *t, struct mapping *m)
+{
+	pt_unmap(&t->space, m->va, m->npages << PAGE_SHIFT);
+	if (m->owned) {
+		kpages_free(m->pa, m->npages);
+		t->pages -= m->npages;
+	}
+	*m = (struct mapping){ 0 };
+}
+
+int task_unmap(struct task *t, uint64_t va, uint64_t npages)
+{
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
+		struct mapping *m = &t->mappings[i];
+		if (m->npages && m->va == va && m->npages == npages) {
+			unmap(t, m);
+			sfence_vma_all();
+			return 0;
+		}
+	}
+	return VIREO_E_INVAL;
+}
+
+/* The task may be gone already: the stack was charged to it, but it no longer counts. */
+void thread_free(struct thread *th)
+{
+	kpages_free(th->kstack, THREAD_KSTACK_PAGES);
+	kfree(th, sizeof(*th));
+}
+
+int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1)
+{
+	if (t->thread)
+		return VIREO_E_BUSY;
+	struct thread *th = kzalloc(sizeof(*th));
+	if (!th)
+		return VIREO_E_NOMEM;
+	th->kstack = kpages_alloc(THREAD_KSTACK_PAGES, 1);
+	int err = th->kstack ? task_map(t, VIREO_USER_IPC_BUFFER, 1, 0, PTE_R | PTE_W, true)
+			     : VIREO_E_NOMEM;
+	if (err) {
+		if (th->kstack)
+			kpages_free(th->kstack, THREAD_KSTACK_PAGES);
+		kfree(th, sizeof(*th));
+		return err;
+	}
+	t->pages += THREAD_KSTACK_PAGES;
+	th->id = next_thread_id++;
+	th->task = t;
+	th->ipc = (struct vireo_ipc_buffer *)(uintptr_t)pt_translate(&t->space,
+								       VIREO_USER_IPC_BUFFER);
+	uint64_t top = th->kstack + THREAD_KSTACK_PAGES * PAGE_SIZE;
+	th->frame = (struct user_frame *)(uintptr_t)(top - sizeof(struct user_frame));
+	th->frame->sepc = pc;
+	th->frame->regs[2] = sp;
+	th->frame->regs[10] = a0;
+	th->frame->regs[11] = a1;
+	th->ctx.ra = (uint64_t)thread_enter_user;
+	th->ctx.sp = (uint64_t)th->frame & ~15ul;
+	t->thread = th;
+	sched_ready(th);
+	return 0;
+}
+
+static void free_address_space(struct task *t)
+{
+	/* Never free the tables the hart is translating through. */
+	if (csr_read(CSR_SATP) << 20 >> 8 == (uint64_t)(uintptr_t)t->space.root)
+		kernel_map_activate();
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++)
+		if (t->mappings[i].npages)
+			unmap(t, &t->mappings[i]);
+	/* The kernel's root entries are shared: clear them so only the task's tables go. */
+	memset(t->space.root, 0, VIREO_USER_BASE >> 30 << 3);
+	pt_destroy(&t->space);
+	free_table(t, (uint64_t)(uintptr_t)t->space.root);
+	t->space.root = NULL;
+	sfence_vma_all();
+}
+
+void task_exit(struct task *t, int64_t status)
+{
+	if (t->dead)
+		return;
+	t->dead = true;
+	t->exit_status = status;
+	struct thread *th = t->thread;
+	if (th) {
+		if (th->state == THREAD_READY)
+			sched_remove(th);
+		else if (th->state == THREAD_BLOCKED)
+			ipc_cancel(th);
+		if (th->state == THREAD_RUNNING) {
+			th->state = THREAD_DEAD; /* the scheduler frees it once off its stack */
+		} else {
+			th->state = THREAD_DEAD;
+			thread_free(th);
+		}
+		t->thread = NULL;
+	}
+	ipc_fail_callers_of(t);
+	endpoints_orphan_owned_by(t);
+	handle_close_all(t);
+	free_address_space(t);
+	if (t->exit_ep) {
+		endpoint_notify(t->exit_ep, t->exit_bits);
+		endpoint_put(t->exit_ep);
+		t->exit_ep = NULL;
+	}
+	task_put(t); /* the task table's reference */
+}
+
+void task_put(struct task *t)
+{
+	if (--t->refs > 0)
+		return;
+	for (unsigned i = 0; i < MAX_TASKS; i++)
+		if (tasks[i] == t)
+			tasks[i] = NULL;
+	kfree(t, sizeof(*t));
+}
+
+struct task *task_by_id(uint64_t id)
+{
+	for (unsigned i = 0; i < MAX_TASKS; i++)
+		if (tasks[i] && tasks[i]->id == id)
+			return tasks[i];
+	return NULL;
+}
+
+struct task *task_at(unsigned index)
+{
+	return index < MAX_TASKS ? tasks[index] : NULL;
+}
+
+struct thread *thread_by_id(uint64_t id)
+{
+	for (unsigned i = 0; i < MAX_TASKS; i++)
+		if (tasks[i] && tasks[i]->thread && tasks[i]->thread->id == id)
+			return tasks[i]->thread;
+	return NULL;
+}
+
+/* Walks the task's own tables, so a pointer into kernel memory, a supervisor-only page or
+ * an unmapped one is refused rather than followed. */
+static int user_copy(struct task *t, uint64_t uva, void *kbuf, uint64_t len, bool to_user)
+{
+	if (uva + len < uva || uva < VIREO_USER_BASE || uva + len > VIREO_USER_END)
+		return -1;
+	while (len > 0) {
+		uint64_t size, need = PTE_V | PTE_U | (to_user ? PTE_W : PTE_R);
+		pte_t pte = pt_lookup(&t->space, uva, &size);
+		if ((pte & need) != need)
+			return -1;
+		uint64_t pa = pt_translate(&t->space, uva);
+		uint64_t chunk = PAGE_SIZE - (uva & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		if (to_user)
+			memcpy((void *)(uintptr_t)pa, kbuf, chunk);
+		else
+			memcpy(kbuf, (const void *)(uintptr_t)pa, chunk);
+		uva += chunk;
+		kbuf = (char *)kbuf + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int copy_from_user(struct task *t, void *dst, uint64_t uva, uint64_t len)
+{
+	return user_copy(t, uva, dst, len, false);
+}
+
+int copy_to_user(struct task *t, uint64_t uva, const void *src, uint64_t len)
+{
+	return user_copy(t, uva, (void *)src, len, true);
+}

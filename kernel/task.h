@@ -1,0 +1,90 @@
+/* Tasks (an address space, a handle table and threads) and their threads. */
+#ifndef VIREO_TASK_H
+#define VIREO_TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vireo/syscall.h>
+
+#include "handle.h"
+#include "hart.h"
+#include "pagetable.h"
+
+#define MAX_TASKS 64
+#define MAX_MAPPINGS 32
+#define THREAD_KSTACK_PAGES 4
+
+/* Saved by trapvec.S on a trap from U-mode; sscratch points here while the thread runs. */
+struct user_frame {
+	uint64_t regs[32];
+	uint64_t sepc;
+	uint64_t kernel_sp, kernel_tp; /* loaded on entry */
+	uint64_t pad; /* keeps the kernel stack below it 16-byte aligned */
+};
+
+enum thread_state { THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
+
+/* Why a blocked thread waits. */
+enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY };
+
+struct endpoint;
+
+struct thread {
+	uint64_t id;
+	struct task *task;
+	enum thread_state state;
+	enum thread_wait wait;
+	struct endpoint *wait_ep;  /* WAIT_RECV, WAIT_SEND: the endpoint */
+	struct task *reply_from;   /* WAIT_REPLY: the task that owes the reply */
+	struct thread *next;       /* run queue or endpoint queue link */
+	struct context ctx;
+	struct user_frame *frame;  /* at the top of the kernel stack */
+	uint64_t kstack;           /* THREAD_KSTACK_PAGES pages */
+	struct vireo_ipc_buffer *ipc; /* its IPC buffer page, mapped in the task too */
+	/* A message on its way: the handle it carries, checked when sent. */
+	struct handle pending_handle;
+};
+
+/* A region of the address space and what backs it. */
+struct mapping {
+	uint64_t va, npages;
+	uint64_t pa;     /* first page; contiguous */
+	bool owned;      /* pages belong to the task and are freed with it */
+};
+
+struct task {
+	uint64_t id;
+	char name[VIREO_NAME_MAX];
+	int refs; /* the task table's, plus each handle naming it */
+	bool dead;
+	int64_t exit_status;
+	uint64_t parent;
+	struct pt_space space;
+	uint64_t pages; /* charged to it: owned pages, table pages, kernel stack */
+	struct mapping mappings[MAX_MAPPINGS];
+	struct handle handles[MAX_HANDLES];
+	struct thread *thread; /* one thread per task for now */
+	struct endpoint *exit_ep;
+	uint64_t exit_bits;
+};
+
+struct task *task_create(const char *name, uint64_t parent);
+/* Maps npages at va: fresh zeroed pages (owned), or the given physical pages. */
+int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
+	     bool owned);
+int task_unmap(struct task *t, uint64_t va, uint64_t npages);
+/* Gives t its thread, starting in U-mode at pc with sp, a0 and a1. */
+int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1);
+/* Ends a task: frees its threads, memory and handles, and tells whoever waits. */
+void task_exit(struct task *t, int64_t status);
+void task_put(struct task *t);
+void thread_free(struct thread *th);
+struct task *task_by_id(uint64_t id);
+struct task *task_at(unsigned index);
+struct thread *thread_by_id(uint64_t id);
+/* Copies between kernel memory and a task's user memory; -1 on any page the task may not
+ * read (or write) from U-mode. */
+int copy_from_user(struct task *t, void *dst, uint64_t uva, uint64_t len);
+int copy_to_user(struct task *t, uint64_t uva, const void *src, uint64_t len);
+
+#endif

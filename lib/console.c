@@ -1,0 +1,79 @@
+#include <string.h>
+
+#include "format.h"
+#include "vireo.h"
+
+static char out[512];
+static size_t out_len;
+static int64_t console = -1; /* the console service's endpoint, once looked up */
+
+/* Init and the console driver cannot look the console up (one serves names, the other is
+ * the console), so output goes to the kernel log until console_open() succeeds. */
+int64_t console_open(void)
+{
+	console = lookup("console");
+	return console;
+}
+
+/* A console driver that was restarted has a new endpoint: look it up again, once. */
+static struct msg console_call(uint64_t info)
+{
+	struct msg r = ipc_call((uint64_t)console, info, 0, 0, 0, 0);
+	if (r.status == VIREO_E_DEAD && console_open() > 0)
+		r = ipc_call((uint64_t)console, info, 0, 0, 0, 0);
+	return r;
+}
+
+void console_flush(void)
+{
+	if (out_len == 0)
+		return;
+	if (console > 0)
+		console_call(ipc_data(CONSOLE_WRITE, out, out_len));
+	else
+		vireo_syscall(SYS_LOG_WRITE, (long)out, (long)out_len, 0, 0, 0, 0);
+	out_len = 0;
+}
+
+void puts_raw(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		out[out_len++] = s[i];
+		if (out_len == sizeof(out) || s[i] == '\n')
+			console_flush();
+	}
+}
+
+static void sink(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	puts_raw(s, n);
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	vformat(sink, NULL, fmt, ap);
+	return 0;
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+size_t console_read(char *buf, size_t len)
+{
+	console_flush();
+	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0));
+	if (r.status < 0)
+		return 0;
+	size_t n = vireo_ipc_len(r.info);
+	if (n > len)
+		n = len;
+	memcpy(buf, ipc_buffer()->data, n);
+	return n;
+}

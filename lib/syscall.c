@@ -1,0 +1,117 @@
+#include <string.h>
+
+#include "vireo.h"
+
+long vireo_syscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r3 __asm__("a3") = a3;
+	register long r4 __asm__("a4") = a4;
+	register long r5 __asm__("a5") = a5;
+	register long r7 __asm__("a7") = n;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
+			 : "r"(r7)
+			 : "memory", "a6");
+	return r0;
+}
+
+/* IPC returns up to seven registers (a0..a6), more than a C return value holds. */
+static struct msg ipc(long n, uint64_t a0, uint64_t a1, uint64_t w0, uint64_t w1, uint64_t w2,
+		      uint64_t w3)
+{
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r2 __asm__("a2") = w0;
+	register uint64_t r3 __asm__("a3") = w1;
+	register uint64_t r4 __asm__("a4") = w2;
+	register uint64_t r5 __asm__("a5") = w3;
+	register uint64_t r6 __asm__("a6") = 0;
+	register long r7 __asm__("a7") = n;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+			 : "r"(r7)
+			 : "memory");
+	return (struct msg){ (int64_t)r0, r1, { r2, r3, r4, r5 }, r6 };
+}
+
+struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		    uint64_t w3)
+{
+	return ipc(SYS_CALL, ep, info, w0, w1, w2, w3);
+}
+
+struct msg ipc_recv(uint64_t ep)
+{
+	return ipc(SYS_RECV, ep, 0, 0, 0, 0, 0);
+}
+
+int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		  uint64_t w3)
+{
+	return ipc(SYS_REPLY, caller, info, w0, w1, w2, w3).status;
+}
+
+uint64_t ipc_data(uint32_t label, const void *data, size_t len)
+{
+	if (len > VIREO_IPC_DATA_MAX)
+		len = VIREO_IPC_DATA_MAX;
+	memcpy(ipc_buffer()->data, data, len);
+	return vireo_ipc_info(label, len);
+}
+
+void exit(int code)
+{
+	console_flush();
+	vireo_syscall(SYS_EXIT, code, 0, 0, 0, 0, 0);
+	for (;;)
+		;
+}
+
+uint64_t clock_us(void)
+{
+	return (uint64_t)vireo_syscall(SYS_CLOCK, 0, 0, 0, 0, 0, 0);
+}
+
+const char *error_name(int64_t err)
+{
+	static const char *const names[] = {
+		[-VIREO_E_INVAL] = "invalid argument",
+		[-VIREO_E_BADHANDLE] = "bad handle",
+		[-VIREO_E_RIGHTS] = "not permitted",
+		[-VIREO_E_NOMEM] = "out of memory",
+		[-VIREO_E_FAULT] = "bad address",
+		[-VIREO_E_DEAD] = "the other side is gone",
+		[-VIREO_E_BUSY] = "busy",
+		[-VIREO_E_NOSYS] = "no such call",
+		[-VIREO_E_NOENT] = "not found",
+		[-VIREO_E_BADELF] = "not a RISC-V executable",
+	};
+	if (err >= 0)
+		return "ok";
+	if (-err < (int64_t)(sizeof(names) / sizeof(*names)) && names[-err])
+		return names[-err];
+	return "unknown error";
+}
+
+int64_t lookup(const char *name)
+{
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_LOOKUP, name, strlen(name)), 0,
+				0, 0, 0);
+	if (r.status < 0)
+		return r.status;
+	if ((int64_t)r.w[0] < 0)
+		return (int64_t)r.w[0];
+	return (r.info & VIREO_IPC_HANDLE) ? (int64_t)ipc_buffer()->handle : VIREO_E_NOENT;
+}
+
+int64_t register_service(const char *name, uint64_t ep)
+{
+	ipc_buffer()->handle = ep;
+	struct msg r = ipc_call(VIREO_HANDLE_INIT,
+				ipc_data(INIT_REGISTER, name, strlen(name)) | VIREO_IPC_HANDLE, 0,
+				0, 0, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}

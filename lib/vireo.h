@@ -1,0 +1,56 @@
+/* The Vireo user library: system calls, IPC, console output, a heap, names. */
+#ifndef VIREO_LIB_H
+#define VIREO_LIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <vireo/protocol.h>
+#include <vireo/syscall.h>
+
+#include "format.h"
+
+long vireo_syscall(long n, long a0, long a1, long a2, long a3, long a4, long a5);
+
+/* One IPC exchange: status (or, from ipc_recv, the caller id), info, words, caller task. */
+struct msg {
+	int64_t status;
+	uint64_t info;
+	uint64_t w[4];
+	uint64_t task;
+};
+
+struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		    uint64_t w3);
+struct msg ipc_recv(uint64_t ep);
+int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
+		  uint64_t w3);
+static inline struct vireo_ipc_buffer *ipc_buffer(void)
+{
+	return (struct vireo_ipc_buffer *)VIREO_USER_IPC_BUFFER;
+}
+/* Copies data into the IPC buffer and returns the info word for label with it. */
+uint64_t ipc_data(uint32_t label, const void *data, size_t len);
+
+__attribute__((noreturn)) void exit(int code);
+uint64_t clock_us(void);
+const char *error_name(int64_t err);
+
+/* Console output: through the console service once console_open() has found it, else to
+ * the kernel log. */
+int64_t console_open(void);
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+void puts_raw(const char *s, size_t n);
+void console_flush(void);
+/* Blocks until the console has input; returns how many bytes were put in buf. */
+size_t console_read(char *buf, size_t len);
+
+void *malloc(size_t size);
+void free(void *p);
+
+/* Name service (init): an endpoint handle for a service, or a negative error. */
+int64_t lookup(const char *name);
+int64_t register_service(const char *name, uint64_t ep);
+
+#endif

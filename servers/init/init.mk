@@ -1,0 +1,1 @@
+$(eval $(call user_program,init,servers/init/main.c servers/init/bootfs.c lib/cpio.c))

@@ -1,0 +1,259 @@
+#include "commands.h"
+
+#include <string.h>
+#include <vireo/boot.h>
+
+#include "vireo.h"
+
+#define SYSTEM 2 /* handle: init gives the shell the system handle after its own endpoint */
+#define SLEEP_BIT 1
+
+struct command {
+	const char *name, *args, *help;
+	void (*run)(int argc, char **argv);
+};
+
+static const struct command commands[];
+
+static void cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (const struct command *c = commands; c->name; c++) {
+		char usage[32];
+		snformat(usage, sizeof(usage), "%s %s", c->name, c->args);
+		printf("  %-18s %s\n", usage, c->help);
+	}
+}
+
+static const char *state_name(uint64_t s)
+{
+	static const char *const names[] = { "running", "ready", "blocked", "dead" };
+	return s < 4 ? names[s] : "?";
+}
+
+static void cmd_ps(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct vireo_task_info info;
+	printf("  ID  NAME             STATE    PAGES\n");
+	for (long i = 0; vireo_syscall(SYS_TASK_LIST, SYSTEM, i, (long)&info, 0, 0, 0) == 1; i++)
+		printf("%4lu  %-16s %-8s %5lu\n", info.id, info.name, state_name(info.state),
+		       info.pages);
+}
+
+static void cmd_mem(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct vireo_mem_info m;
+	int64_t err = vireo_syscall(SYS_MEM_INFO, SYSTEM, (long)&m, 0, 0, 0, 0);
+	if (err) {
+		printf("mem: %s\n", error_name(err));
+		return;
+	}
+	uint64_t used = m.total_pages - m.free_pages;
+	printf("pages: %lu total (%lu MiB), %lu free, %lu used (kernel %lu, tasks %lu)\n",
+	       m.total_pages, m.total_pages >> 8, m.free_pages, used, m.kernel_pages,
+	       used - m.kernel_pages);
+	struct vireo_task_info info;
+	for (long i = 0; vireo_syscall(SYS_TASK_LIST, SYSTEM, i, (long)&info, 0, 0, 0) == 1; i++)
+		printf("  %-16s %5lu pages\n", info.name, info.pages);
+}
+
+static struct msg call_init(uint32_t label, const char *text, uint64_t w0)
+{
+	return ipc_call(VIREO_HANDLE_INIT, ipc_data(label, text, strlen(text)), w0, 0, 0, 0);
+}
+
+/* The status of an init request: the kernel's, or init's answer in w0. */
+static int64_t status_of(const struct msg *r)
+{
+	return r->status < 0 ? r->status : (int64_t)r->w[0];
+}
+
+static void cmd_ls(int argc, char **argv)
+{
+	const char *path = argc > 1 ? argv[1] : "/";
+	for (uint64_t i = 0;; i++) {
+		struct msg r = call_init(INIT_LIST, path, i);
+		if (status_of(&r)) {
+			printf("ls: %s: %s\n", path, error_name(status_of(&r)));
+			return;
+		}
+		if (r.w[1] == 0)
+			return;
+		size_t n = vireo_ipc_len(r.info);
+		char name[64];
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, ipc_buffer()->data, n);
+		name[n] = '\0';
+		if (r.w[3])
+			printf("  %s/\n", name);
+		else
+			printf("  %-24s %lu bytes\n", name, r.w[2]);
+	}
+}
+
+static void cmd_cat(int argc, char **argv)
+{
+	if (argc < 2) {
+		printf("cat: which file?\n");
+		return;
+	}
+	for (uint64_t off = 0;;) {
+		struct msg r = call_init(INIT_READ, argv[1], off);
+		if (status_of(&r)) {
+			printf("cat: %s: %s\n", argv[1],
+			       status_of(&r) == VIREO_E_INVAL ? "is a directory"
+							      : error_name(status_of(&r)));
+			return;
+		}
+		size_t n = vireo_ipc_len(r.info);
+		if (n == 0)
+			return;
+		puts_raw((const char *)ipc_buffer()->data, n);
+		off += n;
+	}
+}
+
+static void cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	printf("\n");
+}
+
+static void cmd_uptime(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	uint64_t us = clock_us();
+	printf("up %lu.%03lu s\n", us / 1000000, us / 1000 % 1000);
+}
+
+static void cmd_log(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	char buf[256];
+	for (long pos = 0;;) {
+		long n = vireo_syscall(SYS_LOG_READ, pos, (long)buf, sizeof(buf), 0, 0, 0);
+		if (n <= 0)
+			break;
+		puts_raw(buf, (size_t)n);
+		pos += n;
+	}
+}
+
+static int parse_number(const char *s, uint64_t *v)
+{
+	*v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		*v = *v * 10 + (uint64_t)(*s - '0');
+	}
+	return 0;
+}
+
+static void cmd_kill(int argc, char **argv)
+{
+	uint64_t id;
+	if (argc < 2 || parse_number(argv[1], &id)) {
+		printf("kill: which task id? (see ps)\n");
+		return;
+	}
+	int64_t err = vireo_syscall(SYS_TASK_KILL, SYSTEM, (long)id, 0, 0, 0, 0);
+	if (err)
+		printf("kill: %lu: %s\n", id, err == VIREO_E_INVAL ? "init cannot be killed"
+								   : error_name(err));
+	else
+		printf("killed task %lu\n", id);
+}
+
+static void cmd_run(int argc, char **argv)
+{
+	if (argc < 2) {
+		printf("run: which program?\n");
+		return;
+	}
+	struct msg r = call_init(INIT_SPAWN, argv[1], 0);
+	if (status_of(&r)) {
+		printf("run: %s: %s\n", argv[1], error_name(status_of(&r)));
+		return;
+	}
+	uint64_t id = r.w[1];
+	console_flush();
+	r = ipc_call(VIREO_HANDLE_INIT, vireo_ipc_info(INIT_WAIT, 0), id, 0, 0, 0);
+	if (status_of(&r)) {
+		printf("run: %s: %s\n", argv[1], error_name(status_of(&r)));
+		return;
+	}
+	int64_t st = (int64_t)r.w[1];
+	if (st & VIREO_EXIT_KILLED)
+		printf("run: %s (task %lu) was killed%s\n", argv[1], id,
+		       st & VIREO_EXIT_FAULT ? " after a fault" : "");
+	else if (st)
+		printf("run: %s (task %lu) exited with status %ld\n", argv[1], id, st);
+}
+
+static void cmd_sleep(int argc, char **argv)
+{
+	uint64_t s;
+	if (argc < 2 || parse_number(argv[1], &s)) {
+		printf("sleep: how many seconds?\n");
+		return;
+	}
+	static int64_t ep;
+	if (!ep)
+		ep = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	vireo_syscall(SYS_TIMER_SET, ep, SLEEP_BIT, (long)(s * 1000000), 0, 0, 0);
+	ipc_recv((uint64_t)ep);
+}
+
+static void reset(long how)
+{
+	console_flush();
+	int64_t err = vireo_syscall(SYS_SYSTEM_RESET, SYSTEM, how, 0, 0, 0, 0);
+	printf("reset failed: %s\n", error_name(err));
+}
+
+static void cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	reset(VIREO_RESET_POWEROFF);
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	reset(VIREO_RESET_REBOOT);
+}
+
+static const struct command commands[] = {
+	{ "help", "", "this list", cmd_help },
+	{ "ps", "", "tasks: id, name, state, pages used", cmd_ps },
+	{ "mem", "", "free and used pages, per task", cmd_mem },
+	{ "ls", "[path]", "list a directory (the boot file system is /boot)", cmd_ls },
+	{ "cat", "path", "print a file", cmd_cat },
+	{ "echo", "text", "print the text", cmd_echo },
+	{ "uptime", "", "time since the machine started", cmd_uptime },
+	{ "log", "", "the kernel's messages", cmd_log },
+	{ "run", "path", "run a program and wait for it to end", cmd_run },
+	{ "kill", "id", "end a task", cmd_kill },
+	{ "sleep", "seconds", "wait", cmd_sleep },
+	{ "poweroff", "", "turn the machine off", cmd_poweroff },
+	{ "reboot", "", "restart the machine", cmd_reboot },
+	{ 0 },
+};
+
+void run_command(int argc, char **argv)
+{
+	for (const struct command *c = commands; c->name; c++) {
+		if (!strcmp(c->name, argv[0])) {
+			c->run(argc, argv);
+			return;
+		}
+	}
+	printf("%s: unknown command (type 'help' for the list)\n", argv[0]);
+}

@@ -1,0 +1,7 @@
+/* The shell's commands, one table of names, help texts and handlers. */
+#ifndef SHELL_COMMANDS_H
+#define SHELL_COMMANDS_H
+
+void run_command(int argc, char **argv);
+
+#endif

@@ -1,0 +1,42 @@
+/* Vireo's shell: reads a line, splits it into words, runs the command. */
+#include <string.h>
+
+#include "commands.h"
+#include "line.h"
+#include "vireo.h"
+
+#define MAX_ARGS 16
+
+static int split(char *line, char **argv)
+{
+	int argc = 0;
+	char *p = line;
+	while (*p && argc < MAX_ARGS) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+int main(void)
+{
+	if (console_open() < 0) {
+		printf("shell: no console\n");
+		return 1;
+	}
+	printf("\nVireo shell. Type 'help' for the commands.\n");
+	for (;;) {
+		char line[LINE_MAX], *argv[MAX_ARGS];
+		if (!line_read("vireo> ", line))
+			continue;
+		int argc = split(line, argv);
+		if (argc > 0)
+			run_command(argc, argv);
+		console_flush();
+	}
+}
