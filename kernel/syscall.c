@@ -138,7 +138,8 @@ static int64_t sys_handle_close(struct thread *t, const uint64_t *a)
 static int64_t sys_mem_alloc(struct thread *t, const uint64_t *a)
 {
 	uint64_t va = a[0], npages = a[1], prot = a[2];
-	if (va < VIREO_USER_HEAP || npages == 0 || npages > (VIREO_USER_DEVICES - va) >> PAGE_SHIFT ||
+	if (va < VIREO_USER_HEAP || va >= VIREO_USER_DEVICES || npages == 0 ||
+	    npages > (VIREO_USER_DEVICES - va) >> PAGE_SHIFT ||
 	    (prot & ~(uint64_t)(VIREO_PROT_READ | VIREO_PROT_WRITE)) || !(prot & VIREO_PROT_READ))
 		return VIREO_E_INVAL;
 	return task_map(t->task, va, npages, 0, PTE_R | (prot & VIREO_PROT_WRITE ? PTE_W : 0),

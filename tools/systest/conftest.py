@@ -14,13 +14,15 @@ QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
 USER_KERNEL = os.path.join(BUILD, "vireo.elf")
 TEST_KERNEL = os.path.join(BUILD, "test", "vireo.elf")
 BOOTFS = os.path.join(BUILD, "bootfs.cpio")
+TEST_BOOTFS = os.path.join(BUILD, "test", "bootfs.cpio")
+PROMPT = "vireo> "
 
 
 class Machine:
     """One QEMU run. expect() returns the match; exited() waits for QEMU to end."""
 
     def __init__(self, args, timeout):
-        for path in (USER_KERNEL, TEST_KERNEL, BOOTFS):
+        for path in (USER_KERNEL, TEST_KERNEL, BOOTFS, TEST_BOOTFS):
             if not os.path.exists(path):
                 pytest.fail(f"{path} is missing: run the tests through `make test`")
         self.log = io.StringIO()
@@ -39,6 +41,22 @@ class Machine:
     def sendline(self, line):
         self.child.sendline(line)
 
+    def send(self, text):
+        self.child.send(text)
+
+    def prompt(self, timeout=-1):
+        """Waits for the shell's prompt and returns what was printed before it."""
+        self.expect(PROMPT, timeout=timeout)
+        return self.child.before
+
+    def run(self, command, timeout=-1):
+        """Types a command as a person would and returns its output (the echo removed)."""
+        self.child.send(command + "\r")
+        out = self.prompt(timeout)
+        lines = out.replace("\r", "").split("\n")
+        return "\n".join(lines[1:]).strip("\n") if lines and lines[0].endswith(command) \
+            else out.replace("\r", "")
+
     def exited(self, timeout=20):
         """Waits for QEMU to end by itself and returns its exit status."""
         self.expect(pexpect.EOF, timeout=timeout)
@@ -52,6 +70,18 @@ class Machine:
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)
+
+
+@pytest.fixture
+def shell(boot):
+    """A booted Vireo (test programs in its bootfs) at the shell's prompt."""
+    m = boot(initrd=TEST_BOOTFS)
+    m.prompt(timeout=30)
+    return m
+
+
+def free_pages(m):
+    return int(number(r"(\d+) free", m.run("mem")))
 
 
 @pytest.fixture
@@ -84,6 +114,6 @@ def nm_symbols(elf):
 
 
 def number(pattern, text):
-    m = re.search(pattern, text)
+    m = re.search(pattern, text, re.M)
     assert m, f"{pattern!r} not in {text!r}"
     return m.group(1)

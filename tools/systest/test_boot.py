@@ -53,5 +53,5 @@ def test_user_image_has_no_test_hooks(boot):
     assert not {"testhook_before_parse", "panic_depth1"} & nm_symbols(USER_KERNEL)
     assert "testhook_before_parse" in nm_symbols(TEST_KERNEL)
     m = boot(append="vireo.test=panic")
-    m.expect("vireo: idle")
+    m.expect("vireo> ")
     assert "PANIC" not in m.output()
