@@ -61,7 +61,7 @@ systest:
 	cd tools/systest && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: setup
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/test/bootfs.cpio
 	$(PYTHON) tools/bench.py
 
 # The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/ and

@@ -16,7 +16,8 @@ struct hart {
 	uint64_t stack_base, stack_top; /* the boot and scheduler stack, for stack walks */
 	volatile uint64_t ticks;
 	struct thread *current;   /* running on this hart, or NULL in the scheduler */
-	struct context sched_ctx; /* where sched_switch() returns to */
+	struct context sched_ctx; /* the idle loop's, when no thread is ready */
+	struct thread *dead;      /* died on its own stack; freed after the next switch */
 	int need_resched;
 };
 

@@ -110,6 +110,8 @@ void kmain(uint64_t hartid, void *fdt)
 	memory_init(&machine, (uint64_t)(uintptr_t)fdt);
 	kernel_map_init(&machine);
 	timer_init(machine.timebase_hz, machine.has_sstc);
+	/* Tasks may read cycle, time and instret (priv spec 4.1.5): benchmarks use them. */
+	csr_write(CSR_SCOUNTEREN, 7);
 	wait_for_ticks();
 	kprintf("boot: done %lu us after reset\n", timer_uptime_us());
 

@@ -2,7 +2,6 @@
 
 #include "csr.h"
 #include "hart.h"
-#include "memory.h"
 #include "page_alloc.h"
 
 static struct thread *run_head, *run_tail;
@@ -16,6 +15,18 @@ void sched_ready(struct thread *t)
 	else
 		run_head = t;
 	run_tail = t;
+}
+
+static struct thread *pop_ready(void)
+{
+	struct thread *t = run_head;
+	if (t) {
+		run_head = t->next;
+		if (!run_head)
+			run_tail = NULL;
+		t->next = NULL;
+	}
+	return t;
 }
 
 void sched_remove(struct thread *t)
@@ -37,10 +48,48 @@ struct thread *current_thread(void)
 	return this_hart()->current;
 }
 
+static void switch_address_space(struct task *t)
+{
+	uint64_t satp = SATP_MODE_SV39 | ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
+	if (csr_read(CSR_SATP) != satp) {
+		csr_write(CSR_SATP, satp);
+		sfence_vma_all();
+	}
+}
+
+/* Runs on the far side of every switch: a thread that died on its own stack is freed by
+ * whoever runs next, once nothing runs on that stack any more. */
+void sched_finish_switch(void)
+{
+	struct hart *h = this_hart();
+	if (h->dead) {
+		thread_free(h->dead);
+		h->dead = NULL;
+	}
+}
+
+/* Switches straight to the next ready thread, or to the idle loop when there is none; the
+ * current thread has already set its state (ready, blocked, dead). */
 void sched_switch(void)
 {
 	struct hart *h = this_hart();
-	context_switch(&h->current->ctx, &h->sched_ctx);
+	struct thread *prev = h->current, *next = pop_ready();
+	if (prev->state == THREAD_DEAD)
+		h->dead = prev;
+	if (next == prev) {
+		prev->state = THREAD_RUNNING;
+		return;
+	}
+	if (!next) {
+		context_switch(&prev->ctx, &h->sched_ctx);
+	} else {
+		next->state = THREAD_RUNNING;
+		h->current = next;
+		h->need_resched = 0;
+		switch_address_space(next->task);
+		context_switch(&prev->ctx, &next->ctx);
+	}
+	sched_finish_switch();
 }
 
 void sched_yield(void)
@@ -69,38 +118,24 @@ void sched_tick(void)
 	this_hart()->need_resched = 1;
 }
 
-static void switch_address_space(struct task *t)
-{
-	uint64_t satp = SATP_MODE_SV39 | ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
-	if (csr_read(CSR_SATP) != satp) {
-		csr_write(CSR_SATP, satp);
-		sfence_vma_all();
-	}
-}
-
+/* The idle loop: entered when no thread is ready, left as soon as one is. */
 void sched_run(void)
 {
 	struct hart *h = this_hart();
 	for (;;) {
-		struct thread *t = run_head;
+		sched_finish_switch();
+		struct thread *t = pop_ready();
 		if (!t) {
-			/* Idle: let interrupts in, wait for one, and look again. */
 			csr_set(CSR_SSTATUS, SSTATUS_SIE);
 			wfi();
 			csr_clear(CSR_SSTATUS, SSTATUS_SIE);
 			continue;
 		}
-		run_head = t->next;
-		if (!run_head)
-			run_tail = NULL;
-		t->next = NULL;
 		t->state = THREAD_RUNNING;
 		h->current = t;
 		h->need_resched = 0;
 		switch_address_space(t->task);
 		context_switch(&h->sched_ctx, &t->ctx);
 		h->current = NULL;
-		if (t->state == THREAD_DEAD)
-			thread_free(t); /* its stack is no longer in use */
 	}
 }

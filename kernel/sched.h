@@ -19,5 +19,6 @@ __attribute__((noreturn)) void sched_run(void);
 /* The tick asks the running thread to give way at its next return to U-mode. */
 void sched_tick(void);
 void context_switch(struct context *from, struct context *to);
+void sched_finish_switch(void);
 
 #endif

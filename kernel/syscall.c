@@ -110,6 +110,17 @@ static int64_t sys_reply(struct thread *t, const uint64_t *a)
 	return ipc_reply(t, a[0], &a[1]);
 }
 
+static int64_t sys_reply_recv(struct thread *t, const uint64_t *a)
+{
+	struct endpoint *ep;
+	GET(ep, OBJ_ENDPOINT, a[0], VIREO_RIGHT_RECV);
+	if (ep->owner != t->task)
+		return VIREO_E_RIGHTS;
+	if (a[1])
+		ipc_reply(t, a[1], &a[2]);
+	return ipc_recv(t, ep);
+}
+
 static int64_t sys_notify(struct thread *t, const uint64_t *a)
 {
 	struct endpoint *ep;
@@ -345,6 +356,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_IRQ_BIND] = sys_irq_bind,
 	[SYS_IRQ_ACK] = sys_irq_ack,
 	[SYS_SYSTEM_RESET] = sys_system_reset,
+	[SYS_REPLY_RECV] = sys_reply_recv,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

@@ -12,7 +12,25 @@
 #include "sched.h"
 
 static struct task *tasks[MAX_TASKS];
-static uint64_t next_task_id = 1, next_thread_id = 1;
+static uint64_t next_task_id = 1;
+
+/* Threads by id in O(1): a reply names its caller by thread id on every IPC round trip.
+ * An id is slot + MAX_THREADS * generation, so a stale id never finds a newer thread. */
+#define MAX_THREADS MAX_TASKS
+static struct thread *threads[MAX_THREADS];
+static uint64_t generation[MAX_THREADS];
+
+static int thread_register(struct thread *th)
+{
+	for (unsigned slot = 0; slot < MAX_THREADS; slot++) {
+		if (!threads[slot]) {
+			threads[slot] = th;
+			th->id = slot + MAX_THREADS * ++generation[slot];
+			return 0;
+		}
+	}
+	return -1;
+}
 
 void thread_enter_user(void); /* trapvec.S: the first return of a new thread */
 
@@ -123,6 +141,7 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 /* The task may be gone already: the stack was charged to it, but it no longer counts. */
 void thread_free(struct thread *th)
 {
+	threads[th->id % MAX_THREADS] = NULL;
 	kpages_free(th->kstack, THREAD_KSTACK_PAGES);
 	kfree(th, sizeof(*th));
 }
@@ -134,17 +153,21 @@ int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a
 	struct thread *th = kzalloc(sizeof(*th));
 	if (!th)
 		return VIREO_E_NOMEM;
+	if (thread_register(th)) {
+		kfree(th, sizeof(*th));
+		return VIREO_E_NOMEM;
+	}
 	th->kstack = kpages_alloc(THREAD_KSTACK_PAGES, 1);
 	int err = th->kstack ? task_map(t, VIREO_USER_IPC_BUFFER, 1, 0, PTE_R | PTE_W, true)
 			     : VIREO_E_NOMEM;
 	if (err) {
 		if (th->kstack)
 			kpages_free(th->kstack, THREAD_KSTACK_PAGES);
+		threads[th->id % MAX_THREADS] = NULL;
 		kfree(th, sizeof(*th));
 		return err;
 	}
 	t->pages += THREAD_KSTACK_PAGES;
-	th->id = next_thread_id++;
 	th->task = t;
 	th->ipc = (struct vireo_ipc_buffer *)(uintptr_t)pt_translate(&t->space,
 								       VIREO_USER_IPC_BUFFER);
@@ -234,10 +257,8 @@ struct task *task_at(unsigned index)
 
 struct thread *thread_by_id(uint64_t id)
 {
-	for (unsigned i = 0; i < MAX_TASKS; i++)
-		if (tasks[i] && tasks[i]->thread && tasks[i]->thread->id == id)
-			return tasks[i]->thread;
-	return NULL;
+	struct thread *th = threads[id % MAX_THREADS];
+	return th && th->id == id && th->state != THREAD_DEAD ? th : NULL;
 }
 
 /* Walks the task's own tables, so a pointer into kernel memory, a supervisor-only page or

@@ -71,4 +71,5 @@ user_return:
 /* A new thread's first switch lands here (task_start sets ctx.ra). */
 	.globl	thread_enter_user
 thread_enter_user:
+	call	sched_finish_switch
 	call	user_trap_return

@@ -25,6 +25,9 @@ struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64
 struct msg ipc_recv(uint64_t ep);
 int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
 		  uint64_t w3);
+/* Replies to caller (0: nobody) and waits for the next message, in one system call. */
+struct msg ipc_reply_recv(uint64_t ep, uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1,
+			  uint64_t w2, uint64_t w3);
 static inline struct vireo_ipc_buffer *ipc_buffer(void)
 {
 	return (struct vireo_ipc_buffer *)VIREO_USER_IPC_BUFFER;

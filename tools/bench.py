@@ -3,6 +3,7 @@
 figure as `name value unit` and writes the same figures to build/bench.json."""
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -13,23 +14,57 @@ import pexpect
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "vireo.elf")
+TEST_BOOTFS = os.path.join(BUILD, "test", "bootfs.cpio")
+QEMU_SH = os.path.join(ROOT, "tools", "qemu.sh")
+PROMPT = "vireo> "
 RUNS = 5
 
 
+def spawn(args=()):
+    return pexpect.spawn(QEMU_SH, list(args), encoding="utf-8", codec_errors="replace",
+                         timeout=120)
+
+
+def shell_command(child, command):
+    child.send(command + "\r")
+    child.expect(PROMPT)
+    return child.before
+
+
 def boot_times():
-    """Wall-clock seconds from starting QEMU to each marker on the console."""
-    markers = [("banner", r"Vireo \d+\.\d+\.\d+ "), ("boot_report", r"boot: done ")]
+    """Wall-clock seconds from starting QEMU to each marker on the console, and the pages in
+    use once the shell is up."""
+    markers = [("banner", r"Vireo \d+\.\d+\.\d+ "), ("boot_report", r"boot: done "),
+               ("prompt", PROMPT)]
     start = time.monotonic()
-    child = pexpect.spawn(os.path.join(ROOT, "tools", "qemu.sh"), encoding="utf-8",
-                          codec_errors="replace", timeout=60)
+    child = spawn()
     times = {}
     try:
         for name, pattern in markers:
             child.expect(pattern)
             times[name] = time.monotonic() - start
+        mem = shell_command(child, "mem")
+        total, free = (int(re.search(rf"(\d+) {w}", mem).group(1)) for w in ("total", "free"))
+        times["resident_pages"] = total - free
     finally:
         child.terminate(force=True)
     return times
+
+
+def ipc_round_trip(icount):
+    """Instructions and ticks per IPC call/reply, from the ipc-bench test program. With
+    -icount, rdinstret counts instructions; without it QEMU derives it from host time, so
+    instructions come from an -icount run and ticks from a plain one."""
+    child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
+    try:
+        child.expect(PROMPT)
+        out = shell_command(child, "run /boot/test/ipc-bench")
+    finally:
+        child.terminate(force=True)
+    m = re.search(r"ipc: \d+ round trips, (\d+) instructions and (\d+) ticks each", out)
+    if not m:
+        raise SystemExit(f"ipc-bench printed no result:\n{out}")
+    return int(m.group(1)), int(m.group(2))
 
 
 def loaded_image_bytes(elf):
@@ -43,10 +78,17 @@ def loaded_image_bytes(elf):
 
 def main():
     runs = [boot_times() for _ in range(RUNS)]
+    ipc_instructions, _ = ipc_round_trip(icount=True)
+    _, ipc_ticks = ipc_round_trip(icount=False)
     figures = [
         ("qemu_start_to_banner_median", statistics.median(r["banner"] for r in runs) * 1000, "ms"),
         ("qemu_start_to_boot_report_end_median",
          statistics.median(r["boot_report"] for r in runs) * 1000, "ms"),
+        ("qemu_start_to_shell_prompt_median",
+         statistics.median(r["prompt"] for r in runs) * 1000, "ms"),
+        ("resident_pages_after_boot", runs[0]["resident_pages"], "pages"),
+        ("ipc_round_trip_instructions", ipc_instructions, "instructions"),
+        ("ipc_round_trip_ticks", ipc_ticks, "ticks"),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]

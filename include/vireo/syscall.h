@@ -38,6 +38,7 @@ enum vireo_syscall {
 	SYS_IRQ_BIND,        /* (device, ep, bits) its interrupt notifies bits on ep */
 	SYS_IRQ_ACK,         /* (device) the driver has served it: let it fire again */
 	SYS_SYSTEM_RESET,    /* (system, VIREO_RESET_*) */
+	SYS_REPLY_RECV,      /* (ep, caller, info, w0, w1, w2, w3) SYS_REPLY then SYS_RECV */
 	SYS_COUNT
 };
 
@@ -72,6 +73,8 @@ enum vireo_error {
  *   a2..a5 = words, a6 = the caller's task id. A notification comes as caller id 0 with
  *   label VIREO_LABEL_NOTIFY and w0 = the bits (all pending bits at once, then cleared).
  * SYS_REPLY(caller, ...) answers a caller that is waiting on this task, in any order.
+ * SYS_REPLY_RECV(ep, caller, ...) replies (caller 0: to nobody) and receives in one call,
+ *   the server loop's fast path; a failed reply (the caller is gone) is not reported.
  */
 #define VIREO_IPC_HANDLE (1ul << 48)
 #define VIREO_IPC_DATA_MAX 4000
