@@ -104,23 +104,28 @@ static bool node_enabled(const void *fdt, int node)
 	return !status || !strcmp(status, "okay") || !strcmp(status, "ok");
 }
 
+/* riscv,isa is "rv64" + single-letter extensions, then multi-letter ones separated by '_';
+ * the first multi-letter one (it starts with s, x or z) may follow the letters directly
+ * (device-tree binding for riscv,isa), so the letters end there too. */
 bool isa_has_extension(const char *isa, const char *ext)
 {
 	size_t elen = strlen(ext);
 	if (strncmp(isa, "rv32", 4) && strncmp(isa, "rv64", 4))
 		return false;
-	const char *base = isa + 4, *end = strchr(base, '_');
-	if (!end)
-		end = base + strlen(base);
+	const char *base = isa + 4, *end = base;
+	while (*end && *end != '_' && *end != 's' && *end != 'x' && *end != 'z')
+		end++;
 	if (elen == 1)
 		return memchr(base, ext[0], (size_t)(end - base)) != NULL;
-	while (*end == '_') {
-		const char *name = end + 1;
-		end = strchr(name, '_');
-		if (!end)
-			end = name + strlen(name);
-		if ((size_t)(end - name) == elen && !strncmp(name, ext, elen))
+	for (const char *name = end; *name;) {
+		if (*name == '_')
+			name++;
+		const char *stop = strchr(name, '_');
+		if (!stop)
+			stop = name + strlen(name);
+		if ((size_t)(stop - name) == elen && !strncmp(name, ext, elen))
 			return true;
+		name = stop;
 	}
 	return false;
 }
@@ -153,13 +158,15 @@ static int parse_cpus(const void *fdt, uint32_t boot_hart, struct machine *m)
 		uint32_t id = (uint32_t)read_cells(reg, len >= 8 ? 2 : 1);
 		if (m->nharts < MACHINE_MAX_HARTS)
 			m->hart_ids[m->nharts++] = id;
-		if (id == boot_hart || boot_cpu < 0)
+		if (id == boot_hart)
 			boot_cpu = cpu;
 		if (!read_u64_prop(fdt, cpu, "timebase-frequency", &m->timebase_hz))
 			read_u64_prop(fdt, cpus, "timebase-frequency", &m->timebase_hz);
 	}
-	if (boot_cpu < 0)
+	if (m->nharts == 0)
 		return fail(m, "no cpu node", 0);
+	if (boot_cpu < 0)
+		return fail(m, "no enabled cpu node for the boot hart", 0);
 	if (m->timebase_hz == 0)
 		return fail(m, "no timebase-frequency", 0);
 
@@ -204,8 +211,10 @@ static int plic_s_context(const void *fdt, int plic, uint32_t boot_hart, uint32_
 	for (int i = 0; ie && i < len / 8; i++) {
 		int intc = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(ie[2 * i]));
 		int cpu = intc >= 0 ? fdt_parent_offset(fdt, intc) : -1;
-		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", NULL) : NULL;
-		if (reg && fdt32_to_cpu(*reg) == boot_hart && fdt32_to_cpu(ie[2 * i + 1]) == 9) {
+		int reg_len = 0;
+		const fdt32_t *reg = cpu >= 0 ? fdt_getprop(fdt, cpu, "reg", &reg_len) : NULL;
+		if (reg && reg_len >= 4 && read_cells(reg, reg_len >= 8 ? 2 : 1) == boot_hart &&
+		    fdt32_to_cpu(ie[2 * i + 1]) == 9) {
 			*context = (uint32_t)i;
 			return 0;
 		}
