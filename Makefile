@@ -21,7 +21,7 @@ KCFLAGS := -std=c11 -O2 -g -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=me
 	-fno-pie -fno-omit-frame-pointer -fno-optimize-sibling-calls -mno-relax \
 	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow \
 	-nostdinc -isystem $(shell $(KCC) -print-file-name=include) -Ilib/include -Ilib \
-	-Iinclude -I$(BUILD)/libfdt -DVIREO_VERSION='"$(VERSION)"' -DVIREO_GIT='"$(GIT)"' -MMD -MP
+	-Iinclude -Ikernel -Ihv -I$(BUILD)/libfdt -DVIREO_VERSION='"$(VERSION)"' -DVIREO_GIT='"$(GIT)"' -MMD -MP
 KLDFLAGS := -nostdlib -static -no-pie -Wl,--no-relax -Wl,-T,linker/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,--build-id=none
 
@@ -34,8 +34,9 @@ endif
 
 include kernel/kernel.mk
 include lib/lib.mk
-include servers/init/init.mk servers/shell/shell.mk drivers/uart/uart.mk
+include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk
 include tools/systest/programs/programs.mk
+include guest/tests/tests.mk
 include tools/unit/unit.mk
 
 .PHONY: all run test unit systest bench gdb setup clean
@@ -66,24 +67,33 @@ bench: setup
 
 # The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/ and
 # etc/version. The test one adds the programs under tools/systest/programs as test/.
-BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf
+BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf \
+	$(BUILD)/user/vmm.elf
 TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
 
-# $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS)
+# $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS,GUEST_IMAGES)
 define pack_bootfs
-	@rm -rf $(1) && mkdir -p $(1)/bin $(1)/etc $(if $(3),$(1)/test)
+	@rm -rf $(1) && mkdir -p $(1)/bin $(1)/etc $(if $(3),$(1)/test) $(if $(4),$(1)/guest)
 	@echo "Vireo $(VERSION) ($(GIT))" > $(1)/etc/version
 	@for f in $(BOOTFS_BIN); do $(CROSS)strip -o $(1)/bin/$$(basename $$f .elf) $$f; done
 	@for f in $(3); do $(CROSS)strip -o $(1)/test/$$(basename $$f .elf) $$f; done
+	@for f in $(4); do cp $$f $(1)/guest/; done
+	@if [ -n "$(EXTRA)" ]; then mkdir -p $(1)/extra && cp -r "$(EXTRA)"/. $(1)/extra/; fi
 	$(call quiet,CPIO,$(2))cd $(1) && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio -o -H newc --quiet > $(abspath $(2))
 endef
 
-$(BUILD)/bootfs.cpio: $(BOOTFS_BIN) Makefile
-	$(call pack_bootfs,$(BUILD)/bootfs,$@,)
-$(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(TEST_BIN) Makefile
+# EXTRA=dir (make run EXTRA=dir) adds dir's files under /boot/extra; the archive is packed
+# again whenever EXTRA changes.
+$(BUILD)/extra.stamp: FORCE
 	@mkdir -p $(@D)
-	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN))
+	@echo "$(EXTRA)" | cmp -s - $@ || echo "$(EXTRA)" > $@
+$(BUILD)/bootfs.cpio: $(BOOTFS_BIN) Makefile $(BUILD)/extra.stamp $(if $(EXTRA),$(shell find "$(EXTRA)" -type f 2>/dev/null))
+	$(call pack_bootfs,$(BUILD)/bootfs,$@,,)
+$(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(TEST_BIN) $(GUEST_ELFS) $(GUEST_BINS) Makefile
+	@mkdir -p $(@D)
+	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN),$(GUEST_ELFS) $(GUEST_BINS))
+.PHONY: FORCE
 
 clean:
 	rm -rf $(BUILD)

@@ -20,12 +20,51 @@
 #define CSR_TIME 0xc01
 #define CSR_INSTRET 0xc02
 
-/* Hypervisor CSRs (priv spec 8.2), used here only to probe for the H extension. */
+/* Hypervisor and virtual-supervisor CSRs (priv spec 8.2). */
 #define CSR_HSTATUS 0x600
+#define CSR_HEDELEG 0x602
+#define CSR_HIDELEG 0x603
+#define CSR_HIE 0x604
+#define CSR_HTIMEDELTA 0x605
+#define CSR_HCOUNTEREN 0x606
+#define CSR_HENVCFG 0x60a
+#define CSR_HTVAL 0x643
+#define CSR_HIP 0x644
+#define CSR_HVIP 0x645
+#define CSR_HTINST 0x64a
+#define CSR_HGATP 0x680
+#define CSR_VSSTATUS 0x200
+#define CSR_VSIE 0x204
+#define CSR_VSTVEC 0x205
+#define CSR_VSSCRATCH 0x240
+#define CSR_VSEPC 0x241
+#define CSR_VSCAUSE 0x242
+#define CSR_VSTVAL 0x243
+#define CSR_VSIP 0x244
+#define CSR_VSTIMECMP 0x24d
+#define CSR_VSATP 0x280
+
+#define HSTATUS_GVA (1ul << 6)
+#define HSTATUS_SPV (1ul << 7)
+#define HSTATUS_SPVP (1ul << 8)
+#define HSTATUS_HU (1ul << 9)
+#define HSTATUS_VTW (1ul << 21)
+#define HSTATUS_VSXL_64 (2ul << 32)
+
+#define HENVCFG_STCE (1ul << 63)
+#define HGATP_MODE_SV39X4 (8ul << 60)
+#define HGATP_VMID_SHIFT 44
+
+/* VS-level interrupts as hvip/hideleg bits (priv spec 8.2.4). */
+#define HVIP_VSSIP (1ul << 2)
+#define HVIP_VSTIP (1ul << 6)
+#define HVIP_VSEIP (1ul << 10)
 
 #define SSTATUS_SIE (1ul << 1)
 #define SSTATUS_SPIE (1ul << 5)
 #define SSTATUS_SPP (1ul << 8)
+#define SSTATUS_FS (3ul << 13)
+#define SSTATUS_FS_INITIAL (1ul << 13)
 #define SSTATUS_SUM (1ul << 18)
 
 #define SIE_SSIE (1ul << 1)
@@ -50,6 +89,11 @@
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15
+#define EXC_ECALL_VS 10
+#define EXC_INST_GUEST_PAGE_FAULT 20
+#define EXC_LOAD_GUEST_PAGE_FAULT 21
+#define EXC_VIRTUAL_INST 22
+#define EXC_STORE_GUEST_PAGE_FAULT 23
 
 #define SATP_MODE_SV39 (8ul << 60)
 
@@ -59,6 +103,9 @@
 #define csr_clear(csr, bits) __asm__ volatile("csrc %0, %1" ::"i"(csr), "rK"((uint64_t)(bits)) : "memory")
 
 static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+/* hfence.gvma zero, zero (priv spec 8.3.2), spelled out for assemblers without the H
+ * extension: every guest's G-stage translations are flushed. */
+static inline void hfence_gvma_all(void) { __asm__ volatile(".word 0x62000073" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi"); }
 static inline uint64_t read_time(void) { return csr_read(CSR_TIME); }
 

@@ -5,6 +5,7 @@
 #include "device.h"
 #include "ipc.h"
 #include "task.h"
+#include "vm.h"
 
 void *handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t rights, int *err)
 {
@@ -54,6 +55,7 @@ void object_get(enum object_type type, void *obj)
 	case OBJ_ENDPOINT: ((struct endpoint *)obj)->refs++; break;
 	case OBJ_TASK: ((struct task *)obj)->refs++; break;
 	case OBJ_DEVICE: ((struct device *)obj)->refs++; break;
+	case OBJ_VM: ((struct vm *)obj)->refs++; break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }
@@ -64,6 +66,7 @@ void object_put(enum object_type type, void *obj)
 	case OBJ_ENDPOINT: endpoint_put(obj); break;
 	case OBJ_TASK: task_put(obj); break;
 	case OBJ_DEVICE: ((struct device *)obj)->refs--; break; /* devices live forever */
+	case OBJ_VM: vm_put(obj); break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }

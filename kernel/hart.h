@@ -12,6 +12,9 @@ struct context {
 struct thread;
 
 struct hart {
+	/* Where a trap in a guest-memory access resumes (hv/guest_access.S); it must stay the
+	 * first field: the assembly reaches it at 0(tp). */
+	uint64_t fixup;
 	uint64_t hartid;
 	uint64_t stack_base, stack_top; /* the boot and scheduler stack, for stack walks */
 	volatile uint64_t ticks;

@@ -47,6 +47,14 @@ void endpoint_put(struct endpoint *ep)
 	kfree(ep, sizeof(*ep));
 }
 
+/* A monitor running its VM returns to look at its mail (SYS_VM_RUN). */
+static void wake_run_waiter(struct endpoint *ep)
+{
+	struct thread *t = ep->run_waiter;
+	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
+		sched_wake(t);
+}
+
 /* Writes a message into t's saved registers: what its pending system call returns. */
 static void set_result(struct thread *t, int64_t a0, const uint64_t msg[5], uint64_t a6)
 {
@@ -128,6 +136,7 @@ int64_t ipc_call(struct thread *self, struct endpoint *ep, const uint64_t msg[5]
 			ep->callers = self;
 		ep->callers_tail = self;
 		self->wait = WAIT_SEND;
+		wake_run_waiter(ep);
 	}
 	sched_switch();
 	return (int64_t)self->frame->regs[10]; /* set by whoever woke us */
@@ -183,6 +192,7 @@ void endpoint_notify(struct endpoint *ep, uint64_t bits)
 	if (!ep->owner)
 		return;
 	ep->pending_bits |= bits;
+	wake_run_waiter(ep);
 	struct thread *r = ep->receiver;
 	if (r && ep->pending_bits) {
 		ep->receiver = NULL;
@@ -230,6 +240,7 @@ static void endpoint_orphan(struct endpoint *ep)
 {
 	ep->owner = NULL;
 	ep->receiver = NULL;
+	ep->run_waiter = NULL;
 	timer_unlink(ep);
 	while (ep->callers) {
 		struct thread *c = ep->callers;

@@ -13,6 +13,7 @@ struct endpoint {
 	int refs;
 	struct task *owner;       /* the only task that may receive; NULL once it is gone */
 	struct thread *receiver;  /* blocked in SYS_RECV, or NULL */
+	struct thread *run_waiter; /* the owner blocked in SYS_VM_RUN: woken by any mail */
 	struct thread *callers, *callers_tail; /* blocked in SYS_CALL, not yet received */
 	uint64_t pending_bits;
 	uint64_t timer_deadline, timer_bits; /* a one-shot timer, 0 when unarmed */

@@ -5,6 +5,9 @@ KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_a
 	pagetable.c memory.c kalloc.c kernel_map.c panic.c ksyms.c device.c irq.c handle.c \
 	task.c sched.c ipc.c syscall.c loader.c init_task.c
 KERNEL_S := entry.S trapvec.S switch.S
+HV_C := vm.c vcpu.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c sbi_legacy.c \
+	sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
+HV_S := switch.S guest_access.S
 # Pure code shared with user programs and host tests.
 KERNEL_LIB_C := format.c string.c elf.c cpio.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c \
@@ -29,6 +32,12 @@ $(1)/kernel/%.o: kernel/%.c $(BUILD)/libfdt/.stamp
 $(1)/kernel/%.o: kernel/%.S
 	@mkdir -p $$(@D)
 	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
+$(1)/kernel/hv/%.o: hv/%.c $(BUILD)/libfdt/.stamp
+	@mkdir -p $$(@D)
+	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
+$(1)/kernel/hv/%.o: hv/%.S
+	@mkdir -p $$(@D)
+	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
 $(1)/kernel/lib/%.o: lib/%.c $(BUILD)/libfdt/.stamp
 	@mkdir -p $$(@D)
 	$$(call quiet,CC,$$@)$$(KCC) $$(KCFLAGS) $(2) -c $$< -o $$@
@@ -39,7 +48,8 @@ $(1)/kernel/%.o: $(1)/kernel/%.S
 	$$(call quiet,AS,$$@)$$(KCC) $$(KCFLAGS) -c $$< -o $$@
 
 $(1)_OBJS := $$(addprefix $(1)/kernel/,$$(KERNEL_C:.c=.o) $$(KERNEL_S:.S=.o) $(3:.c=.o)) \
-	$$(addprefix $(1)/kernel/lib/,$$(KERNEL_LIB_C:.c=.o)) $$(LIBFDT_OBJS)
+	$$(addprefix $(1)/kernel/lib/,$$(KERNEL_LIB_C:.c=.o)) \
+	$$(addprefix $(1)/kernel/hv/,$$(HV_C:.c=.o) $$(HV_S:.S=.o)) $$(LIBFDT_OBJS)
 -include $$($(1)_OBJS:.o=.d)
 
 # First link with an empty symbol table, then again with the table of the first link's

@@ -21,7 +21,7 @@ int load_program(struct task *t, const void *image, size_t size, uint64_t *entry
 	struct elf_image elf;
 	/* Programs live below the stack region; the guard page under the stack stays free. */
 	uint64_t stack_base = VIREO_USER_STACK_TOP - VIREO_USER_STACK_SIZE;
-	if (elf_parse(image, size, VIREO_USER_BASE, VIREO_USER_HEAP, &elf, err))
+	if (elf_parse(image, size, VIREO_USER_BASE, VIREO_USER_HEAP, ELF_TASK_LAYOUT, &elf, err))
 		return VIREO_E_BADELF;
 
 	for (unsigned i = 0; i < elf.nsegments; i++) {

@@ -18,6 +18,7 @@
 #include "testhooks.h"
 #include "timer.h"
 #include "trap.h"
+#include "vm.h"
 
 void kmain(uint64_t hartid, void *fdt);
 
@@ -116,6 +117,7 @@ void kmain(uint64_t hartid, void *fdt)
 	kprintf("boot: done %lu us after reset\n", timer_uptime_us());
 
 	testhook_after_boot();
+	hv_init(machine.has_sstc);
 	devices_init(&machine);
 	irq_init(&machine);
 	start_init(&machine);

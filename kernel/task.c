@@ -93,7 +93,8 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	    npages > (VIREO_USER_END - va) >> PAGE_SHIFT)
 		return VIREO_E_INVAL;
 	if (owned) {
-		pa = kpages_alloc(npages, 1);
+		/* Large regions (guest RAM) come 2 MiB-aligned so that tables can use 2 MiB pages. */
+		pa = kpages_alloc(npages, npages >= 512 ? 512 : 1);
 		if (!pa)
 			return VIREO_E_NOMEM;
 	}
@@ -109,7 +110,7 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
 									  : VIREO_E_INVAL;
 	}
-	*m = (struct mapping){ va, npages, pa, owned };
+	*m = (struct mapping){ va, npages, pa, owned, 0 };
 	if (owned)
 		t->pages += npages;
 	return 0;
@@ -130,6 +131,8 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
 		struct mapping *m = &t->mappings[i];
 		if (m->npages && m->va == va && m->npages == npages) {
+			if (m->pins)
+				return VIREO_E_BUSY;
 			unmap(t, m);
 			sfence_vma_all();
 			return 0;
@@ -182,6 +185,27 @@ int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a
 	t->thread = th;
 	sched_ready(th);
 	return 0;
+}
+
+struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint64_t *pa)
+{
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
+		struct mapping *m = &t->mappings[i];
+		uint64_t end = m->va + (m->npages << PAGE_SHIFT);
+		if (m->npages && m->owned && va >= m->va && va + size <= end && va + size > va) {
+			*pa = m->pa + (va - m->va);
+			return m;
+		}
+	}
+	return NULL;
+}
+
+void task_unpin(struct task *t, uint64_t va)
+{
+	uint64_t pa;
+	struct mapping *m = task_find_owned(t, va, 1, &pa);
+	if (m && m->pins)
+		m->pins--;
 }
 
 static void free_address_space(struct task *t)

@@ -25,7 +25,7 @@ struct user_frame {
 enum thread_state { THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
 
 /* Why a blocked thread waits. */
-enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY };
+enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY, WAIT_VM };
 
 struct endpoint;
 
@@ -50,6 +50,7 @@ struct mapping {
 	uint64_t va, npages;
 	uint64_t pa;     /* first page; contiguous */
 	bool owned;      /* pages belong to the task and are freed with it */
+	unsigned pins;   /* VMs using these pages as guest RAM: no unmapping meanwhile */
 };
 
 struct task {
@@ -73,6 +74,10 @@ struct task *task_create(const char *name, uint64_t parent);
 int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
 	     bool owned);
 int task_unmap(struct task *t, uint64_t va, uint64_t npages);
+/* The owned mapping containing [va, va+size) and the physical address of va, for a VM to
+ * pin as guest RAM; NULL if there is none. */
+struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint64_t *pa);
+void task_unpin(struct task *t, uint64_t va);
 /* Gives t its thread, starting in U-mode at pc with sp, a0 and a1. */
 int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1);
 /* Ends a task: frees its threads, memory and handles, and tells whoever waits. */

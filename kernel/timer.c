@@ -4,7 +4,7 @@
 #include "hart.h"
 #include "sbi.h"
 
-static uint64_t timebase, period;
+static uint64_t timebase, period, next_tick;
 static bool sstc;
 
 static void program(uint64_t when)
@@ -20,7 +20,8 @@ void timer_init(uint64_t timebase_hz, bool use_sstc)
 	timebase = timebase_hz;
 	period = timebase_hz / TIMER_HZ;
 	sstc = use_sstc;
-	program(read_time() + period);
+	next_tick = read_time() + period;
+	program(next_tick);
 	csr_set(CSR_SIE, SIE_STIE);
 }
 
@@ -33,8 +34,17 @@ const char *timer_backend(void)
  * (a debugger, a slow host) the tick resumes instead of firing a burst to catch up. */
 void timer_tick(void)
 {
-	this_hart()->ticks++;
-	program(read_time() + period);
+	uint64_t now = read_time();
+	if (now >= next_tick) {
+		this_hart()->ticks++;
+		next_tick = now + period;
+	}
+	program(next_tick);
+}
+
+void timer_rearm(uint64_t deadline)
+{
+	program(deadline < next_tick ? deadline : next_tick);
 }
 
 uint64_t timer_ticks(void)

@@ -11,6 +11,8 @@
 void timer_init(uint64_t timebase_hz, bool use_sstc);
 const char *timer_backend(void);
 void timer_tick(void);
+/* Fires at deadline (host time) if that comes before the next tick. */
+void timer_rearm(uint64_t deadline);
 uint64_t timer_ticks(void);
 uint64_t timer_timebase_hz(void);
 /* Time since the machine's reset in microseconds, from the time CSR. */

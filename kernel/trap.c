@@ -13,6 +13,7 @@
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
+#include "vm.h"
 
 extern char trap_entry[];
 
@@ -30,6 +31,11 @@ static const char *const exception_names[] = {
 	[EXC_INST_PAGE_FAULT] = "instruction page fault",
 	[EXC_LOAD_PAGE_FAULT] = "load page fault",
 	[EXC_STORE_PAGE_FAULT] = "store page fault",
+	[EXC_ECALL_VS] = "environment call from VS-mode",
+	[EXC_INST_GUEST_PAGE_FAULT] = "instruction guest-page fault",
+	[EXC_LOAD_GUEST_PAGE_FAULT] = "load guest-page fault",
+	[EXC_VIRTUAL_INST] = "virtual instruction",
+	[EXC_STORE_GUEST_PAGE_FAULT] = "store guest-page fault",
 };
 
 static const char *const interrupt_names[] = {
@@ -54,6 +60,7 @@ static void handle_timer(void)
 	timer_tick();
 	ipc_timer_tick(timer_uptime_us());
 	sched_tick();
+	timer_rearm(hv_timer_check(read_time()));
 }
 
 static const interrupt_handler interrupt_handlers[] = {
@@ -62,7 +69,7 @@ static const interrupt_handler interrupt_handlers[] = {
 };
 
 /* Runs the handler of an interrupt; false when there is none. */
-static bool handle_interrupt(uint64_t code)
+bool handle_host_interrupt(uint64_t code)
 {
 	if (code >= sizeof(interrupt_handlers) / sizeof(*interrupt_handlers) ||
 	    !interrupt_handlers[code])
@@ -80,8 +87,14 @@ void trap_init(void)
 /* Any exception taken in the kernel is a kernel bug: there is nothing to return to. */
 void trap_kernel(struct trapframe *tf)
 {
-	if ((tf->scause & SCAUSE_INTERRUPT) && handle_interrupt(tf->scause & ~SCAUSE_INTERRUPT))
+	if ((tf->scause & SCAUSE_INTERRUPT) && handle_host_interrupt(tf->scause & ~SCAUSE_INTERRUPT))
 		return;
+	struct hart *h = this_hart();
+	if (!(tf->scause & SCAUSE_INTERRUPT) && h->fixup) {
+		tf->sepc = h->fixup; /* a guest-memory access faulted: it reports failure */
+		h->fixup = 0;
+		return;
+	}
 	panic_trap(tf);
 }
 
@@ -100,7 +113,7 @@ void user_trap(struct user_frame *f)
 	uint64_t code = scause & ~SCAUSE_INTERRUPT;
 
 	if (scause & SCAUSE_INTERRUPT) {
-		if (!handle_interrupt(code))
+		if (!handle_host_interrupt(code))
 			kprintf("vireo: unexpected interrupt %lu\n", code);
 	} else if (code == EXC_ECALL_U) {
 		f->sepc += 4;

@@ -2,6 +2,7 @@
 #ifndef VIREO_TRAP_H
 #define VIREO_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Saved by trapvec.S; regs[0] is unused (x0), regs[2] is the interrupted sp. */
@@ -13,6 +14,8 @@ struct trapframe {
 struct user_frame;
 
 void trap_init(void);
+/* Handles a host interrupt (timer, PLIC) by its cause code; false when none is known. */
+bool handle_host_interrupt(uint64_t code);
 __attribute__((noreturn)) void user_trap(struct user_frame *f);
 __attribute__((noreturn)) void user_trap_return(void);
 __attribute__((noreturn)) void user_return(struct user_frame *f);

@@ -16,11 +16,11 @@ int64_t console_open(void)
 }
 
 /* A console driver that was restarted has a new endpoint: look it up again, once. */
-static struct msg console_call(uint64_t info)
+static struct msg console_call(uint64_t info, uint64_t w0)
 {
-	struct msg r = ipc_call((uint64_t)console, info, 0, 0, 0, 0);
+	struct msg r = ipc_call((uint64_t)console, info, w0, 0, 0, 0);
 	if (r.status == VIREO_E_DEAD && console_open() > 0)
-		r = ipc_call((uint64_t)console, info, 0, 0, 0, 0);
+		r = ipc_call((uint64_t)console, info, w0, 0, 0, 0);
 	return r;
 }
 
@@ -29,7 +29,7 @@ void console_flush(void)
 	if (out_len == 0)
 		return;
 	if (console > 0)
-		console_call(ipc_data(CONSOLE_WRITE, out, out_len));
+		console_call(ipc_data(CONSOLE_WRITE, out, out_len), 0);
 	else
 		vireo_syscall(SYS_LOG_WRITE, (long)out, (long)out_len, 0, 0, 0, 0);
 	out_len = 0;
@@ -68,7 +68,7 @@ int printf(const char *fmt, ...)
 size_t console_read(char *buf, size_t len)
 {
 	console_flush();
-	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0));
+	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0), 0);
 	if (r.status < 0)
 		return 0;
 	size_t n = vireo_ipc_len(r.info);
@@ -76,4 +76,14 @@ size_t console_read(char *buf, size_t len)
 		n = len;
 	memcpy(buf, ipc_buffer()->data, n);
 	return n;
+}
+
+void console_subscribe(uint64_t ep, uint64_t bits)
+{
+	uint64_t info = vireo_ipc_info(CONSOLE_SUBSCRIBE, 0);
+	if (ep) {
+		ipc_buffer()->handle = ep;
+		info |= VIREO_IPC_HANDLE;
+	}
+	console_call(info, bits);
 }

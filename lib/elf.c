@@ -63,10 +63,17 @@ static const char *check_header(const struct elf64_ehdr *eh, size_t size)
 
 /* Why a non-empty PT_LOAD is unacceptable on its own, or NULL. */
 static const char *check_segment(const struct elf64_phdr *ph, size_t size, uint64_t lo,
-				 uint64_t hi)
+				 uint64_t hi, unsigned flags)
 {
 	if (!in_file(ph->p_offset, ph->p_filesz, size))
 		return "ELF: segment data extends past the end of the file";
+	if (!(flags & ELF_TASK_LAYOUT)) {
+		if (ph->p_memsz > UINT64_MAX - ph->p_vaddr)
+			return "ELF: segment wraps around the end of the address space";
+		if (ph->p_vaddr < lo || ph->p_vaddr + ph->p_memsz > hi)
+			return "ELF: segment outside the address range allowed for the program";
+		return NULL;
+	}
 	/* The psABI only asks p_offset and p_vaddr to be congruent modulo the page size; Vireo's
 	 * linker scripts also start every segment on a page, so that no page is shared. */
 	if (ph->p_vaddr % ELF_PAGE_SIZE != 0)
@@ -85,8 +92,8 @@ static const char *check_segment(const struct elf64_phdr *ph, size_t size, uint6
 	return NULL;
 }
 
-int elf_parse(const void *data, size_t size, uint64_t lo, uint64_t hi, struct elf_image *out,
-	      const char **err)
+int elf_parse(const void *data, size_t size, uint64_t lo, uint64_t hi, unsigned flags,
+	      struct elf_image *out, const char **err)
 {
 	const uint8_t *file = data;
 	struct elf64_ehdr eh;
@@ -117,13 +124,13 @@ int elf_parse(const void *data, size_t size, uint64_t lo, uint64_t hi, struct el
 			continue;
 		if (out->nsegments == ELF_MAX_SEGMENTS)
 			return fail(out, err, "ELF: too many loadable segments (limit ELF_MAX_SEGMENTS)");
-		msg = check_segment(&ph, size, lo, hi);
+		msg = check_segment(&ph, size, lo, hi, flags);
 		if (msg)
 			return fail(out, err, msg);
 		uint64_t end = page_up(ph.p_vaddr + ph.p_memsz);
 		/* Compared at page granularity: two segments in one page would need one mapping
-		 * with two sets of permissions. */
-		for (unsigned j = 0; j < out->nsegments; j++) {
+		 * with two sets of permissions. A guest image may share pages as it likes. */
+		for (unsigned j = 0; (flags & ELF_TASK_LAYOUT) && j < out->nsegments; j++) {
 			if (ph.p_vaddr < ends[j] && out->segments[j].vaddr < end)
 				return fail(out, err, "ELF: segments overlap (share a page)");
 		}

@@ -60,11 +60,17 @@ struct elf_image {
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 };
 
+/* flags: ELF_TASK_LAYOUT asks for what a task's address space needs: segments on their own
+ * pages (page-aligned, no page shared), and no page both writable and executable (W^X).
+ * Without it (a guest image, which lays out its own memory) segments need only lie within
+ * [lo, hi) and the file. */
+#define ELF_TASK_LAYOUT 1u
+
 /* Checks an ELF image of size bytes and describes its loadable segments, in file order
- * (PT_LOADs with memsz 0 are left out). Every segment, rounded out to whole pages, must lie
- * within [lo, hi). Returns 0, or -1 with *err set to a static message saying what is wrong;
- * on failure *out is zeroed. Reads nothing outside [data, data + size). */
-int elf_parse(const void *data, size_t size, uint64_t lo, uint64_t hi, struct elf_image *out,
-	      const char **err);
+ * (PT_LOADs with memsz 0 are left out). Every segment (with ELF_TASK_LAYOUT rounded out to
+ * whole pages) must lie within [lo, hi). Returns 0, or -1 with *err set to a static message
+ * saying what is wrong; on failure *out is zeroed. Reads nothing outside [data, data+size). */
+int elf_parse(const void *data, size_t size, uint64_t lo, uint64_t hi, unsigned flags,
+	      struct elf_image *out, const char **err);
 
 #endif

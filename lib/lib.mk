@@ -1,8 +1,9 @@
 # User programs: each links the user library (lib/) with its own sources at the user base
-# address (linker/user.ld). $(call user_program,NAME,SOURCES) builds build/user/NAME.elf.
+# address (linker/user.ld). $(call user_program,NAME,SOURCES[,OBJECTS]) builds
+# build/user/NAME.elf, linking OBJECTS built elsewhere too (libfdt's).
 
 USER_LIB_C := syscall.c console.c heap.c format.c string.c
-UCFLAGS := $(filter-out -DVIREO_%,$(KCFLAGS))
+UCFLAGS := $(filter-out -DVIREO_% -Ikernel -Ihv,$(KCFLAGS))
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/lib/,$(USER_LIB_C:.c=.o) crt0.o)
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/user.ld -Wl,--gc-sections \
 	-Wl,--build-id=none -Wl,--no-warn-rwx-segments
@@ -16,7 +17,7 @@ $(BUILD)/user/%.o: %.S
 
 define user_program
 USER_PROGRAMS += $(1)
-$(BUILD)/user/$(1).elf: $$(patsubst %.c,$(BUILD)/user/%.o,$(2)) $$(USER_LIB_OBJS) linker/user.ld
+$(BUILD)/user/$(1).elf: $$(patsubst %.c,$(BUILD)/user/%.o,$(2)) $(3) $$(USER_LIB_OBJS) linker/user.ld
 	$$(call quiet,LD,$$@)$$(KCC) $$(ULDFLAGS) -o $$@ $$(filter %.o,$$^) -lgcc
 -include $$(patsubst %.c,$(BUILD)/user/%.d,$(2))
 endef

@@ -26,6 +26,7 @@ static volatile uint8_t *uart = (volatile uint8_t *)VIREO_USER_DEVICES;
 static char input[1024];
 static size_t in_head, in_len;
 static uint64_t reader; /* a CONSOLE_READ caller waiting for input, or 0 */
+static uint64_t subscriber, subscriber_bits; /* an endpoint told when input arrives */
 
 static void put_byte(char c)
 {
@@ -92,6 +93,9 @@ int main(void)
 			drain_input();
 			vireo_syscall(SYS_IRQ_ACK, UART_DEVICE, 0, 0, 0, 0, 0);
 			answer_reader();
+			if (in_len && subscriber)
+				vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0,
+					      0);
 			continue;
 		}
 		switch (vireo_ipc_label(m.info)) {
@@ -106,6 +110,16 @@ int main(void)
 			}
 			reader = (uint64_t)m.status;
 			answer_reader();
+			break;
+		case CONSOLE_SUBSCRIBE:
+			if (subscriber)
+				vireo_syscall(SYS_HANDLE_CLOSE, (long)subscriber, 0, 0, 0, 0, 0);
+			subscriber = m.info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+			subscriber_bits = m.w[0];
+			ipc_reply((uint64_t)m.status, 0, 0, 0, 0, 0);
+			if (in_len && subscriber) /* input already waiting */
+				vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0,
+					      0);
 			break;
 		default:
 			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_NOSYS, 0, 0, 0);

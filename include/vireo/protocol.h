@@ -26,6 +26,23 @@ enum init_label {
 enum console_label {
 	CONSOLE_WRITE = 1, /* data = bytes */
 	CONSOLE_READ,      /* -> data = at least one byte of input, waiting for it if needed */
+	/* handle = an endpoint, w0 = bits: notified whenever input arrives; without a handle,
+	 * the subscription ends. */
+	CONSOLE_SUBSCRIBE,
+};
+
+/* The VM monitor ("vmm"). A VM is named by its id. */
+enum vmm_label {
+	/* data = "PATH [ram=MiB] [cpus=N] [initrd=PATH] [-- bootargs...]" -> w1 = VM id; started
+	 * attached, as VMM_ATTACH, when a handle comes along (w1 = its bits). */
+	VMM_START = 1,
+	/* w0 = id; handle = an endpoint, w1 = bits notified when the VM ends. Guest output goes
+	 * to the console until VMM_DETACH; what it printed while detached comes first. */
+	VMM_ATTACH,
+	VMM_DETACH,  /* w0 = id */
+	VMM_INPUT,   /* w0 = id, data = keyboard bytes for the guest */
+	VMM_KILL,    /* w0 = id */
+	VMM_LIST,    /* -> data = a text table of the VMs */
 };
 
 #endif

@@ -39,6 +39,13 @@ enum vireo_syscall {
 	SYS_IRQ_ACK,         /* (device) the driver has served it: let it fire again */
 	SYS_SYSTEM_RESET,    /* (system, VIREO_RESET_*) */
 	SYS_REPLY_RECV,      /* (ep, caller, info, w0, w1, w2, w3) SYS_REPLY then SYS_RECV */
+	/* Virtual machines (the hypervisor, hv/): a user-mode monitor drives them. */
+	SYS_VM_CREATE,       /* (struct vireo_vm_config *) -> VM handle */
+	SYS_VM_MAP,          /* (vm, gpa, vaddr, size) guest RAM: the caller's SYS_MEM_ALLOC pages */
+	SYS_VM_RUN,          /* (vm, struct vireo_vm_exit *, ep) -> runs until an exit, see below */
+	SYS_VM_INPUT,        /* (vm, ptr, len) -> bytes queued for the guest's console input */
+	SYS_VM_IRQ,          /* (vm, irq, level) sets a guest interrupt line on its virtual PLIC */
+	SYS_VM_STAT,         /* (system, index, struct vireo_vm_stat *) -> 1, or 0 past the end */
 	SYS_COUNT
 };
 
@@ -138,5 +145,68 @@ struct vireo_mem_info {
 
 #define VIREO_RESET_POWEROFF 0
 #define VIREO_RESET_REBOOT 1
+
+/*
+ * Virtual machines. The guest physical map the monitor describes in the guest's device
+ * tree: its devices below VIREO_GUEST_RAM, RAM from VIREO_GUEST_RAM. The kernel emulates
+ * the PLIC; accesses to the monitor's device windows come back from SYS_VM_RUN as MMIO
+ * exits; anything else is an access fault injected into the guest.
+ */
+#define VIREO_GUEST_PLIC 0x0c000000ul
+#define VIREO_GUEST_RAM 0x80000000ul
+#define VIREO_VM_MAX_VCPUS 4
+#define VIREO_VM_MAX_DEVICES 8
+
+struct vireo_vm_config {
+	char name[VIREO_NAME_MAX];
+	uint64_t nvcpus;
+	uint64_t entry, arg1;     /* vCPU 0 starts at entry with a0 = 0, a1 = arg1 */
+	uint64_t plic_ndev;       /* the virtual PLIC's sources, 1..63 */
+	uint64_t ndevices;
+	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES]; /* the monitor's */
+	/* Written back by SYS_VM_CREATE, for the guest's device tree. */
+	uint64_t host_sstc, timebase_hz;
+};
+
+/* SYS_VM_RUN returns 0 with *exit filled. After an MMIO read, the monitor puts the value in
+ * exit->mmio.value before it calls SYS_VM_RUN again, which completes the load. */
+enum vireo_vm_exit_reason {
+	VIREO_VM_EXIT_MMIO = 1,  /* mmio: a device access for the monitor to emulate */
+	VIREO_VM_EXIT_CONSOLE,   /* console: output from the guest */
+	VIREO_VM_EXIT_MONITOR,   /* ep has a message or notification for the monitor */
+	VIREO_VM_EXIT_SHUTDOWN,  /* code: the guest powered off (SBI SRST) */
+	VIREO_VM_EXIT_REBOOT,    /* the guest asked for a reset (SBI SRST) */
+	VIREO_VM_EXIT_FAULT,     /* code, pc: the guest cannot go on (e.g. looping on faults) */
+};
+
+#define VIREO_VM_CONSOLE_MAX 256
+
+struct vireo_vm_exit {
+	uint64_t reason, vcpu;
+	uint64_t code, pc;
+	struct {
+		uint64_t gpa, value;
+		uint32_t width, is_write;
+	} mmio;
+	uint64_t console_len;
+	char console[VIREO_VM_CONSOLE_MAX];
+};
+
+/* SYS_VM_STAT: exits by cause and interrupts injected, for the shell's hvstat. */
+enum vireo_vm_exit_cause {
+	VM_CAUSE_SBI_BASE, VM_CAUSE_SBI_LEGACY, VM_CAUSE_SBI_TIME, VM_CAUSE_SBI_IPI,
+	VM_CAUSE_SBI_RFENCE, VM_CAUSE_SBI_HSM, VM_CAUSE_SBI_SRST, VM_CAUSE_SBI_DBCN,
+	VM_CAUSE_SBI_OTHER, VM_CAUSE_MMIO_KERNEL, VM_CAUSE_MMIO_MONITOR, VM_CAUSE_ACCESS_FAULT,
+	VM_CAUSE_VIRTUAL_INSN, VM_CAUSE_WFI, VM_CAUSE_TIMER_IRQ, VM_CAUSE_EXTERNAL_IRQ,
+	VM_CAUSE_COUNT
+};
+
+struct vireo_vm_stat {
+	uint64_t id;
+	char name[VIREO_NAME_MAX];
+	uint64_t nvcpus, ram_pages;
+	uint64_t exits[VM_CAUSE_COUNT];
+	uint64_t timer_injected, external_injected;
+};
 
 #endif

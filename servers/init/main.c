@@ -105,7 +105,9 @@ static void start_essential(const char *path, uint64_t extra)
 
 static uint64_t essential_handle(const char *path)
 {
-	return !strcmp(path, "/boot/bin/uart") ? VIREO_INIT_UART : VIREO_INIT_SYSTEM;
+	if (!strcmp(path, "/boot/bin/uart"))
+		return VIREO_INIT_UART;
+	return !strcmp(path, "/boot/bin/shell") ? VIREO_INIT_SYSTEM : 0;
 }
 
 static void describe_status(int64_t status, char *buf, size_t len)
@@ -288,6 +290,7 @@ int main(uint64_t bootfs_size, uint64_t nvirtio)
 	bootfs_init((const void *)VIREO_USER_BOOTFS, bootfs_size);
 	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
 	start_essential("/boot/bin/uart", VIREO_INIT_UART);
+	start_essential("/boot/bin/vmm", 0);
 	start_essential("/boot/bin/shell", VIREO_INIT_SYSTEM);
 
 	for (;;) {

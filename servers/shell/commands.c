@@ -242,6 +242,8 @@ static const struct command commands[] = {
 	{ "run", "path", "run a program and wait for it to end", cmd_run },
 	{ "kill", "id", "end a task", cmd_kill },
 	{ "sleep", "seconds", "wait", cmd_sleep },
+	{ "vm", "run|list|attach|kill", "virtual machines (Ctrl-] detaches)", cmd_vm },
+	{ "hvstat", "", "VM exits by cause, interrupts injected", cmd_hvstat },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "restart the machine", cmd_reboot },
 	{ 0 },

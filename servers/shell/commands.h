@@ -3,5 +3,8 @@
 #define SHELL_COMMANDS_H
 
 void run_command(int argc, char **argv);
+/* vm.c */
+void cmd_vm(int argc, char **argv);
+void cmd_hvstat(int argc, char **argv);
 
 #endif

@@ -124,7 +124,7 @@ static int parse_n(const struct img *im, size_t size, uint64_t lo, uint64_t hi,
 	memcpy(copy, im->bytes, size);
 	memset(out, 0x5a, sizeof(*out));
 	*err = NULL;
-	int r = elf_parse(copy, size, lo, hi, out, err);
+	int r = elf_parse(copy, size, lo, hi, ELF_TASK_LAYOUT, out, err);
 	free(copy);
 	return r;
 }
@@ -197,8 +197,8 @@ static void test_err_may_be_null(void **state)
 	struct img im;
 	struct elf_image out;
 	valid_image(&im);
-	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, &out, NULL), 0);
-	assert_int_equal(elf_parse(im.bytes, 10, LO, HI, &out, NULL), -1);
+	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, ELF_TASK_LAYOUT, &out, NULL), 0);
+	assert_int_equal(elf_parse(im.bytes, 10, LO, HI, ELF_TASK_LAYOUT, &out, NULL), -1);
 }
 
 static void test_null_and_too_small(void **state)
@@ -207,7 +207,7 @@ static void test_null_and_too_small(void **state)
 	struct img im;
 	struct elf_image out;
 	const char *err = NULL;
-	assert_int_equal(elf_parse(NULL, 4096, LO, HI, &out, &err), -1);
+	assert_int_equal(elf_parse(NULL, 4096, LO, HI, ELF_TASK_LAYOUT, &out, &err), -1);
 	assert_non_null(strstr(err, "no file"));
 	valid_image(&im);
 	assert_int_equal(parse_n(&im, 0, LO, HI, &out, &err), -1);
@@ -589,6 +589,36 @@ static void test_overlapping_segments(void **state)
 	assert_int_equal(out.segments[0].vaddr + out.segments[0].memsz, out.segments[1].vaddr);
 }
 
+/* A guest image lays out its own memory: without ELF_TASK_LAYOUT, W+X, unaligned and
+ * page-sharing segments are accepted; the address window and the file still bound them. */
+static void test_guest_layout_is_loose_but_bounded(void **state)
+{
+	(void)state;
+	struct img im;
+	struct elf_image out;
+	const char *err;
+	valid_image(&im);
+	struct elf64_phdr ph = get_ph(&im, 1);
+	ph.p_flags = ELF_PF_R | ELF_PF_W | ELF_PF_X;
+	ph.p_vaddr = 0x11804; /* shares text's last page, not page-aligned */
+	ph.p_offset = 0x1804;
+	put_ph(&im, 1, &ph);
+	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, 0, &out, &err), 0);
+	assert_int_equal(out.nsegments, 2);
+	assert_int_equal(out.segments[1].vaddr, 0x11804);
+	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, ELF_TASK_LAYOUT, &out, &err), -1);
+
+	ph.p_vaddr = HI - 0x10; /* runs past the window */
+	put_ph(&im, 1, &ph);
+	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, 0, &out, &err), -1);
+	assert_non_null(strstr(err, "outside the address range"));
+	ph.p_vaddr = 0x11804;
+	ph.p_offset = im.size; /* file data past the end */
+	put_ph(&im, 1, &ph);
+	assert_int_equal(elf_parse(im.bytes, im.size, LO, HI, 0, &out, &err), -1);
+	assert_non_null(strstr(err, "past the end of the file"));
+}
+
 static void test_entry_outside_text(void **state)
 {
 	(void)state;
@@ -729,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_oversized_segment_wraps),
 		cmocka_unit_test(test_write_and_execute),
 		cmocka_unit_test(test_overlapping_segments),
+		cmocka_unit_test(test_guest_layout_is_loose_but_bounded),
 		cmocka_unit_test(test_entry_outside_text),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_random_header_corruption),

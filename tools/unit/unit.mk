@@ -4,7 +4,7 @@
 # tools/unit/fixtures/*.dts with dtc.
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
-UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib \
+UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib -Ihv \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'
 UNIT_LIBS := -lcmocka -lfdt
@@ -19,7 +19,7 @@ unit_deps_elf := lib/elf.c
 unit_deps_cpio := lib/cpio.c
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h lib/*.h)
+$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h lib/*.h hv/*.h)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
 
@@ -34,3 +34,5 @@ unit-build: $(addprefix $(BUILD)/unit/test_,$(UNIT_TESTS)) $(UNIT_FIXTURES)
 unit: unit-build
 	@failed=0; for t in $(UNIT_TESTS); do \
 		$(BUILD)/unit/test_$$t || failed=1; done; exit $$failed
+unit_deps_vplic := hv/vplic.c
+unit_deps_mmio_decode := hv/mmio_decode.c

@@ -1,0 +1,63 @@
+/* Why a guest stopped running, and what to do about it: one handler per scause, in one
+ * table (priv spec 8.6.1 lists the causes that reach HS-mode). The handler's return says
+ * whether the guest runs on or the monitor is needed. */
+#include "exit.h"
+
+#include "csr.h"
+#include "mmio.h"
+#include "sbi.h"
+#include "trap.h"
+
+#define INSN_WFI 0x10500073
+
+typedef enum exit_action (*exit_handler)(struct vcpu *v, struct vireo_vm_exit *exit);
+
+/* Priv spec 8.2.1 (hstatus.VTW): a guest WFI traps here, so an idle guest blocks instead
+ * of spinning on the host. Any other virtual instruction is illegal for the guest. */
+static enum exit_action virtual_instruction(struct vcpu *v, struct vireo_vm_exit *exit)
+{
+	(void)exit;
+	int64_t insn = guest_fetch_instruction(v, v->pc);
+	if (insn == INSN_WFI) {
+		v->vm->stat.exits[VM_CAUSE_WFI]++;
+		v->pc += 4;
+		if (!vcpu_interrupt_pending(v))
+			v->state = VCPU_IDLE;
+		return EXIT_CONTINUE;
+	}
+	v->vm->stat.exits[VM_CAUSE_VIRTUAL_INSN]++;
+	vcpu_inject(v, EXC_ILLEGAL_INST, insn < 0 ? 0 : (uint64_t)insn);
+	return EXIT_CONTINUE;
+}
+
+static enum exit_action ecall(struct vcpu *v, struct vireo_vm_exit *exit)
+{
+	return sbi_dispatch(v, exit);
+}
+
+static const exit_handler handlers[] = {
+	[EXC_ECALL_VS] = ecall,
+	[EXC_INST_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
+	[EXC_LOAD_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
+	[EXC_STORE_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
+	[EXC_VIRTUAL_INST] = virtual_instruction,
+};
+
+enum exit_action vcpu_handle_exit(struct vcpu *v, struct vireo_vm_exit *exit)
+{
+	uint64_t code = v->scause & ~SCAUSE_INTERRUPT;
+	if (v->scause & SCAUSE_INTERRUPT) {
+		/* The host's own timer or a device: the guest was only interrupted. */
+		v->vm->stat.exits[code == IRQ_S_TIMER ? VM_CAUSE_TIMER_IRQ : VM_CAUSE_EXTERNAL_IRQ]++;
+		handle_host_interrupt(code);
+		return EXIT_CONTINUE;
+	}
+	if (code < sizeof(handlers) / sizeof(*handlers) && handlers[code])
+		return handlers[code](v, exit);
+	/* Everything else the guest can cause is delegated to it (hedeleg); this is not. */
+	exit->reason = VIREO_VM_EXIT_FAULT;
+	exit->vcpu = v->index;
+	exit->code = v->scause;
+	exit->pc = v->pc;
+	return EXIT_MONITOR;
+}

@@ -1,0 +1,52 @@
+/* SBI emulation for guests (SBI spec 2.0). Each extension is one file exporting one
+ * descriptor; sbi.c gathers them in one table and dispatches on the guest's a7.
+ *
+ * Return convention: a handler returns the SBI error (a0) and value (a1) for the guest, or
+ * asks the run loop to go to the monitor (exit record filled) or to reschedule. Errors of
+ * the kernel never reach the guest; the guest sees SBI_ERR_* codes only. */
+#ifndef VIREO_HV_SBI_H
+#define VIREO_HV_SBI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vcpu.h"
+
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED (-1)
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_ERR_DENIED (-4)
+#define SBI_ERR_INVALID_ADDRESS (-5)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
+struct sbi_result {
+	long error, value;
+	bool legacy;          /* legacy extensions return only a0 (= value) */
+	enum exit_action action;
+	bool no_advance;      /* the pc stays (the vCPU stopped or was restarted) */
+};
+
+struct sbi_extension {
+	unsigned long eid_min, eid_max;
+	enum vireo_vm_exit_cause cause; /* for hvstat */
+	struct sbi_result (*handle)(struct vcpu *v, unsigned long eid, unsigned long fid,
+				    struct vireo_vm_exit *exit);
+};
+
+extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_rfence,
+	sbi_hsm, sbi_srst, sbi_dbcn;
+
+/* Handles the guest's ecall: sets a0/a1 and steps the pc as the result says. */
+enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
+bool sbi_probe(unsigned long eid);
+/* Guest console output: appended to the VM's buffer; EXIT_MONITOR when it should go out now
+ * (a newline, or a full buffer). */
+enum exit_action console_put(struct vcpu *v, const char *s, unsigned long n,
+			     struct vireo_vm_exit *exit, unsigned long *taken);
+/* Moves buffered console output into the exit record. */
+void console_flush(struct vm *vm, struct vireo_vm_exit *exit);
+
+#define sbi_arg(v, n) ((v)->regs[10 + (n)])
+
+#endif

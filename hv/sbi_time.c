@@ -1,0 +1,31 @@
+/* The timer extension (SBI spec 6). With Sstc the guest's deadline goes straight into
+ * vstimecmp and the hardware raises VSTIP; without it the host arms its own timer for the
+ * deadline (hv/vm.c) and injects hvip.VSTIP when it passes. */
+#include "sbi.h"
+
+#include "csr.h"
+
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				struct vireo_vm_exit *exit)
+{
+	(void)eid, (void)exit;
+	if (fid != 0)
+		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
+	uint64_t when = sbi_arg(v, 0); /* in guest time */
+	if (hv_sstc()) {
+		v->vstimecmp = when;
+	} else {
+		v->hvip &= ~HVIP_VSTIP;
+		v->timer_deadline = when - v->vm->time_offset; /* host time */
+		if (v->timer_deadline == 0)
+			v->timer_deadline = 1;
+		if (when <= guest_time(v->vm)) {
+			v->hvip |= HVIP_VSTIP;
+			v->vm->stat.timer_injected++;
+			v->timer_deadline = 0;
+		}
+	}
+	return (struct sbi_result){ 0 };
+}
+
+const struct sbi_extension sbi_time = { 0x54494d45, 0x54494d45, VM_CAUSE_SBI_TIME, handle };

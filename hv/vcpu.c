@@ -1,0 +1,159 @@
+#include "vcpu.h"
+
+#include <stddef.h>
+
+#include "csr.h"
+#include "page_alloc.h"
+
+void vcpu_enter(struct vcpu *v); /* switch.S */
+int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
+
+/* switch.S reaches these fields by fixed offsets. */
+_Static_assert(offsetof(struct vcpu, pc) == 32 * 8, "vcpu.pc");
+_Static_assert(offsetof(struct vcpu, host_sp) == 33 * 8, "vcpu.host_sp");
+_Static_assert(offsetof(struct vcpu, host_tp) == 34 * 8, "vcpu.host_tp");
+_Static_assert(offsetof(struct vcpu, host_ra) == 35 * 8, "vcpu.host_ra");
+_Static_assert(offsetof(struct vcpu, host_s) == 36 * 8, "vcpu.host_s");
+_Static_assert(offsetof(struct vcpu, host_stvec) == 48 * 8, "vcpu.host_stvec");
+
+uint64_t guest_time(const struct vm *vm)
+{
+	return read_time() + vm->time_offset;
+}
+
+static void load(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	csr_write(CSR_HGATP, HGATP_MODE_SV39X4 | ((uint64_t)vm->vmid << HGATP_VMID_SHIFT) |
+				     ((uint64_t)(uintptr_t)vm->gstage.root >> PAGE_SHIFT));
+	csr_write(CSR_HTIMEDELTA, vm->time_offset);
+	csr_write(CSR_VSSTATUS, v->vsstatus);
+	csr_write(CSR_VSIE, v->vsie);
+	csr_write(CSR_VSTVEC, v->vstvec);
+	csr_write(CSR_VSSCRATCH, v->vsscratch);
+	csr_write(CSR_VSEPC, v->vsepc);
+	csr_write(CSR_VSCAUSE, v->vscause);
+	csr_write(CSR_VSTVAL, v->vstval);
+	csr_write(CSR_VSATP, v->vsatp);
+	if (hv_sstc())
+		csr_write(CSR_VSTIMECMP, v->vstimecmp);
+	csr_write(CSR_HVIP, v->hvip);
+	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
+	csr_write(CSR_HSTATUS, v->hstatus);
+	uint64_t sstatus = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE);
+	csr_write(CSR_SSTATUS, sstatus | (v->hstatus & HSTATUS_SPVP ? SSTATUS_SPP : 0) |
+				       SSTATUS_FS_INITIAL);
+}
+
+static void save(struct vcpu *v)
+{
+	v->scause = csr_read(CSR_SCAUSE);
+	v->stval = csr_read(CSR_STVAL);
+	v->htval = csr_read(CSR_HTVAL);
+	v->htinst = csr_read(CSR_HTINST);
+	v->hstatus = csr_read(CSR_HSTATUS);
+	v->vsstatus = csr_read(CSR_VSSTATUS);
+	v->vsie = csr_read(CSR_VSIE);
+	v->vstvec = csr_read(CSR_VSTVEC);
+	v->vsscratch = csr_read(CSR_VSSCRATCH);
+	v->vsepc = csr_read(CSR_VSEPC);
+	v->vscause = csr_read(CSR_VSCAUSE);
+	v->vstval = csr_read(CSR_VSTVAL);
+	v->vsatp = csr_read(CSR_VSATP);
+	if (hv_sstc())
+		v->vstimecmp = csr_read(CSR_VSTIMECMP);
+	v->hvip = csr_read(CSR_HVIP); /* the guest may clear VSSIP through its sip */
+	/* The host's next sret goes to a task in U-mode, not back into a guest. */
+	csr_write(CSR_HSTATUS, v->hstatus & ~HSTATUS_SPV);
+}
+
+void vcpu_run_once(struct vcpu *v)
+{
+	load(v);
+	vcpu_enter(v);
+	save(v);
+}
+
+void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval)
+{
+	uint64_t s = v->vsstatus;
+	bool from_vs = v->hstatus & HSTATUS_SPVP;
+	v->vsepc = v->pc;
+	v->vscause = cause;
+	v->vstval = tval;
+	s = (s & ~SSTATUS_SPP) | (from_vs ? SSTATUS_SPP : 0);
+	s = (s & ~SSTATUS_SPIE) | (s & SSTATUS_SIE ? SSTATUS_SPIE : 0);
+	v->vsstatus = s & ~SSTATUS_SIE;
+	v->hstatus |= HSTATUS_SPVP; /* the guest's handler runs in VS-mode */
+	v->pc = v->vstvec & ~3ul;   /* exceptions always go to the base address */
+}
+
+bool vcpu_interrupt_pending(const struct vcpu *v)
+{
+	uint64_t pending = v->hvip;
+	if (hv_sstc() && guest_time(v->vm) >= v->vstimecmp)
+		pending |= HVIP_VSTIP;
+	/* vsie's SSIE/STIE/SEIE sit one bit below hvip's VSSIP/VSTIP/VSEIP. */
+	return (pending & (v->vsie << 1) & (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)) != 0;
+}
+
+void vm_update_external(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		bool on = vplic_context_pending(&vm->plic, vplic_s_context(i));
+		if (on && !(v->hvip & HVIP_VSEIP))
+			vm->stat.external_injected++;
+		v->hvip = on ? v->hvip | HVIP_VSEIP : v->hvip & ~HVIP_VSEIP;
+	}
+}
+
+static int guest_copy(struct vm *vm, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
+{
+	while (len > 0) {
+		uint64_t hpa = pt_translate(&vm->gstage, gpa);
+		if (!hpa || gpa + len < gpa)
+			return -1;
+		uint64_t chunk = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
+		if (chunk > len)
+			chunk = len;
+		char *host = (char *)(uintptr_t)hpa, *b = buf;
+		for (uint64_t i = 0; i < chunk; i++) {
+			if (to_guest)
+				host[i] = b[i];
+			else
+				b[i] = host[i];
+		}
+		gpa += chunk;
+		buf = b + chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len)
+{
+	return guest_copy(vm, gpa, dst, len, false);
+}
+
+int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
+{
+	return guest_copy(vm, gpa, (void *)src, len, true);
+}
+
+/* Priv spec 8.6.3: htinst holds a transformed instruction (bit 0 set) for most guest-page
+ * faults on loads and stores; when it is zero the instruction is read from guest memory,
+ * one halfword at a time so that one crossing a page boundary is read right. */
+int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc)
+{
+	int64_t lo = guest_fetch_halfword(pc);
+	if (lo < 0)
+		return -1;
+	if ((lo & 3) != 3)
+		return lo;
+	int64_t hi = guest_fetch_halfword(pc + 2);
+	if (hi < 0)
+		return -1;
+	(void)v;
+	return lo | (hi << 16);
+}

@@ -1,0 +1,35 @@
+/* Entering a vCPU and what the exit handlers share: injecting exceptions into the guest,
+ * its pending interrupts, reading guest memory. */
+#ifndef VIREO_HV_VCPU_H
+#define VIREO_HV_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm.h"
+
+/* What an exit handler tells the run loop. */
+enum exit_action {
+	EXIT_CONTINUE, /* run the guest again */
+	EXIT_MONITOR,  /* the exit record is filled: return it from SYS_VM_RUN */
+};
+
+/* Runs v until it traps, with its state loaded around the world switch. */
+void vcpu_run_once(struct vcpu *v);
+/* Delivers an exception to the guest's own trap handler (priv spec 8.6.4 trap entry into
+ * VS-mode, done by hand): vsepc, vscause, vstval, vsstatus, then pc = vstvec. */
+void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval);
+/* Whether an interrupt the guest has enabled in vsie is pending (WFI ends on it). */
+bool vcpu_interrupt_pending(const struct vcpu *v);
+/* The guest's pending interrupts from the virtual PLIC, as hvip.VSEIP. */
+void vm_update_external(struct vm *vm);
+/* Copies between guest physical memory (guest RAM only) and a kernel buffer; -1 when any
+ * byte is outside guest RAM. */
+int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
+int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
+/* The instruction at the guest's pc, from htinst when it holds one, else read with HLVX;
+ * returns its bits or -1. */
+int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc);
+uint64_t guest_time(const struct vm *vm);
+
+#endif

@@ -1,0 +1,295 @@
+#include "vm.h"
+
+#include <string.h>
+
+#include "console.h"
+#include "csr.h"
+#include "exit.h"
+#include "ipc.h"
+#include "kalloc.h"
+#include "memory.h"
+#include "mmio.h"
+#include "page_alloc.h"
+#include "sbi.h"
+#include "sched.h"
+#include "task.h"
+#include "timer.h"
+
+_Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm must fit kzalloc");
+
+static struct vm *vms[MAX_VMS];
+static uint64_t next_vm_id = 1;
+static bool sstc;
+
+void hv_init(bool host_has_sstc)
+{
+	sstc = host_has_sstc;
+	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
+	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
+	 * its own VS-level interrupts. */
+	csr_write(CSR_HEDELEG, (1ul << EXC_INST_MISALIGNED) | (1ul << EXC_ILLEGAL_INST) |
+				       (1ul << EXC_BREAKPOINT) | (1ul << EXC_LOAD_MISALIGNED) |
+				       (1ul << EXC_STORE_MISALIGNED) | (1ul << EXC_ECALL_U) |
+				       (1ul << EXC_INST_PAGE_FAULT) | (1ul << EXC_LOAD_PAGE_FAULT) |
+				       (1ul << EXC_STORE_PAGE_FAULT));
+	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
+	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
+	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
+}
+
+bool hv_sstc(void)
+{
+	return sstc;
+}
+
+static uint64_t alloc_table(void *ctx)
+{
+	uint64_t page = kpage_alloc();
+	if (page)
+		((struct vm *)ctx)->owner->pages++;
+	return page;
+}
+
+static void free_table(void *ctx, uint64_t page)
+{
+	((struct vm *)ctx)->owner->pages--;
+	kpage_free(page);
+}
+
+static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+static int check_config(const struct vireo_vm_config *cfg)
+{
+	if (cfg->nvcpus == 0 || cfg->nvcpus > VIREO_VM_MAX_VCPUS || cfg->plic_ndev == 0 ||
+	    cfg->plic_ndev >= VPLIC_MAX_SOURCES || cfg->ndevices > VIREO_VM_MAX_DEVICES)
+		return VIREO_E_INVAL;
+	for (unsigned i = 0; i < cfg->ndevices; i++) {
+		uint64_t base = cfg->devices[i].base, size = cfg->devices[i].size;
+		if (size == 0 || base + size < base || base + size > VIREO_GUEST_RAM ||
+		    overlaps(base, size, VIREO_GUEST_PLIC, VPLIC_SIZE))
+			return VIREO_E_INVAL;
+	}
+	return 0;
+}
+
+struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err)
+{
+	unsigned slot = 0;
+	*err = check_config(cfg);
+	if (*err)
+		return NULL;
+	while (slot < MAX_VMS && vms[slot])
+		slot++;
+	struct vm *vm = slot < MAX_VMS ? kzalloc(sizeof(*vm)) : NULL;
+	/* Sv39x4's root is 16 KiB, 16 KiB-aligned (priv spec 8.5.1). */
+	uint64_t root = vm ? kpages_alloc(4, 4) : 0;
+	if (!root) {
+		kfree(vm, sizeof(*vm));
+		*err = VIREO_E_NOMEM;
+		return NULL;
+	}
+	owner->pages += 4;
+	vm->id = next_vm_id++;
+	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
+	vm->name[VIREO_NAME_MAX - 1] = '\0';
+	vm->owner = owner;
+	vm->vmid = (uint16_t)(slot + 1);
+	vm->gstage = (struct pt_space){ &pt_sv39x4, (pte_t *)(uintptr_t)root, alloc_table,
+					free_table, vm };
+	vm->time_offset = -read_time();
+	vm->nvcpus = (unsigned)cfg->nvcpus;
+	vm->ndevices = (unsigned)cfg->ndevices;
+	for (unsigned i = 0; i < vm->ndevices; i++) {
+		vm->devices[i].base = cfg->devices[i].base;
+		vm->devices[i].size = cfg->devices[i].size;
+	}
+	vplic_init(&vm->plic, (unsigned)cfg->plic_ndev, vm->nvcpus);
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		v->vm = vm;
+		v->index = i;
+		v->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
+		v->vstimecmp = UINT64_MAX;
+		v->state = VCPU_STOPPED;
+	}
+	vm->vcpus[0].pc = cfg->entry;
+	vm->vcpus[0].regs[11] = cfg->arg1;
+	vm->vcpus[0].state = VCPU_RUNNABLE;
+	vm->stat.id = vm->id;
+	memcpy(vm->stat.name, vm->name, VIREO_NAME_MAX);
+	vm->stat.nvcpus = vm->nvcpus;
+	vm->refs = 0;
+	vms[slot] = vm;
+	return vm;
+}
+
+static void vm_destroy(struct vm *vm)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		if (vms[i] == vm)
+			vms[i] = NULL;
+	for (unsigned i = 0; i < vm->npinned; i++)
+		task_unpin(vm->owner, vm->pinned[i]);
+	pt_destroy(&vm->gstage);
+	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, 4);
+	vm->owner->pages -= 4;
+	hfence_gvma_all();
+	kfree(vm, sizeof(*vm));
+}
+
+void vm_put(struct vm *vm)
+{
+	if (--vm->refs <= 0)
+		vm_destroy(vm);
+}
+
+int vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t pin_va)
+{
+	if (vm->npinned == VM_MAX_PINNED)
+		return VIREO_E_NOMEM;
+	if (overlaps(gpa, size, VIREO_GUEST_PLIC, VPLIC_SIZE))
+		return VIREO_E_INVAL;
+	for (unsigned i = 0; i < vm->ndevices; i++)
+		if (overlaps(gpa, size, vm->devices[i].base, vm->devices[i].size))
+			return VIREO_E_INVAL;
+	/* G-stage leaves are U pages: guest accesses count as user accesses (priv spec 8.5.1). */
+	enum pt_error e = pt_map(&vm->gstage, gpa, hpa, size, PTE_R | PTE_W | PTE_X | PTE_U,
+				 PT_PAGE_1G);
+	if (e == PT_ERR_NOMEM)
+		pt_unmap(&vm->gstage, gpa, size);
+	if (e)
+		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
+									 : VIREO_E_INVAL;
+	hfence_gvma_all();
+	vm->pinned[vm->npinned++] = pin_va;
+	vm->stat.ram_pages += size >> PAGE_SHIFT;
+	return 0;
+}
+
+static void wake(struct vm *vm)
+{
+	struct thread *t = vm->waiter;
+	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
+		sched_wake(t);
+}
+
+/* The next vCPU to run, round robin; an idle one with an interrupt pending wakes up. */
+static struct vcpu *pick(struct vm *vm)
+{
+	for (unsigned n = 0; n < vm->nvcpus; n++) {
+		struct vcpu *v = &vm->vcpus[(vm->next_vcpu + n) % vm->nvcpus];
+		if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v))
+			v->state = VCPU_RUNNABLE;
+		if (v->state == VCPU_RUNNABLE && !v->mmio_read_pending) {
+			vm->next_vcpu = (v->index + 1) % vm->nvcpus;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+uint64_t hv_timer_check(uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+	for (unsigned i = 0; i < MAX_VMS; i++) {
+		struct vm *vm = vms[i];
+		for (unsigned j = 0; vm && j < vm->nvcpus; j++) {
+			struct vcpu *v = &vm->vcpus[j];
+			uint64_t deadline = v->timer_deadline;
+			if (deadline && now >= deadline) {
+				v->hvip |= HVIP_VSTIP;
+				v->timer_deadline = deadline = 0;
+				vm->stat.timer_injected++;
+			}
+			if (sstc && v->state == VCPU_IDLE && v->vstimecmp != UINT64_MAX)
+				deadline = v->vstimecmp - vm->time_offset;
+			if (deadline && deadline < next)
+				next = deadline;
+			if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v))
+				wake(vm);
+		}
+	}
+	return next;
+}
+
+static bool monitor_has_mail(const struct endpoint *ep)
+{
+	return ep && (ep->pending_bits || ep->callers);
+}
+
+int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep)
+{
+	struct vireo_vm_exit ex;
+	if (copy_from_user(t->task, &ex, exit_uva, sizeof(ex)))
+		return VIREO_E_FAULT;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].mmio_read_pending)
+			mmio_complete_read(&vm->vcpus[i], ex.mmio.value);
+	memset(&ex, 0, sizeof(ex));
+
+	for (;;) {
+		if (monitor_has_mail(ep)) {
+			ex.reason = VIREO_VM_EXIT_MONITOR;
+			break;
+		}
+		struct vcpu *v = pick(vm);
+		if (!v) {
+			if (vm->out_len) { /* quiet now: what the guest said so far goes out */
+				console_flush(vm, &ex);
+				break;
+			}
+			bool any = false;
+			for (unsigned i = 0; i < vm->nvcpus; i++)
+				any |= vm->vcpus[i].state != VCPU_STOPPED;
+			if (!any) { /* every vCPU stopped itself: the guest is off */
+				ex.reason = VIREO_VM_EXIT_SHUTDOWN;
+				break;
+			}
+			vm->waiter = t;
+			if (ep)
+				ep->run_waiter = t;
+			timer_rearm(hv_timer_check(read_time()));
+			sched_block(t, WAIT_VM);
+			vm->waiter = NULL;
+			if (ep)
+				ep->run_waiter = NULL;
+			continue;
+		}
+		vcpu_run_once(v);
+		if (vcpu_handle_exit(v, &ex) == EXIT_MONITOR)
+			break;
+		if (this_hart()->need_resched)
+			sched_yield();
+	}
+	if (copy_to_user(t->task, exit_uva, &ex, sizeof(ex)))
+		return VIREO_E_FAULT;
+	return 0;
+}
+
+int vm_input(struct vm *vm, const char *bytes, unsigned len)
+{
+	unsigned n = 0;
+	for (; n < len && vm->in_len < sizeof(vm->in); n++)
+		vm->in[(vm->in_head + vm->in_len++) % sizeof(vm->in)] = bytes[n];
+	return (int)n;
+}
+
+int vm_set_irq(struct vm *vm, unsigned irq, bool level)
+{
+	if (irq == 0 || irq > vm->plic.ndev)
+		return VIREO_E_INVAL;
+	vplic_set_level(&vm->plic, irq, level);
+	vm_update_external(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i].state == VCPU_IDLE && vcpu_interrupt_pending(&vm->vcpus[i]))
+			wake(vm);
+	return 0;
+}
+
+struct vm *vm_at(unsigned index)
+{
+	return index < MAX_VMS ? vms[index] : NULL;
+}

@@ -1,0 +1,86 @@
+/* Virtual machines and their vCPUs (DESIGN.md 3). A VM belongs to the task that created it
+ * (its monitor) and dies with it; the monitor's thread runs the VM's vCPUs in SYS_VM_RUN,
+ * one at a time, until something needs the monitor. */
+#ifndef VIREO_HV_VM_H
+#define VIREO_HV_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vireo/syscall.h>
+
+#include "pagetable.h"
+#include "task.h"
+#include "vplic.h"
+
+#define MAX_VMS 8
+#define VM_MAX_PINNED 8
+
+enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
+
+struct vm;
+
+struct vcpu {
+	/* Guest state, saved and loaded by hv/switch.S: keep regs first, then pc. */
+	uint64_t regs[32];
+	uint64_t pc;
+	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */
+	uint64_t host_stvec, host_sscratch;
+	/* VS-level CSRs while the vCPU is not loaded. */
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
+	uint64_t hvip;
+	uint64_t hstatus;
+	/* Trap information of the last exit. */
+	uint64_t scause, stval, htval, htinst;
+
+	struct vm *vm;
+	unsigned index;
+	enum vcpu_state state;
+	uint64_t timer_deadline; /* host time of the SBI timer without Sstc; 0 when unarmed */
+	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
+	unsigned mmio_reg, mmio_width, mmio_len;
+	bool mmio_sign;
+	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
+	unsigned fault_repeats;
+};
+
+struct vm {
+	uint64_t id;
+	char name[VIREO_NAME_MAX];
+	struct task *owner;
+	uint16_t vmid;
+	struct pt_space gstage;
+	uint64_t ram_pages;
+	uint64_t time_offset;   /* htimedelta: the guest clock starts at zero */
+	unsigned nvcpus, next_vcpu;
+	struct vcpu vcpus[VIREO_VM_MAX_VCPUS];
+	struct vplic plic;
+	unsigned ndevices;
+	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES];
+	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
+	char out[VIREO_VM_CONSOLE_MAX];
+	unsigned out_len;
+	char in[256];
+	unsigned in_head, in_len;
+	struct vireo_vm_stat stat;
+	unsigned npinned;
+	uint64_t pinned[VM_MAX_PINNED]; /* the owner's mappings that back guest RAM */
+	int refs;
+};
+
+struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err);
+void vm_put(struct vm *vm);
+/* Maps host pages as guest RAM; pin_va names the owner's mapping they come from, which
+ * stays pinned (SYS_MEM_FREE refuses it) while the VM lives. */
+int vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t pin_va);
+int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep);
+int vm_input(struct vm *vm, const char *bytes, unsigned len);
+int vm_set_irq(struct vm *vm, unsigned irq, bool level);
+struct vm *vm_at(unsigned index);
+/* The hypervisor's part of the host timer: wakes idle vCPUs whose deadlines passed and
+ * returns the next deadline (host time), or UINT64_MAX. */
+uint64_t hv_timer_check(uint64_t now);
+/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself). */
+void hv_init(bool host_has_sstc);
+bool hv_sstc(void);
+
+#endif

@@ -1,0 +1,120 @@
+/* The guest's device tree (DESIGN.md 4): memory, one cpu per vCPU, the virtual PLIC, the
+ * monitor's devices and /chosen; only what exists, so the guest probes nothing in vain. */
+#include <libfdt.h>
+#include <string.h>
+
+#include "vmm.h"
+
+#define PHANDLE_PLIC 1
+#define PHANDLE_INTC(cpu) (2 + (cpu))
+#define IRQ_S_EXT 9
+#define IRQ_M_EXT 11
+
+static void reg(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt32_t cells[4] = { cpu_to_fdt32((uint32_t)(base >> 32)), cpu_to_fdt32((uint32_t)base),
+			     cpu_to_fdt32((uint32_t)(size >> 32)), cpu_to_fdt32((uint32_t)size) };
+	fdt_property(fdt, "reg", cells, sizeof(cells));
+}
+
+static void cpus(void *fdt, const struct guest *g, const struct vireo_vm_config *cfg)
+{
+	char isa[96], name[16];
+	/* No "h": the guest gets no hypervisor extension of its own. */
+	snformat(isa, sizeof(isa), "rv64imafdc_zicsr_zifencei_zihintpause%s",
+		 cfg->host_sstc ? "_sstc" : "");
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_property_u32(fdt, "timebase-frequency", (uint32_t)cfg->timebase_hz);
+	for (uint32_t i = 0; i < g->ncpus; i++) {
+		snformat(name, sizeof(name), "cpu@%u", i);
+		fdt_begin_node(fdt, name);
+		fdt_property_string(fdt, "device_type", "cpu");
+		fdt_property_u32(fdt, "reg", i);
+		fdt_property_string(fdt, "status", "okay");
+		fdt_property_string(fdt, "compatible", "riscv");
+		fdt_property_string(fdt, "riscv,isa", isa);
+		fdt_property_string(fdt, "mmu-type", "riscv,sv39");
+		fdt_begin_node(fdt, "interrupt-controller");
+		fdt_property_u32(fdt, "#interrupt-cells", 1);
+		fdt_property(fdt, "interrupt-controller", NULL, 0);
+		fdt_property_string(fdt, "compatible", "riscv,cpu-intc");
+		fdt_property_u32(fdt, "phandle", PHANDLE_INTC(i));
+		fdt_end_node(fdt);
+		fdt_end_node(fdt);
+	}
+	fdt_end_node(fdt);
+}
+
+/* Contexts as on QEMU's virt board: each hart's M-mode context, then its S-mode one. */
+static void plic(void *fdt, const struct guest *g)
+{
+	fdt32_t ie[4 * VIREO_VM_MAX_VCPUS];
+	for (uint32_t i = 0; i < g->ncpus; i++) {
+		ie[4 * i] = cpu_to_fdt32(PHANDLE_INTC(i));
+		ie[4 * i + 1] = cpu_to_fdt32(IRQ_M_EXT);
+		ie[4 * i + 2] = cpu_to_fdt32(PHANDLE_INTC(i));
+		ie[4 * i + 3] = cpu_to_fdt32(IRQ_S_EXT);
+	}
+	fdt_begin_node(fdt, "plic@c000000");
+	const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+	fdt_property(fdt, "compatible", compat, sizeof(compat));
+	reg(fdt, VIREO_GUEST_PLIC, 0x400000);
+	fdt_property_u32(fdt, "#interrupt-cells", 1);
+	fdt_property_u32(fdt, "#address-cells", 0);
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	fdt_property_u32(fdt, "riscv,ndev", GUEST_PLIC_NDEV);
+	fdt_property(fdt, "interrupts-extended", ie, (int)(4 * g->ncpus * sizeof(fdt32_t)));
+	fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
+	fdt_end_node(fdt);
+}
+
+int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vireo_vm_config *cfg,
+		  uint64_t initrd_start, uint64_t initrd_end)
+{
+	void *fdt = buf;
+	char name[32];
+	fdt_create(fdt, (int)size);
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_property_string(fdt, "compatible", "vireo,vm");
+	fdt_property_string(fdt, "model", "Vireo virtual machine");
+
+	fdt_begin_node(fdt, "chosen");
+	fdt_property_string(fdt, "bootargs", g->bootargs);
+	if (initrd_end > initrd_start) {
+		fdt_property_u64(fdt, "linux,initrd-start", initrd_start);
+		fdt_property_u64(fdt, "linux,initrd-end", initrd_end);
+	}
+	fdt_end_node(fdt);
+
+	snformat(name, sizeof(name), "memory@%lx", VIREO_GUEST_RAM);
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "device_type", "memory");
+	reg(fdt, VIREO_GUEST_RAM, g->ram_size);
+	fdt_end_node(fdt);
+
+	cpus(fdt, g, cfg);
+
+	fdt_begin_node(fdt, "soc");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_property_string(fdt, "compatible", "simple-bus");
+	fdt_property(fdt, "ranges", NULL, 0);
+	plic(fdt, g);
+	snformat(name, sizeof(name), "test@%lx", TESTDEV_BASE);
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", "vireo,test-mmio");
+	reg(fdt, TESTDEV_BASE, TESTDEV_SIZE);
+	fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+	fdt_property_u32(fdt, "interrupts", TESTDEV_IRQ);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+
+	fdt_end_node(fdt);
+	int err = fdt_finish(fdt);
+	return err ? VIREO_E_NOMEM : 0;
+}

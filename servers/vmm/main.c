@@ -1,0 +1,223 @@
+/* The VM monitor's loop: requests from the shell, and the guests' exits, one thread. While
+ * a guest runs, SYS_VM_RUN comes back whenever a request waits on our endpoint. */
+#include <string.h>
+
+#include "vmm.h"
+
+static uint64_t ep;
+static struct guest guests[MAX_GUESTS];
+static uint64_t next_id = 1;
+static unsigned turn; /* round robin between running guests */
+
+static struct guest *find(uint64_t id)
+{
+	for (unsigned i = 0; i < MAX_GUESTS; i++)
+		if (id && guests[i].id == id)
+			return &guests[i];
+	return NULL;
+}
+
+static void write_console(const char *s, size_t n)
+{
+	puts_raw(s, n);
+	console_flush();
+}
+
+/* Guest output: to the console while attached, kept (the most recent part) otherwise. */
+static void output(struct guest *g, const char *s, size_t n)
+{
+	if (g->attached) {
+		write_console(s, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (g->kept_len == OUTPUT_KEEP) {
+			memmove(g->kept, g->kept + OUTPUT_KEEP / 2, OUTPUT_KEEP / 2);
+			g->kept_len = OUTPUT_KEEP / 2;
+		}
+		g->kept[g->kept_len++] = s[i];
+	}
+}
+
+static void report(struct guest *g, const char *what)
+{
+	char line[128];
+	size_t n = snformat(line, sizeof(line), "\n[vm %lu (%s): %s]\n", g->id, g->name, what);
+	output(g, line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
+static void end(struct guest *g, const char *what)
+{
+	report(g, what);
+	if (g->notify_ep)
+		vireo_syscall(SYS_NOTIFY, (long)g->notify_ep, (long)g->notify_bits, 0, 0, 0, 0);
+	guest_free(g);
+}
+
+static void handle_exit(struct guest *g)
+{
+	struct vireo_vm_exit *e = &g->exit;
+	char what[96], why[96];
+	switch (e->reason) {
+	case VIREO_VM_EXIT_MMIO:
+		e->mmio.value = testdev_access(g, e->mmio.gpa - TESTDEV_BASE, e->mmio.width,
+					       e->mmio.is_write, e->mmio.value);
+		break;
+	case VIREO_VM_EXIT_CONSOLE:
+		output(g, e->console, e->console_len);
+		break;
+	case VIREO_VM_EXIT_SHUTDOWN:
+		snformat(what, sizeof(what), "powered off, reason %lu%s", e->code,
+			 e->code == 0 ? "" : " (failure)");
+		end(g, what);
+		break;
+	case VIREO_VM_EXIT_REBOOT:
+		report(g, "rebooting");
+		if (guest_restart(g, why, sizeof(why))) {
+			snformat(what, sizeof(what), "cannot reboot: %s", why);
+			end(g, what);
+		}
+		break;
+	case VIREO_VM_EXIT_FAULT:
+		snformat(what, sizeof(what), "stopped: vCPU %lu stuck on exception %lu at pc %lx",
+			 e->vcpu, e->code, e->pc);
+		end(g, what);
+		break;
+	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive */
+		break;
+	}
+}
+
+static void reply_status(uint64_t caller, int64_t status)
+{
+	ipc_reply(caller, 0, (uint64_t)status, 0, 0, 0);
+}
+
+static void attach(struct guest *g, const struct msg *m)
+{
+	if (g->notify_ep)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->notify_ep, 0, 0, 0, 0, 0);
+	g->notify_ep = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	g->notify_bits = m->w[1];
+	g->attached = true;
+	write_console(g->kept, g->kept_len);
+	g->kept_len = 0;
+}
+
+static void request(struct msg *m)
+{
+	uint64_t caller = (uint64_t)m->status;
+	struct guest *g = find(m->w[0]);
+	char text[512], why[96];
+	size_t n = vireo_ipc_len(m->info);
+
+	switch (vireo_ipc_label(m->info)) {
+	case VMM_START: {
+		g = find(0);
+		for (unsigned i = 0; i < MAX_GUESTS && !g; i++)
+			if (!guests[i].id)
+				g = &guests[i];
+		if (!g) {
+			ipc_reply(caller, ipc_data(0, "too many VMs", 12), (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+			return;
+		}
+		if (n >= sizeof(text))
+			n = sizeof(text) - 1;
+		memcpy(text, ipc_buffer()->data, n);
+		text[n] = '\0';
+		memset(g, 0, sizeof(*g));
+		g->id = next_id++;
+		int64_t err = guest_start(g, text, why, sizeof(why));
+		if (err) {
+			memset(g, 0, sizeof(*g));
+			ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)err, 0, 0, 0);
+			return;
+		}
+		if (m->info & VIREO_IPC_HANDLE)
+			attach(g, m);
+		ipc_reply(caller, 0, 0, g->id, 0, 0);
+		return;
+	}
+	case VMM_ATTACH:
+		if (!g)
+			break;
+		attach(g, m);
+		reply_status(caller, 0);
+		return;
+	case VMM_DETACH:
+		if (!g)
+			break;
+		g->attached = false;
+		reply_status(caller, 0);
+		return;
+	case VMM_INPUT:
+		if (!g)
+			break;
+		vireo_syscall(SYS_VM_INPUT, (long)g->vm, (long)ipc_buffer()->data, (long)n, 0, 0, 0);
+		reply_status(caller, 0);
+		return;
+	case VMM_KILL:
+		if (!g)
+			break;
+		reply_status(caller, 0);
+		end(g, "killed");
+		return;
+	case VMM_LIST: {
+		size_t len = snformat(text, sizeof(text), "  ID  NAME             CPUS  RAM     STATE\n");
+		for (unsigned i = 0; i < MAX_GUESTS; i++) {
+			struct guest *x = &guests[i];
+			if (x->id && len < sizeof(text))
+				len += snformat(text + len, sizeof(text) - len,
+						"%4lu  %-16s %4lu  %4lu MiB %s\n", x->id, x->name,
+						x->ncpus, x->ram_size >> 20,
+						x->attached ? "attached" : "running");
+		}
+		ipc_reply(caller, ipc_data(0, text, len < sizeof(text) ? len : sizeof(text) - 1), 0, 0,
+			  0, 0);
+		return;
+	}
+	default:
+		reply_status(caller, VIREO_E_NOSYS);
+		return;
+	}
+	reply_status(caller, VIREO_E_NOENT);
+}
+
+static struct guest *next_running(void)
+{
+	for (unsigned i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = &guests[(turn + i) % MAX_GUESTS];
+		if (g->id && g->vm) {
+			turn = (turn + i + 1) % MAX_GUESTS;
+			return g;
+		}
+	}
+	return NULL;
+}
+
+int main(void)
+{
+	console_open();
+	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	if (register_service("vmm", ep)) {
+		printf("vmm: cannot register\n");
+		return 1;
+	}
+	for (;;) {
+		struct guest *g = next_running();
+		if (g) {
+			int64_t err = vireo_syscall(SYS_VM_RUN, (long)g->vm, (long)&g->exit, (long)ep,
+						    0, 0, 0);
+			if (err) {
+				end(g, error_name(err));
+				continue;
+			}
+			handle_exit(g);
+			if (g->exit.reason != VIREO_VM_EXIT_MONITOR)
+				continue;
+		}
+		struct msg m = ipc_recv(ep);
+		if (m.status > 0)
+			request(&m);
+	}
+}
