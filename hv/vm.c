@@ -191,6 +191,8 @@ static struct vcpu *pick(struct vm *vm)
 	return NULL;
 }
 
+/* Only deadlines still ahead count: one already past (an idle vCPU whose timer interrupt
+ * it keeps disabled) would have the host timer fire again at once, for ever. */
 uint64_t hv_timer_check(uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
@@ -198,18 +200,20 @@ uint64_t hv_timer_check(uint64_t now)
 		struct vm *vm = vms[i];
 		for (unsigned j = 0; vm && j < vm->nvcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];
-			uint64_t deadline = v->timer_deadline;
-			if (deadline && now >= deadline) {
+			if (v->timer_deadline && now >= v->timer_deadline) {
 				v->hvip |= HVIP_VSTIP;
-				v->timer_deadline = deadline = 0;
+				v->timer_deadline = 0;
 				vm->stat.timer_injected++;
 			}
+			if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v)) {
+				v->state = VCPU_RUNNABLE;
+				wake(vm);
+			}
+			uint64_t deadline = v->timer_deadline;
 			if (sstc && v->state == VCPU_IDLE && v->vstimecmp != UINT64_MAX)
 				deadline = v->vstimecmp - vm->time_offset;
-			if (deadline && deadline < next)
+			if (deadline > now && deadline < next)
 				next = deadline;
-			if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v))
-				wake(vm);
 		}
 	}
 	return next;

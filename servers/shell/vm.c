@@ -124,6 +124,8 @@ void cmd_vm(int argc, char **argv)
 		struct msg r = call_vmm(vireo_ipc_info(VMM_KILL, 0), id, 0);
 		if (status_of(&r))
 			printf("vm: %lu: %s\n", id, error_name(status_of(&r)));
+		else
+			printf("killed vm %lu\n", id);
 	} else {
 		printf("vm: unknown subcommand (type 'vm' for usage)\n");
 	}
