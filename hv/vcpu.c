@@ -6,6 +6,27 @@
 #include "page_alloc.h"
 
 void vcpu_enter(struct vcpu *v); /* switch.S */
+void fpu_save(uint64_t *area);    /* fpu.S */
+void fpu_restore(const uint64_t *area);
+
+static struct vcpu *fpu_owner; /* whose registers the FPU holds (one hart for now) */
+
+/* Switches the FPU to v only when another vCPU's registers are in it. */
+static void fpu_take(struct vcpu *v)
+{
+	if (fpu_owner == v)
+		return;
+	if (fpu_owner)
+		fpu_save(fpu_owner->fp);
+	fpu_restore(v->fp);
+	fpu_owner = v;
+}
+
+void vcpu_forget_fpu(struct vcpu *v)
+{
+	if (fpu_owner == v)
+		fpu_owner = NULL;
+}
 int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
 
 /* switch.S reaches these fields by fixed offsets. */
@@ -40,9 +61,11 @@ static void load(struct vcpu *v)
 	csr_write(CSR_HVIP, v->hvip);
 	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
 	csr_write(CSR_HSTATUS, v->hstatus);
+	/* FS must be on at HS-level too for the guest's own FS to matter (priv spec 8.2.11). */
 	uint64_t sstatus = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE);
 	csr_write(CSR_SSTATUS, sstatus | (v->hstatus & HSTATUS_SPVP ? SSTATUS_SPP : 0) |
 				       SSTATUS_FS_INITIAL);
+	fpu_take(v);
 }
 
 static void save(struct vcpu *v)
@@ -63,8 +86,10 @@ static void save(struct vcpu *v)
 	if (hv_sstc())
 		v->vstimecmp = csr_read(CSR_VSTIMECMP);
 	v->hvip = csr_read(CSR_HVIP); /* the guest may clear VSSIP through its sip */
-	/* The host's next sret goes to a task in U-mode, not back into a guest. */
+	/* The host's next sret goes to a task in U-mode, not back into a guest; tasks get no
+	 * FPU, so they can neither use nor disturb the guest's registers. */
 	csr_write(CSR_HSTATUS, v->hstatus & ~HSTATUS_SPV);
+	csr_clear(CSR_SSTATUS, SSTATUS_FS);
 }
 
 void vcpu_run_once(struct vcpu *v)

@@ -31,5 +31,7 @@ int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
  * returns its bits or -1. */
 int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc);
 uint64_t guest_time(const struct vm *vm);
+/* A vCPU going away must not stay the FPU's owner. */
+void vcpu_forget_fpu(struct vcpu *v);
 
 #endif

@@ -6,7 +6,6 @@
 #include "csr.h"
 #include "exit.h"
 #include "ipc.h"
-#include "kalloc.h"
 #include "memory.h"
 #include "mmio.h"
 #include "page_alloc.h"
@@ -15,7 +14,7 @@
 #include "task.h"
 #include "timer.h"
 
-_Static_assert(sizeof(struct vm) <= PAGE_SIZE, "struct vm must fit kzalloc");
+#define VM_PAGES ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 static struct vm *vms[MAX_VMS];
 static uint64_t next_vm_id = 1;
@@ -83,15 +82,16 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 		return NULL;
 	while (slot < MAX_VMS && vms[slot])
 		slot++;
-	struct vm *vm = slot < MAX_VMS ? kzalloc(sizeof(*vm)) : NULL;
+	struct vm *vm = slot < MAX_VMS ? (struct vm *)(uintptr_t)kpages_alloc(VM_PAGES, 1) : NULL;
 	/* Sv39x4's root is 16 KiB, 16 KiB-aligned (priv spec 8.5.1). */
 	uint64_t root = vm ? kpages_alloc(4, 4) : 0;
 	if (!root) {
-		kfree(vm, sizeof(*vm));
+		if (vm)
+			kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 		*err = VIREO_E_NOMEM;
 		return NULL;
 	}
-	owner->pages += 4;
+	owner->pages += 4 + VM_PAGES;
 	vm->id = next_vm_id++;
 	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
 	vm->name[VIREO_NAME_MAX - 1] = '\0';
@@ -133,11 +133,13 @@ static void vm_destroy(struct vm *vm)
 			vms[i] = NULL;
 	for (unsigned i = 0; i < vm->npinned; i++)
 		task_unpin(vm->owner, vm->pinned[i]);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_forget_fpu(&vm->vcpus[i]);
 	pt_destroy(&vm->gstage);
 	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, 4);
-	vm->owner->pages -= 4;
+	vm->owner->pages -= 4 + VM_PAGES;
 	hfence_gvma_all();
-	kfree(vm, sizeof(*vm));
+	kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 }
 
 void vm_put(struct vm *vm)

@@ -39,6 +39,7 @@ struct vcpu {
 	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
 	unsigned mmio_reg, mmio_width, mmio_len;
 	bool mmio_sign;
+	uint64_t fp[33];         /* f0-f31 and fcsr while another vCPU owns the FPU */
 	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
 	unsigned fault_repeats;
 };

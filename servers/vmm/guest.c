@@ -106,11 +106,59 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 	return 0;
 }
 
+/* The RISC-V Linux boot image header (Linux Documentation/riscv/boot-image-header.rst). */
+struct linux_header {
+	uint32_t code0, code1;
+	uint64_t text_offset, image_size, flags;
+	uint32_t version, res1;
+	uint64_t res2, magic;
+	uint32_t magic2, res3;
+};
+#define LINUX_MAGIC2 0x05435352 /* "RSC\x05" */
+
+static bool is_linux_image(const char *data, uint64_t size)
+{
+	struct linux_header h;
+	if (size < sizeof(h))
+		return false;
+	memcpy(&h, data, sizeof(h));
+	return h.magic2 == LINUX_MAGIC2;
+}
+
+/* Loads a Linux Image where its header asks (text_offset from the start of RAM), after
+ * checking that the header is sane and the file plausibly whole: the file holds everything
+ * but .bss, so it must reach past the middle of image_size, where a file cut in half does
+ * not. */
+static uint64_t load_linux(struct guest *g, const char *data, uint64_t size, char *why,
+			   size_t len)
+{
+	struct linux_header h;
+	memcpy(&h, data, sizeof(h));
+	if (h.text_offset % (2ul << 20) || h.image_size < size || h.image_size == 0) {
+		fail(why, len, "not a valid Linux Image", "bad text_offset or image_size");
+		return 0;
+	}
+	if (size < h.image_size / 2) {
+		fail(why, len, "the Linux Image is truncated", "smaller than half its image_size");
+		return 0;
+	}
+	if (h.text_offset + h.image_size > g->ram_size - GUEST_FDT_MAX) {
+		fail(why, len, "the Linux Image does not fit in guest RAM", NULL);
+		return 0;
+	}
+	uint8_t *dst = (uint8_t *)g->ram_va + h.text_offset;
+	memcpy(dst, data, size);
+	memset(dst + size, 0, h.image_size - size);
+	return VIREO_GUEST_RAM + h.text_offset;
+}
+
 /* Loads the image into guest RAM; returns its entry point (guest physical) or 0. */
 static uint64_t load_image(struct guest *g, const char *data, uint64_t size, char *why,
 			   size_t len)
 {
 	uint8_t *ram = (uint8_t *)g->ram_va;
+	if (is_linux_image(data, size))
+		return load_linux(g, data, size, why, len);
 	if (size >= 4 && !memcmp(data, "\x7f" "ELF", 4)) {
 		struct elf_image img;
 		const char *err;
@@ -151,6 +199,12 @@ static int64_t build(struct guest *g, char *why, size_t len)
 		err = read_file(g->initrd, &initrd, &initrd_size);
 		if (err)
 			return fail(why, len, g->initrd, error_name(err));
+		/* Linux takes a newc cpio archive, possibly gzip-compressed; anything else would
+		 * only end in its panic, far from the mistake. */
+		if (initrd_size < 6 || (memcmp(initrd, "070701", 6) && memcmp(initrd, "\x1f\x8b", 2))) {
+			free(initrd);
+			return fail(why, len, g->initrd, "not a cpio archive (plain or gzip)");
+		}
 		initrd_start = (fdt_gpa - initrd_size) & ~0xffful;
 		if (initrd_size > g->ram_size / 2) {
 			free(initrd);
