@@ -76,6 +76,43 @@ def loaded_image_bytes(elf):
     return max(e for _, e in spans) - min(s for s, _ in spans)
 
 
+def guest_figures():
+    """The hypervisor's figures from the bench guests: the SBI null call (instructions from
+    an -icount run, ticks from a plain one), timer latency, and the exits an idle guest
+    causes per second (from hvstat, two seconds apart)."""
+    figures = {}
+    for icount in (True, False):
+        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
+        try:
+            child.expect(PROMPT)
+            out = shell_command(child, "vm run /boot/guest/sbi-bench.elf")
+            m = re.search(r"sbi-bench: \d+ calls, (\d+) instructions and (\d+) ticks each", out)
+            if not m:
+                raise SystemExit(f"sbi-bench printed no result:\n{out}")
+            if icount:
+                figures["sbi_null_call_instructions"] = (int(m.group(1)), "instructions")
+                continue
+            figures["sbi_null_call_ticks"] = (int(m.group(2)), "ticks")
+            out = shell_command(child, "vm run /boot/guest/timer.elf")
+            for name, label in (("sbi", "SBI set_timer"), ("sstc", "Sstc stimecmp")):
+                m = re.search(rf"{label}: within 20 ms, latency (\d+) ticks", out)
+                if m:
+                    figures[f"timer_latency_{name}_ticks"] = (int(m.group(1)), "ticks")
+            child.send("vm run /boot/guest/idle.elf\r")
+            child.expect("idle: waiting in wfi")
+            child.send("\x1d")
+            child.expect(PROMPT)
+            exits = []
+            for _ in range(2):
+                stats = shell_command(child, "hvstat")
+                exits.append(int(re.search(r"\(idle.elf\): .* (\d+) exits", stats).group(1)))
+                time.sleep(2)
+            figures["idle_guest_exits_per_second"] = ((exits[1] - exits[0]) / 2, "exits/s")
+        finally:
+            child.terminate(force=True)
+    return figures
+
+
 def main():
     runs = [boot_times() for _ in range(RUNS)]
     ipc_instructions, _ = ipc_round_trip(icount=True)
@@ -89,6 +126,7 @@ def main():
         ("resident_pages_after_boot", runs[0]["resident_pages"], "pages"),
         ("ipc_round_trip_instructions", ipc_instructions, "instructions"),
         ("ipc_round_trip_ticks", ipc_ticks, "ticks"),
+        *((name, value, unit) for name, (value, unit) in guest_figures().items()),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]

@@ -1,0 +1,185 @@
+/* The test guests' tiny library: SBI calls, a console over SBI DBCN (legacy putchar when the
+ * firmware has no DBCN), PASS/FAIL/SKIP lines, a trap handler tests can hook, CSR and timer
+ * helpers. Guests run in S-mode (VS-mode under Vireo) with paging off, so every address here
+ * is a (guest) physical address. */
+#ifndef GUEST_TESTS_LIB_H
+#define GUEST_TESTS_LIB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Extension ids and error codes, SBI spec v2.0 chapters 3-12. */
+#define SBI_EXT_LEGACY_SET_TIMER 0x00
+#define SBI_EXT_LEGACY_PUTCHAR 0x01
+#define SBI_EXT_LEGACY_SHUTDOWN 0x08
+#define SBI_EXT_BASE 0x10
+#define SBI_EXT_TIME 0x54494D45
+#define SBI_EXT_IPI 0x735049
+#define SBI_EXT_RFENCE 0x52464E43
+#define SBI_EXT_HSM 0x48534D
+#define SBI_EXT_SRST 0x53525354
+#define SBI_EXT_PMU 0x504D55
+#define SBI_EXT_DBCN 0x4442434E
+
+#define SBI_BASE_GET_SPEC_VERSION 0
+#define SBI_BASE_GET_IMPL_ID 1
+#define SBI_BASE_GET_IMPL_VERSION 2
+#define SBI_BASE_PROBE_EXTENSION 3
+#define SBI_BASE_GET_MVENDORID 4
+#define SBI_BASE_GET_MARCHID 5
+#define SBI_BASE_GET_MIMPID 6
+
+#define SBI_HSM_HART_START 0
+#define SBI_HSM_HART_STOP 1
+#define SBI_HSM_HART_GET_STATUS 2
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
+
+#define SBI_SRST_SHUTDOWN 0
+#define SBI_SRST_COLD_REBOOT 1
+#define SBI_SRST_NO_REASON 0
+#define SBI_SRST_SYSTEM_FAILURE 1
+
+#define SBI_SUCCESS 0
+#define SBI_ERR_FAILED (-1)
+#define SBI_ERR_NOT_SUPPORTED (-2)
+#define SBI_ERR_INVALID_PARAM (-3)
+#define SBI_ERR_DENIED (-4)
+#define SBI_ERR_INVALID_ADDRESS (-5)
+#define SBI_ERR_ALREADY_AVAILABLE (-6)
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+/* SBI v2.0 calling convention (spec 3): a7 = extension id, a6 = function id, a0-a5 the
+ * arguments; a0 returns the error, a1 the value. */
+struct sbiret sbi_call(unsigned long eid, unsigned long fid, unsigned long a0,
+		       unsigned long a1, unsigned long a2, unsigned long a3, unsigned long a4,
+		       unsigned long a5);
+#define sbi_call0(eid, fid) sbi_call((eid), (fid), 0, 0, 0, 0, 0, 0)
+#define sbi_call1(eid, fid, a0) sbi_call((eid), (fid), (a0), 0, 0, 0, 0, 0)
+#define sbi_call3(eid, fid, a0, a1, a2) sbi_call((eid), (fid), (a0), (a1), (a2), 0, 0, 0)
+/* Legacy extensions (spec 5) take a0 and return only a0. */
+long sbi_legacy_call(unsigned long eid, unsigned long a0);
+/* The base extension's probe_extension: nonzero when the extension is available. */
+long sbi_probe(unsigned long eid);
+struct sbiret sbi_set_timer(uint64_t when);
+_Noreturn void sbi_system_reset(unsigned long type, unsigned long reason);
+
+/* Console. Lines from different harts do not interleave within one call. */
+void console_write(const char *buf, size_t len);
+bool console_has_dbcn(void);
+/* A printf subset: %s %c %d %u %x %p with optional 0-flag, width and l modifier. */
+size_t format(char *buf, size_t size, const char *fmt, va_list ap);
+void print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_hex(uint64_t value);
+void print_dec(int64_t value);
+
+/* One "PASS: what" or "FAIL: what" line, counted for finish(); returns cond. */
+bool check(bool cond, const char *what, ...) __attribute__((format(printf, 2, 3)));
+/* One "SKIP: what" line, counted neither way. */
+void skip(const char *what, ...) __attribute__((format(printf, 1, 2)));
+/* "DONE: N passed, M failed", then SBI SRST shutdown, reason "system failure" if M > 0. */
+_Noreturn void finish(void);
+unsigned checks_failed(void);
+
+/* Traps. The frame holds x0-x31 (x0 unused) then the trap CSRs; start.S builds it on a
+ * per-hart trap stack, so a trap taken while sp is bad still reaches the handler. */
+struct trap_frame {
+	unsigned long x[32];
+	unsigned long sepc;
+	unsigned long sstatus;
+	unsigned long scause;
+	unsigned long stval;
+};
+/* A hook returns true when it handled the trap (it may change sepc and registers); any trap
+ * no hook handles is reported as a FAIL line and ends the test. */
+typedef bool (*trap_hook_fn)(struct trap_frame *tf);
+void trap_set_hook(trap_hook_fn hook);
+void trap_handler(struct trap_frame *tf);
+/* Length in bytes (2 or 4) of the instruction at pc, from its low two bits (ISA spec 1.5). */
+unsigned insn_length(unsigned long pc);
+
+/* A ready-made hook: records every synchronous exception and steps over the instruction. */
+struct trap_record {
+	volatile unsigned long count;
+	volatile unsigned long scause;
+	volatile unsigned long stval;
+	volatile unsigned long sepc;
+};
+extern struct trap_record caught;
+bool trap_catch_and_skip(struct trap_frame *tf);
+
+#define SCAUSE_INTERRUPT (1UL << 63)
+#define IRQ_S_SOFT 1
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXT 9
+#define EXC_ILLEGAL_INSN 2
+#define EXC_LOAD_ACCESS 5
+#define EXC_STORE_ACCESS 7
+#define SSTATUS_SIE (1UL << 1)
+#define SIE_STIE (1UL << IRQ_S_TIMER)
+#define SIE_SEIE (1UL << IRQ_S_EXT)
+
+#define csr_read(csr) ({ \
+	unsigned long v_; \
+	__asm__ volatile("csrr %0, " #csr : "=r"(v_) : : "memory"); \
+	v_; \
+})
+#define csr_write(csr, val) __asm__ volatile("csrw " #csr ", %0" : : "rK"(val) : "memory")
+#define csr_set(csr, val) __asm__ volatile("csrs " #csr ", %0" : : "rK"(val) : "memory")
+#define csr_clear(csr, val) __asm__ volatile("csrc " #csr ", %0" : : "rK"(val) : "memory")
+
+static inline void irq_enable(void) { csr_set(sstatus, SSTATUS_SIE); }
+static inline void irq_disable(void) { csr_clear(sstatus, SSTATUS_SIE); }
+
+/* QEMU virt's timebase-frequency is 10 MHz; the guests read no device tree, so it is fixed
+ * here (Vireo passes the host's timebase through). */
+#define TIMEBASE_HZ 10000000UL
+#define MS_TO_TICKS(ms) ((uint64_t)(ms) * (TIMEBASE_HZ / 1000))
+#define TICKS_TO_US(t) ((uint64_t)(t) / (TIMEBASE_HZ / 1000000))
+
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+static inline uint64_t rdcycle(void)
+{
+	uint64_t c;
+	__asm__ volatile("rdcycle %0" : "=r"(c));
+	return c;
+}
+static inline uint64_t rdinstret(void)
+{
+	uint64_t i;
+	__asm__ volatile("rdinstret %0" : "=r"(i));
+	return i;
+}
+void delay_ticks(uint64_t ticks);
+/* Busy-waits until *flag is nonzero or ticks have passed; returns whether it became set. */
+bool wait_flag(volatile unsigned long *flag, uint64_t ticks);
+
+static inline uint32_t mmio_read32(unsigned long addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+static inline void mmio_write32(unsigned long addr, uint32_t val)
+{
+	*(volatile uint32_t *)addr = val;
+}
+
+/* The first code of every guest; the boot hart's entry is main, a hart started through SBI
+ * HSM enters secondary_main (lib.c's default stops the hart again). */
+void main(unsigned long hartid, unsigned long dtb);
+void secondary_main(unsigned long hartid, unsigned long opaque);
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+
+#endif
