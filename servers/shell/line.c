@@ -99,3 +99,11 @@ bool line_read(const char *prompt, char *buf)
 		console_flush();
 	}
 }
+
+size_t line_take_typeahead(char *buf, size_t len)
+{
+	size_t n = 0;
+	while (n < len && pending_pos < pending_len)
+		buf[n++] = pending[pending_pos++];
+	return n;
+}

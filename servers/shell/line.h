@@ -10,5 +10,8 @@
 
 /* Reads one line into buf after printing prompt; false when the line was abandoned. */
 bool line_read(const char *prompt, char *buf);
+/* Hands over keys read ahead of the end of the last line (typed before a command took the
+ * keyboard); returns how many. */
+size_t line_take_typeahead(char *buf, size_t len);
 
 #endif

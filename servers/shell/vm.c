@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "line.h"
 #include "vireo.h"
 
 #define DETACH_KEY 0x1d /* Ctrl-] */
@@ -41,30 +42,37 @@ static int64_t status_of(const struct msg *r)
 	return r->status < 0 ? r->status : (int64_t)r->w[0];
 }
 
+/* Sends keys to the guest up to Ctrl-]; false when that key came and the shell took the
+ * keyboard back. */
+static bool forward_keys(uint64_t id, const char *keys, size_t n)
+{
+	const char *stop = memchr(keys, DETACH_KEY, n);
+	size_t send = stop ? (size_t)(stop - keys) : n;
+	if (send)
+		call_vmm(ipc_data(VMM_INPUT, keys, send), id, 0);
+	if (!stop)
+		return true;
+	call_vmm(vireo_ipc_info(VMM_DETACH, 0), id, 0);
+	printf("\n[detached from vm %lu; 'vm attach %lu' goes back]\n", id, id);
+	return false;
+}
+
 /* Passes the keyboard to guest id until Ctrl-] (detach) or the guest ends. */
 static void stay_attached(uint64_t id)
 {
-	console_subscribe((uint64_t)events, INPUT_BIT);
-	for (bool attached = true; attached;) {
+	char keys[64];
+	size_t n = line_take_typeahead(keys, sizeof(keys));
+	bool attached = !n || forward_keys(id, keys, n);
+	if (attached)
+		console_subscribe((uint64_t)events, INPUT_BIT);
+	while (attached) {
 		struct msg m = ipc_recv((uint64_t)events);
 		if (m.status != 0 || vireo_ipc_label(m.info) != VIREO_LABEL_NOTIFY)
 			continue;
 		if (m.w[0] & ENDED_BIT)
 			break;
-		if (!(m.w[0] & INPUT_BIT))
-			continue;
-		char keys[64];
-		size_t n = console_read(keys, sizeof(keys)), send = n;
-		char *stop = memchr(keys, DETACH_KEY, n);
-		if (stop)
-			send = (size_t)(stop - keys);
-		if (send)
-			call_vmm(ipc_data(VMM_INPUT, keys, send), id, 0);
-		if (stop) {
-			call_vmm(vireo_ipc_info(VMM_DETACH, 0), id, 0);
-			printf("\n[detached from vm %lu; 'vm attach %lu' goes back]\n", id, id);
-			attached = false;
-		}
+		if (m.w[0] & INPUT_BIT)
+			attached = forward_keys(id, keys, console_read(keys, sizeof(keys)));
 	}
 	console_subscribe(0, 0);
 }
