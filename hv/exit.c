@@ -30,13 +30,8 @@ static enum exit_action virtual_instruction(struct vcpu *v, struct vireo_vm_exit
 	return EXIT_CONTINUE;
 }
 
-static enum exit_action ecall(struct vcpu *v, struct vireo_vm_exit *exit)
-{
-	return sbi_dispatch(v, exit);
-}
-
 static const exit_handler handlers[] = {
-	[EXC_ECALL_VS] = ecall,
+	[EXC_ECALL_VS] = sbi_dispatch,
 	[EXC_INST_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
 	[EXC_LOAD_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
 	[EXC_STORE_GUEST_PAGE_FAULT] = mmio_guest_page_fault,
@@ -45,6 +40,8 @@ static const exit_handler handlers[] = {
 
 enum exit_action vcpu_handle_exit(struct vcpu *v, struct vireo_vm_exit *exit)
 {
+	if (v->scause == EXC_ECALL_VS) /* the most frequent exit by far */
+		return sbi_dispatch(v, exit);
 	uint64_t code = v->scause & ~SCAUSE_INTERRUPT;
 	if (v->scause & SCAUSE_INTERRUPT) {
 		/* The host's own timer or a device: the guest was only interrupted. */

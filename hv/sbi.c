@@ -6,11 +6,21 @@ static const struct sbi_extension *const extensions[] = {
 	&sbi_base, &sbi_legacy, &sbi_time, &sbi_ipi, &sbi_rfence, &sbi_hsm, &sbi_srst, &sbi_dbcn,
 };
 
+static bool covers(const struct sbi_extension *ext, unsigned long eid)
+{
+	return eid >= ext->eid_min && eid <= ext->eid_max;
+}
+
+/* Guests call one extension many times in a row (the console, the timer): the last one
+ * found is tried first. */
 static const struct sbi_extension *find(unsigned long eid)
 {
+	static const struct sbi_extension *last = &sbi_base;
+	if (covers(last, eid))
+		return last;
 	for (unsigned i = 0; i < sizeof(extensions) / sizeof(*extensions); i++)
-		if (eid >= extensions[i]->eid_min && eid <= extensions[i]->eid_max)
-			return extensions[i];
+		if (covers(extensions[i], eid))
+			return last = extensions[i];
 	return NULL;
 }
 
@@ -23,20 +33,27 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit)
 {
 	unsigned long eid = v->regs[17], fid = v->regs[16];
 	const struct sbi_extension *ext = find(eid);
-	struct sbi_result r = { .error = SBI_ERR_NOT_SUPPORTED };
 
-	v->vm->stat.exits[ext ? ext->cause : VM_CAUSE_SBI_OTHER]++;
-	if (ext)
-		r = ext->handle(v, eid, fid, exit);
-	if (r.legacy) {
+	v->sbi_action = EXIT_CONTINUE;
+	v->sbi_pc_stays = false;
+	if (!ext) {
+		v->vm->stat.exits[VM_CAUSE_SBI_OTHER]++;
+		v->regs[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
+		v->regs[11] = 0;
+		v->pc += 4;
+		return EXIT_CONTINUE;
+	}
+	v->vm->stat.exits[ext->cause]++;
+	struct sbiret r = ext->handle(v, eid, fid, exit);
+	if (ext->legacy) {
 		v->regs[10] = (uint64_t)r.value;
 	} else {
 		v->regs[10] = (uint64_t)r.error;
 		v->regs[11] = (uint64_t)r.value;
 	}
-	if (!r.no_advance)
+	if (!v->sbi_pc_stays)
 		v->pc += 4;
-	return r.action;
+	return (enum exit_action)v->sbi_action;
 }
 
 void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
@@ -47,8 +64,8 @@ void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
 	vm->out_len = 0;
 }
 
-enum exit_action console_put(struct vcpu *v, const char *s, unsigned long n,
-			     struct vireo_vm_exit *exit, unsigned long *taken)
+unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
+			  struct vireo_vm_exit *exit)
 {
 	struct vm *vm = v->vm;
 	bool newline = false;
@@ -57,10 +74,10 @@ enum exit_action console_put(struct vcpu *v, const char *s, unsigned long n,
 		vm->out[vm->out_len++] = s[i];
 		newline |= s[i] == '\n';
 	}
-	*taken = i;
-	if (!newline && vm->out_len < sizeof(vm->out))
-		return EXIT_CONTINUE;
-	exit->vcpu = v->index;
-	console_flush(vm, exit);
-	return EXIT_MONITOR;
+	if (newline || vm->out_len == sizeof(vm->out)) {
+		exit->vcpu = v->index;
+		console_flush(vm, exit);
+		v->sbi_action = EXIT_MONITOR;
+	}
+	return i;
 }

@@ -1,9 +1,11 @@
 /* SBI emulation for guests (SBI spec 2.0). Each extension is one file exporting one
  * descriptor; sbi.c gathers them in one table and dispatches on the guest's a7.
  *
- * Return convention: a handler returns the SBI error (a0) and value (a1) for the guest, or
- * asks the run loop to go to the monitor (exit record filled) or to reschedule. Errors of
- * the kernel never reach the guest; the guest sees SBI_ERR_* codes only. */
+ * Return convention: a handler returns what the guest gets, struct sbiret {error, value}
+ * (a0, a1; legacy extensions return only a0, taken from value). Errors of the kernel never
+ * reach the guest; the guest sees SBI_ERR_* codes only. A handler that needs the monitor
+ * fills the exit record and sets v->sbi_action = EXIT_MONITOR; one that must leave the pc
+ * where it is (the vCPU stopped) sets v->sbi_pc_stays. */
 #ifndef VIREO_HV_SBI_H
 #define VIREO_HV_SBI_H
 
@@ -20,18 +22,16 @@
 #define SBI_ERR_INVALID_ADDRESS (-5)
 #define SBI_ERR_ALREADY_AVAILABLE (-6)
 
-struct sbi_result {
+struct sbiret {
 	long error, value;
-	bool legacy;          /* legacy extensions return only a0 (= value) */
-	enum exit_action action;
-	bool no_advance;      /* the pc stays (the vCPU stopped or was restarted) */
 };
 
 struct sbi_extension {
 	unsigned long eid_min, eid_max;
 	enum vireo_vm_exit_cause cause; /* for hvstat */
-	struct sbi_result (*handle)(struct vcpu *v, unsigned long eid, unsigned long fid,
-				    struct vireo_vm_exit *exit);
+	bool legacy;                    /* SBI v0.1: the result is value alone, in a0 */
+	struct sbiret (*handle)(struct vcpu *v, unsigned long eid, unsigned long fid,
+				struct vireo_vm_exit *exit);
 };
 
 extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_rfence,
@@ -40,10 +40,10 @@ extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_r
 /* Handles the guest's ecall: sets a0/a1 and steps the pc as the result says. */
 enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
 bool sbi_probe(unsigned long eid);
-/* Guest console output: appended to the VM's buffer; EXIT_MONITOR when it should go out now
- * (a newline, or a full buffer). */
-enum exit_action console_put(struct vcpu *v, const char *s, unsigned long n,
-			     struct vireo_vm_exit *exit, unsigned long *taken);
+/* Guest console output: appended to the VM's buffer, and handed to the monitor (sets
+ * v->sbi_action) on a newline or a full buffer; returns how many bytes it took. */
+unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
+			  struct vireo_vm_exit *exit);
 /* Moves buffered console output into the exit record. */
 void console_flush(struct vm *vm, struct vireo_vm_exit *exit);
 

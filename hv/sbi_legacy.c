@@ -2,23 +2,22 @@
  * earlycon and hvc drivers use them when DBCN is absent. They return only a0. */
 #include "sbi.h"
 
-static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
 				struct vireo_vm_exit *exit)
 {
 	(void)fid;
 	struct vm *vm = v->vm;
 	if (eid == 0x01) {
 		char c = (char)sbi_arg(v, 0);
-		unsigned long taken;
-		enum exit_action a = console_put(v, &c, 1, exit, &taken);
-		return (struct sbi_result){ .legacy = true, .value = 0, .action = a };
+		console_put(v, &c, 1, exit);
+		return (struct sbiret){ .value = 0 };
 	}
 	if (vm->in_len == 0)
-		return (struct sbi_result){ .legacy = true, .value = -1 };
+		return (struct sbiret){ .value = -1 };
 	char c = vm->in[vm->in_head];
 	vm->in_head = (vm->in_head + 1) % sizeof(vm->in);
 	vm->in_len--;
-	return (struct sbi_result){ .legacy = true, .value = (unsigned char)c };
+	return (struct sbiret){ .value = (unsigned char)c };
 }
 
-const struct sbi_extension sbi_legacy = { 0x01, 0x02, VM_CAUSE_SBI_LEGACY, handle };
+const struct sbi_extension sbi_legacy = { 0x01, 0x02, VM_CAUSE_SBI_LEGACY, true, handle };

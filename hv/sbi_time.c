@@ -5,14 +5,15 @@
 
 #include "csr.h"
 
-static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
 				struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
 	if (fid != 0)
-		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
+		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
 	uint64_t when = sbi_arg(v, 0); /* in guest time */
 	if (hv_sstc()) {
+		vcpu_sync(v);
 		v->vstimecmp = when;
 	} else {
 		v->hvip &= ~HVIP_VSTIP;
@@ -25,7 +26,7 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 			v->timer_deadline = 0;
 		}
 	}
-	return (struct sbi_result){ 0 };
+	return (struct sbiret){ 0 };
 }
 
-const struct sbi_extension sbi_time = { 0x54494d45, 0x54494d45, VM_CAUSE_SBI_TIME, handle };
+const struct sbi_extension sbi_time = { 0x54494d45, 0x54494d45, VM_CAUSE_SBI_TIME, false, handle };

@@ -10,6 +10,7 @@ void fpu_save(uint64_t *area);    /* fpu.S */
 void fpu_restore(const uint64_t *area);
 
 static struct vcpu *fpu_owner; /* whose registers the FPU holds (one hart for now) */
+static struct vcpu *csr_owner;
 
 /* Switches the FPU to v only when another vCPU's registers are in it. */
 static void fpu_take(struct vcpu *v)
@@ -22,10 +23,12 @@ static void fpu_take(struct vcpu *v)
 	fpu_owner = v;
 }
 
-void vcpu_forget_fpu(struct vcpu *v)
+void vcpu_forget(struct vcpu *v)
 {
 	if (fpu_owner == v)
 		fpu_owner = NULL;
+	if (csr_owner == v)
+		csr_owner = NULL;
 }
 int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
 
@@ -35,14 +38,30 @@ _Static_assert(offsetof(struct vcpu, host_sp) == 33 * 8, "vcpu.host_sp");
 _Static_assert(offsetof(struct vcpu, host_tp) == 34 * 8, "vcpu.host_tp");
 _Static_assert(offsetof(struct vcpu, host_ra) == 35 * 8, "vcpu.host_ra");
 _Static_assert(offsetof(struct vcpu, host_s) == 36 * 8, "vcpu.host_s");
-_Static_assert(offsetof(struct vcpu, host_stvec) == 48 * 8, "vcpu.host_stvec");
 
 uint64_t guest_time(const struct vm *vm)
 {
 	return read_time() + vm->time_offset;
 }
 
-static void load(struct vcpu *v)
+/* The VS-level CSRs stay in the hart between exits of the same vCPU: most exits (an SBI
+ * call, an emulated access) never look at them. They move to memory only when another vCPU
+ * is loaded, or when the hypervisor needs them (vcpu_sync). */
+static void vs_save(struct vcpu *v)
+{
+	v->vsstatus = csr_read(CSR_VSSTATUS);
+	v->vsie = csr_read(CSR_VSIE);
+	v->vstvec = csr_read(CSR_VSTVEC);
+	v->vsscratch = csr_read(CSR_VSSCRATCH);
+	v->vsepc = csr_read(CSR_VSEPC);
+	v->vscause = csr_read(CSR_VSCAUSE);
+	v->vstval = csr_read(CSR_VSTVAL);
+	v->vsatp = csr_read(CSR_VSATP);
+	if (hv_sstc())
+		v->vstimecmp = csr_read(CSR_VSTIMECMP);
+}
+
+static void vs_restore(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	csr_write(CSR_HGATP, HGATP_MODE_SV39X4 | ((uint64_t)vm->vmid << HGATP_VMID_SHIFT) |
@@ -58,6 +77,24 @@ static void load(struct vcpu *v)
 	csr_write(CSR_VSATP, v->vsatp);
 	if (hv_sstc())
 		csr_write(CSR_VSTIMECMP, v->vstimecmp);
+}
+
+void vcpu_sync(struct vcpu *v)
+{
+	if (csr_owner == v) {
+		vs_save(v);
+		csr_owner = NULL; /* what the caller changes in memory is loaded next time */
+	}
+}
+
+static void load(struct vcpu *v)
+{
+	if (csr_owner != v) {
+		if (csr_owner)
+			vs_save(csr_owner);
+		vs_restore(v);
+		csr_owner = v;
+	}
 	csr_write(CSR_HVIP, v->hvip);
 	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
 	csr_write(CSR_HSTATUS, v->hstatus);
@@ -75,21 +112,7 @@ static void save(struct vcpu *v)
 	v->htval = csr_read(CSR_HTVAL);
 	v->htinst = csr_read(CSR_HTINST);
 	v->hstatus = csr_read(CSR_HSTATUS);
-	v->vsstatus = csr_read(CSR_VSSTATUS);
-	v->vsie = csr_read(CSR_VSIE);
-	v->vstvec = csr_read(CSR_VSTVEC);
-	v->vsscratch = csr_read(CSR_VSSCRATCH);
-	v->vsepc = csr_read(CSR_VSEPC);
-	v->vscause = csr_read(CSR_VSCAUSE);
-	v->vstval = csr_read(CSR_VSTVAL);
-	v->vsatp = csr_read(CSR_VSATP);
-	if (hv_sstc())
-		v->vstimecmp = csr_read(CSR_VSTIMECMP);
 	v->hvip = csr_read(CSR_HVIP); /* the guest may clear VSSIP through its sip */
-	/* The host's next sret goes to a task in U-mode, not back into a guest; tasks get no
-	 * FPU, so they can neither use nor disturb the guest's registers. */
-	csr_write(CSR_HSTATUS, v->hstatus & ~HSTATUS_SPV);
-	csr_clear(CSR_SSTATUS, SSTATUS_FS);
 }
 
 void vcpu_run_once(struct vcpu *v)
@@ -101,6 +124,7 @@ void vcpu_run_once(struct vcpu *v)
 
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval)
 {
+	vcpu_sync(v);
 	uint64_t s = v->vsstatus;
 	bool from_vs = v->hstatus & HSTATUS_SPVP;
 	v->vsepc = v->pc;
@@ -113,8 +137,9 @@ void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval)
 	v->pc = v->vstvec & ~3ul;   /* exceptions always go to the base address */
 }
 
-bool vcpu_interrupt_pending(const struct vcpu *v)
+bool vcpu_interrupt_pending(struct vcpu *v)
 {
+	vcpu_sync(v);
 	uint64_t pending = v->hvip;
 	if (hv_sstc() && guest_time(v->vm) >= v->vstimecmp)
 		pending |= HVIP_VSTIP;

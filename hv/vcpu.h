@@ -20,7 +20,10 @@ void vcpu_run_once(struct vcpu *v);
  * VS-mode, done by hand): vsepc, vscause, vstval, vsstatus, then pc = vstvec. */
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval);
 /* Whether an interrupt the guest has enabled in vsie is pending (WFI ends on it). */
-bool vcpu_interrupt_pending(const struct vcpu *v);
+bool vcpu_interrupt_pending(struct vcpu *v);
+/* Brings v's VS-level CSRs (vsstatus, vsie, vstimecmp, ...) into struct vcpu, so that the
+ * hypervisor may read and change them there; they are loaded again on the next entry. */
+void vcpu_sync(struct vcpu *v);
 /* The guest's pending interrupts from the virtual PLIC, as hvip.VSEIP. */
 void vm_update_external(struct vm *vm);
 /* Copies between guest physical memory (guest RAM only) and a kernel buffer; -1 when any
@@ -31,7 +34,7 @@ int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
  * returns its bits or -1. */
 int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc);
 uint64_t guest_time(const struct vm *vm);
-/* A vCPU going away must not stay the FPU's owner. */
-void vcpu_forget_fpu(struct vcpu *v);
+/* A vCPU going away must not stay the owner of the hart's FPU or VS CSRs. */
+void vcpu_forget(struct vcpu *v);
 
 #endif

@@ -18,11 +18,11 @@
 
 static struct vm *vms[MAX_VMS];
 static uint64_t next_vm_id = 1;
-static bool sstc;
+bool hv_host_sstc;
 
 void hv_init(bool host_has_sstc)
 {
-	sstc = host_has_sstc;
+	bool sstc = hv_host_sstc = host_has_sstc;
 	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
 	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
 	 * its own VS-level interrupts. */
@@ -34,11 +34,6 @@ void hv_init(bool host_has_sstc)
 	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
 	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
 	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
-}
-
-bool hv_sstc(void)
-{
-	return sstc;
 }
 
 static uint64_t alloc_table(void *ctx)
@@ -134,7 +129,7 @@ static void vm_destroy(struct vm *vm)
 	for (unsigned i = 0; i < vm->npinned; i++)
 		task_unpin(vm->owner, vm->pinned[i]);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		vcpu_forget_fpu(&vm->vcpus[i]);
+		vcpu_forget(&vm->vcpus[i]);
 	pt_destroy(&vm->gstage);
 	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, 4);
 	vm->owner->pages -= 4 + VM_PAGES;
@@ -212,7 +207,7 @@ uint64_t hv_timer_check(uint64_t now)
 				wake(vm);
 			}
 			uint64_t deadline = v->timer_deadline;
-			if (sstc && v->state == VCPU_IDLE && v->vstimecmp != UINT64_MAX)
+			if (hv_sstc() && v->state == VCPU_IDLE && v->vstimecmp != UINT64_MAX)
 				deadline = v->vstimecmp - vm->time_offset;
 			if (deadline > now && deadline < next)
 				next = deadline;
@@ -264,8 +259,14 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 				ep->run_waiter = NULL;
 			continue;
 		}
-		vcpu_run_once(v);
-		if (vcpu_handle_exit(v, &ex) == EXIT_MONITOR)
+		/* The common exit (an SBI call, an emulated access) goes straight back in. */
+		enum exit_action a;
+		do {
+			vcpu_run_once(v);
+			a = vcpu_handle_exit(v, &ex);
+		} while (a == EXIT_CONTINUE && v->state == VCPU_RUNNABLE && !this_hart()->need_resched &&
+			 !v->mmio_read_pending && vm->nvcpus == 1 && !monitor_has_mail(ep));
+		if (a == EXIT_MONITOR)
 			break;
 		if (this_hart()->need_resched)
 			sched_yield();

@@ -24,7 +24,6 @@ struct vcpu {
 	uint64_t regs[32];
 	uint64_t pc;
 	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */
-	uint64_t host_stvec, host_sscratch;
 	/* VS-level CSRs while the vCPU is not loaded. */
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
 	uint64_t hvip;
@@ -37,6 +36,8 @@ struct vcpu {
 	enum vcpu_state state;
 	uint64_t timer_deadline; /* host time of the SBI timer without Sstc; 0 when unarmed */
 	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
+	int sbi_action;          /* set by SBI handlers: enum exit_action (hv/sbi.h) */
+	bool sbi_pc_stays;
 	unsigned mmio_reg, mmio_width, mmio_len;
 	bool mmio_sign;
 	uint64_t fp[33];         /* f0-f31 and fcsr while another vCPU owns the FPU */
@@ -80,8 +81,13 @@ struct vm *vm_at(unsigned index);
 /* The hypervisor's part of the host timer: wakes idle vCPUs whose deadlines passed and
  * returns the next deadline (host time), or UINT64_MAX. */
 uint64_t hv_timer_check(uint64_t now);
-/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself). */
+/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
+ * exit, hence inline. */
 void hv_init(bool host_has_sstc);
-bool hv_sstc(void);
+extern bool hv_host_sstc;
+static inline bool hv_sstc(void)
+{
+	return hv_host_sstc;
+}
 
 #endif

@@ -135,8 +135,11 @@ void user_trap_return(void)
 	h = this_hart(); /* it may resume on another hart */
 	t->frame->kernel_sp = (uint64_t)t->frame;
 	t->frame->kernel_tp = (uint64_t)h;
-	/* sret to U-mode with interrupts on (priv spec 4.1.1: SPP and SPIE). */
-	csr_clear(CSR_SSTATUS, SSTATUS_SPP);
+	/* sret to U-mode with interrupts on (priv spec 4.1.1: SPP and SPIE), not into a guest
+	 * (8.2.1: SPV, left set by the last guest exit), and with no FPU: tasks can neither use
+	 * nor disturb a guest's floating-point registers (hv/vcpu.c switches them lazily). */
+	csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_FS);
 	csr_set(CSR_SSTATUS, SSTATUS_SPIE);
+	csr_clear(CSR_HSTATUS, HSTATUS_SPV);
 	user_return(t->frame);
 }

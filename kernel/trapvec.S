@@ -1,7 +1,9 @@
 /* Trap entry and exit. stvec points at trap_entry for every trap. sscratch tells where the
  * trap came from: 0 while in the kernel, the running thread's user_frame (task.h) while in
- * U-mode. Kernel traps save a struct trapframe (trap.h) on the current stack; user traps
- * save the user registers in the frame and continue on the thread's kernel stack. */
+ * U-mode, and the running vCPU with bit 63 set while in a guest (hv/switch.S; kernel
+ * addresses never have it, so a sign test tells them apart without a spare register).
+ * Kernel traps save a struct trapframe (trap.h) on the current stack; user traps save the
+ * user registers in the frame and continue on the thread's kernel stack. */
 #define KFRAME (36 * 8)
 #define UF_SEPC (32 * 8)
 #define UF_KSP (33 * 8)
@@ -12,6 +14,7 @@
 	.globl	trap_entry
 trap_entry:
 	csrrw	sp, sscratch, sp
+	bltz	sp, guest_trap
 	bnez	sp, from_user
 	csrrw	sp, sscratch, sp	/* from the kernel: back to its sp, sscratch 0 */
 

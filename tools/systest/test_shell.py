@@ -10,7 +10,7 @@ from conftest import number
 def test_help_lists_every_command_with_its_help(shell):
     out = shell.run("help")
     for cmd in ("help", "ps", "mem", "ls", "cat", "echo", "uptime", "log", "run", "kill",
-                "sleep", "poweroff", "reboot"):
+                "sleep", "vm", "hvstat", "poweroff", "reboot"):
         assert re.search(rf"^  {cmd}\b.* \S+", out, re.M), f"{cmd} missing from help"
 
 
@@ -18,6 +18,7 @@ def test_ps_lists_the_servers(shell):
     out = shell.run("ps")
     assert re.search(r"^\s+1\s+init\s+\w+\s+\d+$", out, re.M), out
     assert re.search(r"^\s+\d+\s+uart\s+blocked\s+\d+$", out, re.M), out
+    assert re.search(r"^\s+\d+\s+vmm\s+blocked\s+\d+$", out, re.M), out
     assert re.search(r"^\s+\d+\s+shell\s+running\s+\d+$", out, re.M), out
 
 
@@ -27,7 +28,8 @@ def test_mem_shows_totals_and_tasks(shell):
     kernel, tasks = int(number(r"kernel (\d+)", out)), int(number(r"tasks (\d+)", out))
     assert total - free == kernel + tasks
     per_task = [int(n) for n in re.findall(r"^\s+\w+\s+(\d+) pages$", out, re.M)]
-    assert len(per_task) == 3 and sum(per_task) == tasks
+    ntasks = len(re.findall(r"^\s+\d+\s+\w+", shell.run("ps"), re.M))
+    assert len(per_task) == ntasks == 4 and sum(per_task) == tasks
 
 
 def test_ls_and_cat_browse_the_boot_file_system(shell):
