@@ -65,15 +65,27 @@ bench: setup
 	@$(MAKE) --no-print-directory all $(BUILD)/test/bootfs.cpio
 	$(PYTHON) tools/bench.py
 
-# The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/ and
-# etc/version. The test one adds the programs under tools/systest/programs as test/.
+# The Linux guest (guest/linux/, DESIGN.md 4): its script builds the kernel and busybox and
+# caches them outside the clone, keyed by their inputs; here it only copies when cached.
+LINUX_OUT := $(BUILD)/linux
+LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
+$(LINUX_FILES) &: guest/linux/build.sh guest/linux/config.fragment guest/linux/busybox.config \
+		guest/linux/init
+	guest/linux/build.sh $(LINUX_OUT)
+.PHONY: linux
+linux: $(LINUX_FILES)
+
+# The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/, the
+# Linux guest under linux/ and etc/version. The test one adds the programs under
+# tools/systest/programs as test/ and the test guests as guest/.
 BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf \
 	$(BUILD)/user/vmm.elf
 TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
 
 # $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS,GUEST_IMAGES)
 define pack_bootfs
-	@rm -rf $(1) && mkdir -p $(1)/bin $(1)/etc $(if $(3),$(1)/test) $(if $(4),$(1)/guest)
+	@rm -rf $(1) && mkdir -p $(1)/bin $(1)/etc $(1)/linux $(if $(3),$(1)/test) $(if $(4),$(1)/guest)
+	@cp $(LINUX_FILES) $(1)/linux/
 	@echo "Vireo $(VERSION) ($(GIT))" > $(1)/etc/version
 	@for f in $(BOOTFS_BIN); do $(CROSS)strip -o $(1)/bin/$$(basename $$f .elf) $$f; done
 	@for f in $(3); do $(CROSS)strip -o $(1)/test/$$(basename $$f .elf) $$f; done
@@ -88,11 +100,17 @@ endef
 $(BUILD)/extra.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo "$(EXTRA)" | cmp -s - $@ || echo "$(EXTRA)" > $@
-$(BUILD)/bootfs.cpio: $(BOOTFS_BIN) Makefile $(BUILD)/extra.stamp $(if $(EXTRA),$(shell find "$(EXTRA)" -type f 2>/dev/null))
+$(BUILD)/bootfs.cpio: $(BOOTFS_BIN) $(LINUX_FILES) Makefile $(BUILD)/extra.stamp $(if $(EXTRA),$(shell find "$(EXTRA)" -type f 2>/dev/null))
 	$(call pack_bootfs,$(BUILD)/bootfs,$@,,)
-$(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(TEST_BIN) $(GUEST_ELFS) $(GUEST_BINS) Makefile
+# A Linux Image cut in half, for the monitor to refuse.
+$(BUILD)/test/truncated-Image: $(LINUX_OUT)/Image
 	@mkdir -p $(@D)
-	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN),$(GUEST_ELFS) $(GUEST_BINS))
+	head -c $$(( $$(stat -c %s $<) / 2 )) $< > $@
+$(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(LINUX_FILES) $(TEST_BIN) $(GUEST_ELFS) $(GUEST_BINS) \
+		$(BUILD)/test/truncated-Image Makefile
+	@mkdir -p $(@D)
+	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN),$(GUEST_ELFS) $(GUEST_BINS) \
+		$(BUILD)/test/truncated-Image)
 .PHONY: FORCE
 
 clean:

@@ -237,6 +237,10 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			break;
 		}
 		struct vcpu *v = pick(vm);
+		if (!v) { /* a deadline may have passed since the last timer interrupt */
+			timer_rearm(hv_timer_check(read_time()));
+			v = pick(vm);
+		}
 		if (!v) {
 			if (vm->out_len) { /* quiet now: what the guest said so far goes out */
 				console_flush(vm, &ex);
@@ -252,7 +256,6 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			vm->waiter = t;
 			if (ep)
 				ep->run_waiter = t;
-			timer_rearm(hv_timer_check(read_time()));
 			sched_block(t, WAIT_VM);
 			vm->waiter = NULL;
 			if (ep)

@@ -65,10 +65,10 @@ int printf(const char *fmt, ...)
 	return 0;
 }
 
-size_t console_read(char *buf, size_t len)
+static size_t read_input(char *buf, size_t len, uint64_t no_wait)
 {
 	console_flush();
-	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0), 0);
+	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0), no_wait);
 	if (r.status < 0)
 		return 0;
 	size_t n = vireo_ipc_len(r.info);
@@ -76,6 +76,16 @@ size_t console_read(char *buf, size_t len)
 		n = len;
 	memcpy(buf, ipc_buffer()->data, n);
 	return n;
+}
+
+size_t console_read(char *buf, size_t len)
+{
+	return read_input(buf, len, 0);
+}
+
+size_t console_read_available(char *buf, size_t len)
+{
+	return read_input(buf, len, 1);
 }
 
 void console_subscribe(uint64_t ep, uint64_t bits)

@@ -48,6 +48,8 @@ void puts_raw(const char *s, size_t n);
 void console_flush(void);
 /* Blocks until the console has input; returns how many bytes were put in buf. */
 size_t console_read(char *buf, size_t len);
+/* What input there is now, without waiting; 0 when none. */
+size_t console_read_available(char *buf, size_t len);
 /* Asks the console to notify bits on ep whenever input arrives; ep 0 ends that. */
 void console_subscribe(uint64_t ep, uint64_t bits);
 

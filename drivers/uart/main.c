@@ -104,6 +104,10 @@ int main(void)
 			ipc_reply((uint64_t)m.status, 0, 0, 0, 0, 0);
 			break;
 		case CONSOLE_READ:
+			if (m.w[0] == 1 && in_len == 0) { /* no waiting asked for */
+				ipc_reply((uint64_t)m.status, 0, 0, 0, 0, 0);
+				break;
+			}
 			if (reader) {
 				ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
 				break;

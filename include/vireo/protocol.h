@@ -25,7 +25,9 @@ enum init_label {
 
 enum console_label {
 	CONSOLE_WRITE = 1, /* data = bytes */
-	CONSOLE_READ,      /* -> data = at least one byte of input, waiting for it if needed */
+	/* -> data = at least one byte of input, waiting for it if needed; with w0 = 1, what
+	 * input there is now, possibly none. */
+	CONSOLE_READ,
 	/* handle = an endpoint, w0 = bits: notified whenever input arrives; without a handle,
 	 * the subscription ends. */
 	CONSOLE_SUBSCRIBE,

@@ -244,6 +244,7 @@ static const struct command commands[] = {
 	{ "sleep", "seconds", "wait", cmd_sleep },
 	{ "vm", "run|list|attach|kill", "virtual machines (Ctrl-] detaches)", cmd_vm },
 	{ "hvstat", "", "VM exits by cause, interrupts injected", cmd_hvstat },
+	{ "linux", "[ram=MiB] [cmdline]", "boot the Linux guest (Ctrl-] detaches)", cmd_linux },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "restart the machine", cmd_reboot },
 	{ 0 },

@@ -6,5 +6,6 @@ void run_command(int argc, char **argv);
 /* vm.c */
 void cmd_vm(int argc, char **argv);
 void cmd_hvstat(int argc, char **argv);
+void cmd_linux(int argc, char **argv);
 
 #endif

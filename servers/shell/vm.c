@@ -71,8 +71,12 @@ static void stay_attached(uint64_t id)
 			continue;
 		if (m.w[0] & ENDED_BIT)
 			break;
-		if (m.w[0] & INPUT_BIT)
-			attached = forward_keys(id, keys, console_read(keys, sizeof(keys)));
+		/* All the input there is: one notification may announce several reads' worth, or
+		 * none (read already with the one before). */
+		size_t got;
+		while (attached && (m.w[0] & INPUT_BIT) &&
+		       (got = console_read_available(keys, sizeof(keys))) > 0)
+			attached = forward_keys(id, keys, got);
 	}
 	console_subscribe(0, 0);
 }
@@ -95,6 +99,58 @@ static bool parse_id(const char *s, uint64_t *id)
 	return !*s && *id;
 }
 
+/* Starts a guest from a `vm run` argument string and stays attached to it. */
+static void start(const char *args)
+{
+	ipc_buffer()->handle = (uint64_t)events;
+	struct msg r = call_vmm(ipc_data(VMM_START, args, strlen(args)) | VIREO_IPC_HANDLE, 0,
+				ENDED_BIT);
+	if (status_of(&r)) {
+		char why[128];
+		size_t n = vireo_ipc_len(r.info) < sizeof(why) ? vireo_ipc_len(r.info) : 0;
+		memcpy(why, ipc_buffer()->data, n);
+		why[n] = '\0';
+		printf("vm: %s\n", n ? why : error_name(status_of(&r)));
+		return;
+	}
+	stay_attached(r.w[1]);
+}
+
+/* Joins words into "PATH [options] -- bootargs" form. */
+static size_t join(char *buf, size_t size, size_t len, int argc, char **argv)
+{
+	for (int i = 0; i < argc && len < size; i++)
+		len += snformat(buf + len, size - len, "%s%s", len ? " " : "", argv[i]);
+	return len;
+}
+
+/* linux [ram=MiB] [image=PATH] [initrd=PATH] [cmdline...]: the Linux guest from /boot/linux,
+ * 256 MiB by default, with its console on hvc0 over SBI; other words go on the kernel
+ * command line. */
+void cmd_linux(int argc, char **argv)
+{
+	char args[512];
+	const char *ram = "ram=256", *image = "/boot/linux/Image";
+	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz";
+	if (!connect())
+		return;
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "ram=", 4))
+			ram = argv[i];
+		else if (!strncmp(argv[i], "image=", 6))
+			image = argv[i] + 6;
+		else if (!strncmp(argv[i], "initrd=", 7))
+			initrd = argv[i];
+	}
+	size_t len = snformat(args, sizeof(args), "%s %s %s linux -- console=hvc0 earlycon=sbi",
+			      image, ram, initrd);
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "ram=", 4) && strncmp(argv[i], "image=", 6) &&
+		    strncmp(argv[i], "initrd=", 7))
+			len = join(args, sizeof(args), len, 1, &argv[i]);
+	start(args);
+}
+
 void cmd_vm(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -107,22 +163,8 @@ void cmd_vm(int argc, char **argv)
 	uint64_t id;
 	if (!strcmp(argv[1], "run") && argc > 2) {
 		char args[512];
-		size_t len = 0;
-		for (int i = 2; i < argc && len < sizeof(args); i++)
-			len += snformat(args + len, sizeof(args) - len, "%s%s", i > 2 ? " " : "",
-					argv[i]);
-		ipc_buffer()->handle = (uint64_t)events;
-		struct msg r = call_vmm(ipc_data(VMM_START, args, strlen(args)) | VIREO_IPC_HANDLE, 0,
-					ENDED_BIT);
-		if (status_of(&r)) {
-			char why[128];
-			size_t n = vireo_ipc_len(r.info) < sizeof(why) ? vireo_ipc_len(r.info) : 0;
-			memcpy(why, ipc_buffer()->data, n);
-			why[n] = '\0';
-			printf("vm: %s\n", n ? why : error_name(status_of(&r)));
-			return;
-		}
-		stay_attached(r.w[1]);
+		join(args, sizeof(args), 0, argc - 2, argv + 2);
+		start(args);
 	} else if (!strcmp(argv[1], "list")) {
 		struct msg r = call_vmm(vireo_ipc_info(VMM_LIST, 0), 0, 0);
 		puts_raw((const char *)ipc_buffer()->data, vireo_ipc_len(r.info));

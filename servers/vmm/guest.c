@@ -57,7 +57,7 @@ static bool parse_number(const char *s, uint64_t *v)
 	return true;
 }
 
-/* "PATH [ram=MiB] [cpus=N] [initrd=PATH] [-- bootargs...]" */
+/* "PATH [ram=MiB] [cpus=N] [initrd=PATH] [linux] [-- bootargs...]" */
 static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 {
 	char buf[512], *words[32];
@@ -95,6 +95,8 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 			if (!parse_number(words[i] + 5, &v) || v < 1 || v > VIREO_VM_MAX_VCPUS)
 				return fail(why, len, "cpus= takes 1 to 4", NULL);
 			g->ncpus = v;
+		} else if (!strcmp(words[i], "linux")) {
+			g->linux_only = true;
 		} else if (!strncmp(words[i], "initrd=", 7)) {
 			strncpy(g->initrd, words[i] + 7, sizeof(g->initrd) - 1);
 		} else {
@@ -159,6 +161,10 @@ static uint64_t load_image(struct guest *g, const char *data, uint64_t size, cha
 	uint8_t *ram = (uint8_t *)g->ram_va;
 	if (is_linux_image(data, size))
 		return load_linux(g, data, size, why, len);
+	if (g->linux_only) {
+		fail(why, len, "not a Linux Image", "no RISC-V boot image header");
+		return 0;
+	}
 	if (size >= 4 && !memcmp(data, "\x7f" "ELF", 4)) {
 		struct elf_image img;
 		const char *err;

@@ -30,6 +30,7 @@ struct guest {
 	char path[64], initrd[64], bootargs[256];
 	uint64_t ram_size, ram_va, ncpus;
 	uint64_t reboots;
+	bool linux_only;  /* the image must be a Linux Image (the shell's linux command) */
 	struct testdev dev;
 	struct vireo_vm_exit exit;
 	bool attached;

@@ -1,0 +1,116 @@
+"""Issue: an unmodified Linux guest boots from Vireo's shell to a busybox prompt."""
+import re
+import time
+
+import pytest
+
+GUEST_PROMPT = "vireo:/# "
+BOOT_TIMEOUT = 120
+
+
+def boot_linux(shell, args=""):
+    shell.send(f"linux {args}".rstrip() + "\r")
+    shell.expect(r"Linux version 6\.1\.\d+", timeout=BOOT_TIMEOUT)
+    shell.expect(GUEST_PROMPT, timeout=BOOT_TIMEOUT)
+
+
+def guest(shell, command, timeout=30):
+    """Runs a command at the busybox prompt and returns its output."""
+    shell.send(command + "\r")
+    shell.expect(GUEST_PROMPT, timeout=timeout)
+    out = shell.child.before.replace("\r", "")
+    return out.split("\n", 1)[1] if "\n" in out else ""
+
+
+def power_off(shell):
+    shell.send("poweroff\r")
+    shell.expect(r"\[vm \d+ \(Image\): powered off, reason 0\]", timeout=60)
+    shell.prompt()
+
+
+def test_boots_to_busybox_and_commands_behave(shell):
+    boot_linux(shell)
+    assert re.match(r"Linux vireo 6\.1\.\d+ .* riscv64", guest(shell, "uname -a"))
+    cpuinfo = guest(shell, "cat /proc/cpuinfo")
+    assert re.search(r"isa\s*: rv64imafdc\S*_sstc", cpuinfo), cpuinfo
+    assert re.search(r"^\s*5:\s+\d+\s+RISC-V INTC\s+5\s+Edge\s+riscv-timer", guest(
+        shell, "cat /proc/interrupts"), re.M)
+    assert re.search(r"\d{2}:\d{2}:\d{2}", guest(shell, "date"))
+    assert "Linux version" in guest(shell, "dmesg")
+    assert re.search(r"Mem:\s+\d+", guest(shell, "free"))
+    start = guest(shell, "cat /proc/uptime")
+    guest(shell, "sleep 2")
+    end = guest(shell, "cat /proc/uptime")
+    elapsed = float(end.split()[0]) - float(start.split()[0])
+    assert 2.0 <= elapsed < 3.0, (start, end)
+    shell.send("top -n 1\r")
+    shell.expect(r"PID\s+PPID\s+USER")
+    shell.expect(GUEST_PROMPT)
+    power_off(shell)
+    assert shell.run("echo back in vireo") == "back in vireo"
+
+
+def test_detach_and_attach_while_linux_runs(shell):
+    boot_linux(shell, "ram=128")
+    shell.send("\x1d")
+    shell.expect(r"\[detached from vm (\d+);")
+    vm = shell.child.match.group(1)
+    shell.prompt()
+    assert re.search(rf"^\s+{vm}\s+Image\s+1\s+128 MiB running$", shell.run("vm list"), re.M)
+    shell.send(f"vm attach {vm}\r")
+    shell.send("echo attached again\r")
+    shell.expect(r"\nattached again\r*\n")
+    shell.expect(GUEST_PROMPT)
+    power_off(shell)
+
+
+def test_reboot_boots_again(shell):
+    boot_linux(shell)
+    shell.send("reboot\r")
+    shell.expect(r"rebooting\]", timeout=60)
+    shell.expect(GUEST_PROMPT, timeout=BOOT_TIMEOUT)
+    power_off(shell)
+
+
+def test_guest_panic_returns_with_the_reason(shell):
+    boot_linux(shell, "panic=-1")
+    shell.send("echo c > /proc/sysrq-trigger\r")
+    shell.expect(r"Kernel panic - not syncing: [^\r\n]+", timeout=60)
+    shell.expect(r"\[vm \d+ \(Image\): (rebooting|powered off)[^\]]*\]", timeout=60)
+
+
+def test_kill_stops_a_hung_guest(shell):
+    boot_linux(shell)
+    shell.send("\x1d")
+    shell.expect(r"\[detached from vm (\d+);")
+    vm = shell.child.match.group(1)
+    shell.prompt()
+    assert shell.run(f"vm kill {vm}") == f"killed vm {vm}"
+    assert "Image" not in shell.run("vm list")
+
+
+def test_boots_without_sstc(boot):
+    from conftest import TEST_BOOTFS
+    m = boot(initrd=TEST_BOOTFS, cpu="rv64,h=true,sstc=false")
+    m.prompt(timeout=30)
+    boot_linux(m)
+    cpuinfo = guest(m, "cat /proc/cpuinfo")
+    assert "sstc" not in cpuinfo
+    start = guest(m, "cat /proc/uptime")
+    guest(m, "sleep 2")
+    end = guest(m, "cat /proc/uptime")
+    assert 2.0 <= float(end.split()[0]) - float(start.split()[0]) < 3.0
+    power_off(m)
+
+
+def test_bad_guest_images_are_refused(shell):
+    out = shell.run("linux image=/boot/etc/version")
+    assert out == "vm: not a Linux Image: no RISC-V boot image header", out
+    assert shell.run("linux ram=0") == "vm: ram= takes MiB from 4 to 2048"
+    out = shell.run("linux ram=2048")
+    assert out == "vm: not enough memory for guest RAM: out of memory", out
+    out = shell.run("linux initrd=/boot/etc/version")
+    assert out == "vm: /boot/etc/version: not a cpio archive (plain or gzip)", out
+    out = shell.run("linux image=/boot/guest/truncated-Image")
+    assert out == "vm: the Linux Image is truncated: smaller than half its image_size", out
+    assert shell.run("echo still fine") == "still fine"
