@@ -59,12 +59,14 @@ def ipc_round_trip(icount):
     try:
         child.expect(PROMPT)
         out = shell_command(child, "run /boot/test/ipc-bench")
+        console = shell_command(child, "run /boot/test/conspeed")
     finally:
         child.terminate(force=True)
     m = re.search(r"ipc: \d+ round trips, (\d+) instructions and (\d+) ticks each", out)
-    if not m:
-        raise SystemExit(f"ipc-bench printed no result:\n{out}")
-    return int(m.group(1)), int(m.group(2))
+    c = re.search(r"console (\d+) us/line, kernel log (\d+) us/line", console)
+    if not m or not c:
+        raise SystemExit(f"ipc-bench or conspeed printed no result:\n{out}\n{console}")
+    return int(m.group(1)), int(m.group(2)), int(c.group(1)), int(c.group(2))
 
 
 def loaded_image_bytes(elf):
@@ -113,10 +115,65 @@ def guest_figures():
     return figures
 
 
+LINUX_PROMPT = "vireo:/# "
+LINUX = os.path.join(BUILD, "linux")
+
+
+def linux_native_boot(extra_args):
+    """Seconds from starting QEMU to the busybox prompt, Linux booted by QEMU itself."""
+    start = time.monotonic()
+    child = pexpect.spawn("qemu-system-riscv64", [
+        "-machine", "virt", "-cpu", "rv64,h=true", "-m", "1G", "-smp", "1", "-nographic",
+        "-bios", "default", "-kernel", os.path.join(LINUX, "Image"),
+        "-initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
+        "-append", f"console=hvc0 earlycon=sbi {extra_args}".strip()],
+        encoding="utf-8", codec_errors="replace", timeout=120)
+    try:
+        child.expect(LINUX_PROMPT)
+        return time.monotonic() - start
+    finally:
+        child.terminate(force=True)
+
+
+def linux_vireo_boot(extra_args):
+    """Seconds from typing `linux` at Vireo's prompt to the busybox prompt, and the VM's
+    exits by cause from hvstat once it is up."""
+    child = spawn()
+    try:
+        child.expect(PROMPT)
+        start = time.monotonic()
+        child.send(f"linux {extra_args}".strip() + "\r")
+        child.expect(LINUX_PROMPT)
+        elapsed = time.monotonic() - start
+        child.send("\x1d")
+        child.expect(PROMPT)
+        stats = shell_command(child, "hvstat")
+    finally:
+        child.terminate(force=True)
+    return elapsed, stats
+
+
+def linux_figures():
+    figures = {}
+    for name, args in (("verbose", ""), ("quiet", "quiet")):
+        native = statistics.median(linux_native_boot(args) for _ in range(RUNS))
+        vireo_runs = [linux_vireo_boot(args) for _ in range(RUNS)]
+        vireo = statistics.median(t for t, _ in vireo_runs)
+        figures[f"linux_boot_native_{name}_median"] = (native * 1000, "ms")
+        figures[f"linux_boot_vireo_{name}_median"] = (vireo * 1000, "ms")
+        figures[f"linux_boot_ratio_{name}"] = (vireo / native, "x")
+        if name == "verbose":
+            stats = vireo_runs[0][1]
+            for cause, count in re.findall(r"^  ([a-z][a-z ():]*?)\s+(\d+)\r?$", stats, re.M):
+                figures["linux_boot_exits_" + cause.strip().replace(" ", "_").replace(
+                    "(", "").replace(")", "").replace(":", "")] = (int(count), "exits")
+    return figures
+
+
 def main():
     runs = [boot_times() for _ in range(RUNS)]
-    ipc_instructions, _ = ipc_round_trip(icount=True)
-    _, ipc_ticks = ipc_round_trip(icount=False)
+    ipc_instructions, _, _, _ = ipc_round_trip(icount=True)
+    _, ipc_ticks, console_us, sbi_console_us = ipc_round_trip(icount=False)
     figures = [
         ("qemu_start_to_banner_median", statistics.median(r["banner"] for r in runs) * 1000, "ms"),
         ("qemu_start_to_boot_report_end_median",
@@ -126,7 +183,10 @@ def main():
         ("resident_pages_after_boot", runs[0]["resident_pages"], "pages"),
         ("ipc_round_trip_instructions", ipc_instructions, "instructions"),
         ("ipc_round_trip_ticks", ipc_ticks, "ticks"),
+        ("console_line_via_uart_driver", console_us, "us"),
+        ("console_line_via_kernel_sbi", sbi_console_us, "us"),
         *((name, value, unit) for name, (value, unit) in guest_figures().items()),
+        *((name, value, unit) for name, (value, unit) in linux_figures().items()),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]

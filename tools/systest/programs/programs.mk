@@ -1,3 +1,3 @@
 # Programs that exist only for the system tests; they go into build/test/bootfs.cpio.
-TEST_PROGRAMS := hello crash poke-kernel poke-init badcalls ipc-bench ipc-client
+TEST_PROGRAMS := hello crash poke-kernel poke-init badcalls ipc-bench ipc-client conspeed
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))
