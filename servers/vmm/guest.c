@@ -249,8 +249,8 @@ int64_t guest_start(struct guest *g, const char *args, char *why, size_t len)
 	int64_t err = parse(g, args, why, len);
 	if (err)
 		return err;
-	unsigned slot = (unsigned)(g->id % MAX_GUESTS);
-	g->ram_va = GUEST_RAM_VA + slot * GUEST_RAM_VA_STRIDE;
+	/* By slot, not by id: a new guest in a freed slot reuses the page tables of the last. */
+	g->ram_va = GUEST_RAM_VA + g->slot * GUEST_RAM_VA_STRIDE;
 	err = vireo_syscall(SYS_MEM_ALLOC, (long)g->ram_va, (long)(g->ram_size >> 12),
 			    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
 	if (err) {

@@ -113,7 +113,7 @@ static void request(struct msg *m)
 
 	switch (vireo_ipc_label(m->info)) {
 	case VMM_START: {
-		g = find(0);
+		g = NULL;
 		for (unsigned i = 0; i < MAX_GUESTS && !g; i++)
 			if (!guests[i].id)
 				g = &guests[i];
@@ -127,6 +127,7 @@ static void request(struct msg *m)
 		text[n] = '\0';
 		memset(g, 0, sizeof(*g));
 		g->id = next_id++;
+		g->slot = (unsigned)(g - guests);
 		int64_t err = guest_start(g, text, why, sizeof(why));
 		if (err) {
 			memset(g, 0, sizeof(*g));

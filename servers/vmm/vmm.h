@@ -25,6 +25,7 @@ struct testdev {
 
 struct guest {
 	uint64_t id;     /* 0: a free slot */
+	unsigned slot;   /* its place in the monitor's table, which fixes where its RAM is mapped */
 	uint64_t vm;     /* the VM handle */
 	char name[VIREO_NAME_MAX];
 	char path[64], initrd[64], bootargs[256];

@@ -114,3 +114,14 @@ def test_bad_guest_images_are_refused(shell):
     out = shell.run("linux image=/boot/guest/truncated-Image")
     assert out == "vm: the Linux Image is truncated: smaller than half its image_size", out
     assert shell.run("echo still fine") == "still fine"
+
+
+def test_twenty_boot_poweroff_cycles_return_every_page(shell):
+    from conftest import free_pages
+    boot_linux(shell, "quiet")
+    power_off(shell)
+    before = free_pages(shell)
+    for _ in range(20):
+        boot_linux(shell, "quiet")
+        power_off(shell)
+    assert free_pages(shell) == before
