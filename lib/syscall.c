@@ -2,23 +2,8 @@
 
 #include "vireo.h"
 
-long vireo_syscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	register long r0 __asm__("a0") = a0;
-	register long r1 __asm__("a1") = a1;
-	register long r2 __asm__("a2") = a2;
-	register long r3 __asm__("a3") = a3;
-	register long r4 __asm__("a4") = a4;
-	register long r5 __asm__("a5") = a5;
-	register long r7 __asm__("a7") = n;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
-			 : "r"(r7)
-			 : "memory", "a6");
-	return r0;
-}
-
-/* IPC takes and returns up to seven registers (a0..a6), more than C passes back. */
+/* Every system call goes through here: IPC takes and returns up to seven registers
+ * (a0..a6), more than C passes back; other calls use a0 alone. */
 static struct msg ipc(long n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		      uint64_t a5, uint64_t a6)
 {
@@ -35,6 +20,12 @@ static struct msg ipc(long n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3
 			 : "r"(r7)
 			 : "memory");
 	return (struct msg){ (int64_t)r0, r1, { r2, r3, r4, r5 }, r6 };
+}
+
+long vireo_syscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return ipc(n, (uint64_t)a0, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4,
+		   (uint64_t)a5, 0).status;
 }
 
 struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
