@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "csr.h"
+
 static const struct sbi_extension *const extensions[] = {
 	&sbi_base, &sbi_legacy, &sbi_time, &sbi_ipi, &sbi_rfence, &sbi_hsm, &sbi_srst, &sbi_dbcn,
 };
@@ -56,25 +58,30 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit)
 	return (enum exit_action)v->sbi_action;
 }
 
-void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
+void console_take(struct vm *vm, struct vireo_vm_exit *exit)
 {
-	exit->reason = VIREO_VM_EXIT_CONSOLE;
 	memcpy(exit->console, vm->out, vm->out_len);
 	exit->console_len = vm->out_len;
 	vm->out_len = 0;
+}
+
+void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
+{
+	exit->reason = VIREO_VM_EXIT_CONSOLE;
+	console_take(vm, exit);
 }
 
 unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
 			  struct vireo_vm_exit *exit)
 {
 	struct vm *vm = v->vm;
-	bool newline = false;
 	unsigned long i = 0;
-	for (; i < n && vm->out_len < sizeof(vm->out); i++) {
+	if (vm->out_len == 0 && n > 0)
+		vm->out_since = read_time();
+	for (; i < n && vm->out_len < sizeof(vm->out); i++)
 		vm->out[vm->out_len++] = s[i];
-		newline |= s[i] == '\n';
-	}
-	if (newline || vm->out_len == sizeof(vm->out)) {
+	/* One monitor round trip a line would dominate a verbose boot (DESIGN.md 3). */
+	if (vm->out_len == sizeof(vm->out)) {
 		exit->vcpu = v->index;
 		console_flush(vm, exit);
 		v->sbi_action = EXIT_MONITOR;

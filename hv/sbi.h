@@ -41,11 +41,15 @@ extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_r
 enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
 bool sbi_probe(unsigned long eid);
 /* Guest console output: appended to the VM's buffer, and handed to the monitor (sets
- * v->sbi_action) on a newline or a full buffer; returns how many bytes it took. */
+ * v->sbi_action) when the buffer is full; returns how many bytes it took. The run loop also
+ * hands it over when the guest goes idle and when the oldest byte is CONSOLE_DELAY old. */
+#define CONSOLE_DELAY_US 10000
 unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
 			  struct vireo_vm_exit *exit);
-/* Moves buffered console output into the exit record. */
+/* Moves buffered console output into the exit record, as a console exit (flush) or along
+ * with whatever other exit it is (take). */
 void console_flush(struct vm *vm, struct vireo_vm_exit *exit);
+void console_take(struct vm *vm, struct vireo_vm_exit *exit);
 
 #define sbi_arg(v, n) ((v)->regs[10 + (n)])
 

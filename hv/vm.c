@@ -19,9 +19,11 @@
 static struct vm *vms[MAX_VMS];
 static uint64_t next_vm_id = 1;
 bool hv_host_sstc;
+static uint64_t console_delay_ticks;
 
-void hv_init(bool host_has_sstc)
+void hv_init(bool host_has_sstc, uint64_t timebase_hz)
 {
+	console_delay_ticks = timebase_hz * CONSOLE_DELAY_US / 1000000;
 	bool sstc = hv_host_sstc = host_has_sstc;
 	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
 	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
@@ -271,9 +273,17 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			 !v->mmio_read_pending && vm->nvcpus == 1 && !monitor_has_mail(ep));
 		if (a == EXIT_MONITOR)
 			break;
+		if (vm->out_len && read_time() - vm->out_since >= console_delay_ticks) {
+			console_flush(vm, &ex);
+			break;
+		}
 		if (this_hart()->need_resched)
 			sched_yield();
 	}
+	/* Whatever the guest printed goes out with any exit, its last words before a poweroff
+	 * or a fault included. */
+	if (vm->out_len)
+		console_take(vm, &ex);
 	if (copy_to_user(t->task, exit_uva, &ex, sizeof(ex)))
 		return VIREO_E_FAULT;
 	return 0;

@@ -61,6 +61,7 @@ struct vm {
 	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
 	char out[VIREO_VM_CONSOLE_MAX];
 	unsigned out_len;
+	uint64_t out_since;     /* host time of the oldest byte in out */
 	char in[256];
 	unsigned in_head, in_len;
 	struct vireo_vm_stat stat;
@@ -83,7 +84,7 @@ struct vm *vm_at(unsigned index);
 uint64_t hv_timer_check(uint64_t now);
 /* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
  * exit, hence inline. */
-void hv_init(bool host_has_sstc);
+void hv_init(bool host_has_sstc, uint64_t timebase_hz);
 extern bool hv_host_sstc;
 static inline bool hv_sstc(void)
 {

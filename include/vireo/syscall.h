@@ -172,14 +172,14 @@ struct vireo_vm_config {
  * exit->mmio.value before it calls SYS_VM_RUN again, which completes the load. */
 enum vireo_vm_exit_reason {
 	VIREO_VM_EXIT_MMIO = 1,  /* mmio: a device access for the monitor to emulate */
-	VIREO_VM_EXIT_CONSOLE,   /* console: output from the guest */
+	VIREO_VM_EXIT_CONSOLE,   /* console: output from the guest (it may come with any exit) */
 	VIREO_VM_EXIT_MONITOR,   /* ep has a message or notification for the monitor */
 	VIREO_VM_EXIT_SHUTDOWN,  /* code: the guest powered off (SBI SRST) */
 	VIREO_VM_EXIT_REBOOT,    /* the guest asked for a reset (SBI SRST) */
 	VIREO_VM_EXIT_FAULT,     /* code, pc: the guest cannot go on (e.g. looping on faults) */
 };
 
-#define VIREO_VM_CONSOLE_MAX 256
+#define VIREO_VM_CONSOLE_MAX 1024
 
 struct vireo_vm_exit {
 	uint64_t reason, vcpu;

@@ -58,13 +58,14 @@ static void handle_exit(struct guest *g)
 {
 	struct vireo_vm_exit *e = &g->exit;
 	char what[96], why[96];
+	if (e->console_len) {
+		output(g, e->console, e->console_len);
+		e->console_len = 0;
+	}
 	switch (e->reason) {
 	case VIREO_VM_EXIT_MMIO:
 		e->mmio.value = testdev_access(g, e->mmio.gpa - TESTDEV_BASE, e->mmio.width,
 					       e->mmio.is_write, e->mmio.value);
-		break;
-	case VIREO_VM_EXIT_CONSOLE:
-		output(g, e->console, e->console_len);
 		break;
 	case VIREO_VM_EXIT_SHUTDOWN:
 		snformat(what, sizeof(what), "powered off, reason %lu%s", e->code,
