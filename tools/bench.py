@@ -164,7 +164,7 @@ def linux_figures():
         figures[f"linux_boot_ratio_{name}"] = (vireo / native, "x")
         if name == "verbose":
             stats = vireo_runs[0][1]
-            for cause, count in re.findall(r"^  ([a-z][a-z ():]*?)\s+(\d+)\r?$", stats, re.M):
+            for cause, count in re.findall(r"^  ([a-z][a-z ():]*?)\s+(\d+)\r*$", stats, re.M):
                 figures["linux_boot_exits_" + cause.strip().replace(" ", "_").replace(
                     "(", "").replace(")", "").replace(":", "")] = (int(count), "exits")
     return figures
