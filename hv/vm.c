@@ -15,6 +15,7 @@
 #include "timer.h"
 
 #define VM_PAGES ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
+#define ROOT_PAGES (pt_root_size(&pt_sv39x4) >> PAGE_SHIFT)
 
 static struct vm *vms[MAX_VMS];
 static uint64_t next_vm_id = 1;
@@ -81,14 +82,14 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 		slot++;
 	struct vm *vm = slot < MAX_VMS ? (struct vm *)(uintptr_t)kpages_alloc(VM_PAGES, 1) : NULL;
 	/* Sv39x4's root is 16 KiB, 16 KiB-aligned (priv spec 8.5.1). */
-	uint64_t root = vm ? kpages_alloc(4, 4) : 0;
+	uint64_t root = vm ? kpages_alloc(ROOT_PAGES, ROOT_PAGES) : 0;
 	if (!root) {
 		if (vm)
 			kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 		*err = VIREO_E_NOMEM;
 		return NULL;
 	}
-	owner->pages += 4 + VM_PAGES;
+	owner->pages += ROOT_PAGES + VM_PAGES;
 	vm->id = next_vm_id++;
 	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
 	vm->name[VIREO_NAME_MAX - 1] = '\0';
@@ -133,8 +134,8 @@ static void vm_destroy(struct vm *vm)
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_forget(&vm->vcpus[i]);
 	pt_destroy(&vm->gstage);
-	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, 4);
-	vm->owner->pages -= 4 + VM_PAGES;
+	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, ROOT_PAGES);
+	vm->owner->pages -= ROOT_PAGES + VM_PAGES;
 	hfence_gvma_all();
 	kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 }

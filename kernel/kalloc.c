@@ -13,7 +13,6 @@ struct free_block {
 };
 
 static struct free_block *free_lists[CLASSES];
-static uint64_t pages_in_use;
 
 static unsigned size_class(size_t size)
 {
@@ -33,7 +32,6 @@ void *kzalloc(size_t size)
 		uint64_t page = kpage_alloc();
 		if (!page)
 			return NULL;
-		pages_in_use++;
 		size_t block = (size_t)1 << (c + MIN_SHIFT);
 		for (size_t off = 0; off < PAGE_SIZE; off += block) {
 			struct free_block *b = (struct free_block *)(uintptr_t)(page + off);
@@ -55,9 +53,4 @@ void kfree(void *p, size_t size)
 	unsigned c = size_class(size);
 	b->next = free_lists[c];
 	free_lists[c] = b;
-}
-
-uint64_t kalloc_pages_in_use(void)
-{
-	return pages_in_use;
 }

@@ -8,6 +8,5 @@
 
 void *kzalloc(size_t size); /* zeroed, or NULL; at most a page */
 void kfree(void *p, size_t size);
-uint64_t kalloc_pages_in_use(void);
 
 #endif
