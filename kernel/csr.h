@@ -96,6 +96,7 @@
 #define EXC_STORE_GUEST_PAGE_FAULT 23
 
 #define SATP_MODE_SV39 (8ul << 60)
+#define SATP_ASID_SHIFT 44
 
 #define csr_read(csr) ({ uint64_t v_; __asm__ volatile("csrr %0, %1" : "=r"(v_) : "i"(csr)); v_; })
 #define csr_write(csr, val) __asm__ volatile("csrw %0, %1" ::"i"(csr), "rK"((uint64_t)(val)) : "memory")
@@ -103,6 +104,11 @@
 #define csr_clear(csr, bits) __asm__ volatile("csrc %0, %1" ::"i"(csr), "rK"((uint64_t)(bits)) : "memory")
 
 static inline void sfence_vma_all(void) { __asm__ volatile("sfence.vma" ::: "memory"); }
+/* Drops the non-global translations of one address space (priv spec 4.2.1). */
+static inline void sfence_vma_asid(uint64_t asid)
+{
+	__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
+}
 /* hfence.gvma zero, zero (priv spec 8.3.2), spelled out for assemblers without the H
  * extension: every guest's G-stage translations are flushed. */
 static inline void hfence_gvma_all(void) { __asm__ volatile(".word 0x62000073" ::: "memory"); }

@@ -48,13 +48,14 @@ struct thread *current_thread(void)
 	return this_hart()->current;
 }
 
+/* Each task has its own ASID, so a switch needs no fence (priv spec 4.2.1): the TLB keeps
+ * entries apart by ASID, and the kernel's global ones serve every task. */
 static void switch_address_space(struct task *t)
 {
-	uint64_t satp = SATP_MODE_SV39 | ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
-	if (csr_read(CSR_SATP) != satp) {
+	uint64_t satp = SATP_MODE_SV39 | ((uint64_t)t->asid << SATP_ASID_SHIFT) |
+			((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
+	if (csr_read(CSR_SATP) != satp)
 		csr_write(CSR_SATP, satp);
-		sfence_vma_all();
-	}
 }
 
 /* Runs on the far side of every switch: a thread that died on its own stack is freed by

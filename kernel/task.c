@@ -68,6 +68,8 @@ struct task *task_create(const char *name, uint64_t parent)
 	/* The kernel's half (DESIGN.md 1): its root entries, shared, global, supervisor-only. */
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
+	t->asid = slot + 1;
+	sfence_vma_asid(t->asid); /* nothing of the slot's last task may linger in the TLB */
 	t->parent = parent;
 	t->refs = 1;
 	strncpy(t->name, name, VIREO_NAME_MAX - 1);
@@ -113,6 +115,7 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	*m = (struct mapping){ va, npages, pa, owned, 0 };
 	if (owned)
 		t->pages += npages;
+	sfence_vma_asid(t->asid); /* a hart may have cached the old, invalid entries */
 	return 0;
 }
 
@@ -134,7 +137,7 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 			if (m->pins)
 				return VIREO_E_BUSY;
 			unmap(t, m);
-			sfence_vma_all();
+			sfence_vma_asid(t->asid);
 			return 0;
 		}
 	}

@@ -55,6 +55,7 @@ struct mapping {
 
 struct task {
 	uint64_t id;
+	uint64_t asid; /* its slot in the task table, plus one: ASID 0 is the kernel's */
 	char name[VIREO_NAME_MAX];
 	int refs; /* the task table's, plus each handle naming it */
 	bool dead;
