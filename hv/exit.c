@@ -17,7 +17,7 @@ typedef enum exit_action (*exit_handler)(struct vcpu *v, struct vireo_vm_exit *e
 static enum exit_action virtual_instruction(struct vcpu *v, struct vireo_vm_exit *exit)
 {
 	(void)exit;
-	int64_t insn = guest_fetch_instruction(v, v->pc);
+	int64_t insn = guest_fetch_instruction(v->pc);
 	if (insn == INSN_WFI) {
 		v->vm->stat.exits[VM_CAUSE_WFI]++;
 		v->pc += 4;

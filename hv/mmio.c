@@ -43,7 +43,7 @@ static int decode(struct vcpu *v, struct mmio_access *a)
 		if (r != MMIO_DECODE_UNSUPPORTED)
 			return r;
 	}
-	int64_t insn = guest_fetch_instruction(v, v->pc);
+	int64_t insn = guest_fetch_instruction(v->pc);
 	return insn < 0 ? -1 : mmio_decode((uint32_t)insn, a);
 }
 

@@ -194,7 +194,7 @@ int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
 /* Priv spec 8.6.3: htinst holds a transformed instruction (bit 0 set) for most guest-page
  * faults on loads and stores; when it is zero the instruction is read from guest memory,
  * one halfword at a time so that one crossing a page boundary is read right. */
-int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc)
+int64_t guest_fetch_instruction(uint64_t pc)
 {
 	int64_t lo = guest_fetch_halfword(pc);
 	if (lo < 0)
@@ -204,6 +204,5 @@ int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc)
 	int64_t hi = guest_fetch_halfword(pc + 2);
 	if (hi < 0)
 		return -1;
-	(void)v;
 	return lo | (hi << 16);
 }

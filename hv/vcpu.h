@@ -32,7 +32,7 @@ int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
 int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
 /* The instruction at the guest's pc, from htinst when it holds one, else read with HLVX;
  * returns its bits or -1. */
-int64_t guest_fetch_instruction(struct vcpu *v, uint64_t pc);
+int64_t guest_fetch_instruction(uint64_t pc);
 uint64_t guest_time(const struct vm *vm);
 /* A vCPU going away must not stay the owner of the hart's FPU or VS CSRs. */
 void vcpu_forget(struct vcpu *v);

@@ -25,7 +25,7 @@ static uint64_t console_delay_ticks;
 void hv_init(bool host_has_sstc, uint64_t timebase_hz)
 {
 	console_delay_ticks = timebase_hz * CONSOLE_DELAY_US / 1000000;
-	bool sstc = hv_host_sstc = host_has_sstc;
+	hv_host_sstc = host_has_sstc;
 	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
 	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
 	 * its own VS-level interrupts. */
@@ -36,7 +36,7 @@ void hv_init(bool host_has_sstc, uint64_t timebase_hz)
 				       (1ul << EXC_STORE_PAGE_FAULT));
 	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
 	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
-	csr_write(CSR_HENVCFG, sstc ? HENVCFG_STCE : 0);
+	csr_write(CSR_HENVCFG, host_has_sstc ? HENVCFG_STCE : 0);
 }
 
 static uint64_t alloc_table(void *ctx)
@@ -119,7 +119,6 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 	vm->stat.id = vm->id;
 	memcpy(vm->stat.name, vm->name, VIREO_NAME_MAX);
 	vm->stat.nvcpus = vm->nvcpus;
-	vm->refs = 0;
 	vms[slot] = vm;
 	return vm;
 }

@@ -226,13 +226,19 @@ void ipc_timer_tick(uint64_t now_us)
 	}
 }
 
+/* A message that will never be delivered lets go of the handle it carried. */
+static void drop_pending_handle(struct thread *t)
+{
+	if (t->pending_handle.type != OBJ_NONE) {
+		object_put(t->pending_handle.type, t->pending_handle.obj);
+		t->pending_handle = (struct handle){ 0 };
+	}
+}
+
 static void fail_caller(struct thread *c)
 {
 	set_result(c, VIREO_E_DEAD, NULL, 0);
-	if (c->pending_handle.type != OBJ_NONE) {
-		object_put(c->pending_handle.type, c->pending_handle.obj);
-		c->pending_handle = (struct handle){ 0 };
-	}
+	drop_pending_handle(c);
 	sched_wake(c);
 }
 
@@ -277,10 +283,7 @@ void ipc_cancel(struct thread *t)
 			break;
 		}
 	}
-	if (t->pending_handle.type != OBJ_NONE) {
-		object_put(t->pending_handle.type, t->pending_handle.obj);
-		t->pending_handle = (struct handle){ 0 };
-	}
+	drop_pending_handle(t);
 	t->wait = WAIT_NONE;
 	t->wait_ep = NULL;
 	t->next = NULL;

@@ -23,7 +23,7 @@ static void print_address(const char *label, uint64_t addr, int is_return)
 		kprintf("  %s %016lx ?\n", label, addr);
 }
 
-/* With frame pointers (priv-independent RISC-V psABI convention as GCC emits it), s0 points
+/* With frame pointers (the RISC-V frame layout GCC emits), s0 points
  * just above the frame: the return address is at s0-8 and the caller's s0 at s0-16. The walk
  * stops at a zero or misaligned frame pointer or one that leaves this hart's stack. */
 void print_backtrace(uint64_t fp)

@@ -39,7 +39,6 @@ void timer_tick(void)
 		this_hart()->ticks++;
 		next_tick = now + period;
 	}
-	program(next_tick);
 }
 
 void timer_rearm(uint64_t deadline)

@@ -10,6 +10,7 @@
 
 void timer_init(uint64_t timebase_hz, bool use_sstc);
 const char *timer_backend(void);
+/* Counts a tick when one is due; timer_rearm() then programs the next interrupt. */
 void timer_tick(void);
 /* Fires at deadline (host time) if that comes before the next tick. */
 void timer_rearm(uint64_t deadline);
