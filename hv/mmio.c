@@ -84,6 +84,10 @@ enum exit_action mmio_guest_page_fault(struct vcpu *v, struct vireo_vm_exit *exi
 	uint64_t gpa = (v->htval << 2) | (v->stval & 3);
 	struct mmio_access a;
 
+	if (vm_ram_fault_in(vm, gpa)) {
+		vm->stat.exits[VM_CAUSE_RAM_FIRST_TOUCH]++;
+		return EXIT_CONTINUE; /* the access runs again, now mapped */
+	}
 	if (v->scause == EXC_INST_GUEST_PAGE_FAULT)
 		return access_fault(v, exit);
 	bool plic = in_range(gpa, VIREO_GUEST_PLIC, VPLIC_SIZE);

@@ -158,39 +158,6 @@ void vm_update_external(struct vm *vm)
 	}
 }
 
-static int guest_copy(struct vm *vm, uint64_t gpa, void *buf, uint64_t len, bool to_guest)
-{
-	while (len > 0) {
-		uint64_t hpa = pt_translate(&vm->gstage, gpa);
-		if (!hpa || gpa + len < gpa)
-			return -1;
-		uint64_t chunk = PAGE_SIZE - (gpa & (PAGE_SIZE - 1));
-		if (chunk > len)
-			chunk = len;
-		char *host = (char *)(uintptr_t)hpa, *b = buf;
-		for (uint64_t i = 0; i < chunk; i++) {
-			if (to_guest)
-				host[i] = b[i];
-			else
-				b[i] = host[i];
-		}
-		gpa += chunk;
-		buf = b + chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len)
-{
-	return guest_copy(vm, gpa, dst, len, false);
-}
-
-int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len)
-{
-	return guest_copy(vm, gpa, (void *)src, len, true);
-}
-
 /* Priv spec 8.6.3: htinst holds a transformed instruction (bit 0 set) for most guest-page
  * faults on loads and stores; when it is zero the instruction is read from guest memory,
  * one halfword at a time so that one crossing a page boundary is read right. */

@@ -26,10 +26,6 @@ bool vcpu_interrupt_pending(struct vcpu *v);
 void vcpu_sync(struct vcpu *v);
 /* The guest's pending interrupts from the virtual PLIC, as hvip.VSEIP. */
 void vm_update_external(struct vm *vm);
-/* Copies between guest physical memory (guest RAM only) and a kernel buffer; -1 when any
- * byte is outside guest RAM. */
-int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
-int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
 /* The instruction at the guest's pc, from htinst when it holds one, else read with HLVX;
  * returns its bits or -1. */
 int64_t guest_fetch_instruction(uint64_t pc);

@@ -53,11 +53,6 @@ static void free_table(void *ctx, uint64_t page)
 	kpage_free(page);
 }
 
-static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
-{
-	return a < b + bsize && b < a + asize;
-}
-
 static int check_config(const struct vireo_vm_config *cfg)
 {
 	if (cfg->nvcpus == 0 || cfg->nvcpus > VIREO_VM_MAX_VCPUS || cfg->plic_ndev == 0 ||
@@ -128,8 +123,8 @@ static void vm_destroy(struct vm *vm)
 	for (unsigned i = 0; i < MAX_VMS; i++)
 		if (vms[i] == vm)
 			vms[i] = NULL;
-	for (unsigned i = 0; i < vm->npinned; i++)
-		task_unpin(vm->owner, vm->pinned[i]);
+	for (unsigned i = 0; i < vm->nram; i++)
+		task_unpin(vm->owner, vm->ram[i].va);
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		vcpu_forget(&vm->vcpus[i]);
 	pt_destroy(&vm->gstage);
@@ -143,29 +138,6 @@ void vm_put(struct vm *vm)
 {
 	if (--vm->refs <= 0)
 		vm_destroy(vm);
-}
-
-int vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t pin_va)
-{
-	if (vm->npinned == VM_MAX_PINNED)
-		return VIREO_E_NOMEM;
-	if (overlaps(gpa, size, VIREO_GUEST_PLIC, VPLIC_SIZE))
-		return VIREO_E_INVAL;
-	for (unsigned i = 0; i < vm->ndevices; i++)
-		if (overlaps(gpa, size, vm->devices[i].base, vm->devices[i].size))
-			return VIREO_E_INVAL;
-	/* G-stage leaves are U pages: guest accesses count as user accesses (priv spec 8.5.1). */
-	enum pt_error e = pt_map(&vm->gstage, gpa, hpa, size, PTE_R | PTE_W | PTE_X | PTE_U,
-				 PT_PAGE_1G);
-	if (e == PT_ERR_NOMEM)
-		pt_unmap(&vm->gstage, gpa, size);
-	if (e)
-		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
-									 : VIREO_E_INVAL;
-	hfence_gvma_all();
-	vm->pinned[vm->npinned++] = pin_va;
-	vm->stat.ram_pages += size >> PAGE_SHIFT;
-	return 0;
 }
 
 static void wake(struct vm *vm)

@@ -13,7 +13,7 @@
 #include "vplic.h"
 
 #define MAX_VMS 8
-#define VM_MAX_PINNED 8
+#define VM_MAX_RAM 8
 
 enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
 
@@ -65,16 +65,29 @@ struct vm {
 	char in[256];
 	unsigned in_head, in_len;
 	struct vireo_vm_stat stat;
-	unsigned npinned;
-	uint64_t pinned[VM_MAX_PINNED]; /* the owner's mappings that back guest RAM */
+	unsigned nram;
+	/* Guest RAM: parts of the owner's mappings, pinned, mapped into the G-stage a chunk at
+	 * a time as the guest first touches them (guest_ram.c). */
+	struct { uint64_t gpa, size, va, pa; } ram[VM_MAX_RAM];
 	int refs;
 };
 
+static inline bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
 struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err);
 void vm_put(struct vm *vm);
-/* Maps host pages as guest RAM; pin_va names the owner's mapping they come from, which
- * stays pinned (SYS_MEM_FREE refuses it) while the VM lives. */
-int vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t pin_va);
+/* Makes the owner's pages at va (physical hpa) guest RAM at gpa; their mapping stays
+ * pinned (SYS_MEM_FREE refuses it) while the VM lives. */
+int vm_map(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size, uint64_t va);
+/* A guest-page fault on RAM the guest had not touched: maps its chunk. False if gpa is not
+ * guest RAM, or no table page was left. */
+bool vm_ram_fault_in(struct vm *vm, uint64_t gpa);
+/* Copies between guest RAM and a kernel buffer; -1 when any byte is outside guest RAM. */
+int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
+int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
 int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep);
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);

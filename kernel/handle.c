@@ -4,6 +4,7 @@
 
 #include "device.h"
 #include "ipc.h"
+#include "memobj.h"
 #include "task.h"
 #include "vm.h"
 
@@ -56,6 +57,7 @@ void object_get(enum object_type type, void *obj)
 	case OBJ_TASK: ((struct task *)obj)->refs++; break;
 	case OBJ_DEVICE: ((struct device *)obj)->refs++; break;
 	case OBJ_VM: ((struct vm *)obj)->refs++; break;
+	case OBJ_MEMORY: ((struct memobj *)obj)->refs++; break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }
@@ -67,6 +69,7 @@ void object_put(enum object_type type, void *obj)
 	case OBJ_TASK: task_put(obj); break;
 	case OBJ_DEVICE: ((struct device *)obj)->refs--; break; /* devices live forever */
 	case OBJ_VM: vm_put(obj); break;
+	case OBJ_MEMORY: memobj_put(obj); break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }

@@ -7,7 +7,7 @@
 
 #define MAX_HANDLES 32
 
-enum object_type { OBJ_NONE, OBJ_ENDPOINT, OBJ_TASK, OBJ_DEVICE, OBJ_SYSTEM, OBJ_VM };
+enum object_type { OBJ_NONE, OBJ_ENDPOINT, OBJ_TASK, OBJ_DEVICE, OBJ_SYSTEM, OBJ_VM, OBJ_MEMORY };
 
 struct handle {
 	enum object_type type;

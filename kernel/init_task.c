@@ -7,6 +7,7 @@
 #include "cpio.h"
 #include "device.h"
 #include "loader.h"
+#include "memobj.h"
 #include "page_alloc.h"
 #include "panic.h"
 #include "task.h"
@@ -37,6 +38,10 @@ void start_init(const struct machine *m)
 		panic("init: cannot map the bootfs (%d)", rc);
 
 	handle_install(t, OBJ_SYSTEM, &system_object, VIREO_RIGHT_CONTROL | VIREO_RIGHT_TRANSFER);
+	struct memobj *bootfs_obj = memobj_borrow(m->initrd_start, (size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	if (!bootfs_obj || handle_install(t, OBJ_MEMORY, bootfs_obj,
+					  VIREO_RIGHT_MAP | VIREO_RIGHT_TRANSFER) != VIREO_INIT_BOOTFS)
+		panic("init: cannot hand it the bootfs");
 	struct device *d;
 	unsigned nvirtio = 0;
 	for (unsigned i = 0; (d = device_at(i)); i++) {

@@ -1,5 +1,7 @@
 #include "memory.h"
 
+#include <string.h>
+
 #include "console.h"
 #include "page_alloc.h"
 #include "panic.h"
@@ -33,8 +35,16 @@ void memory_init(const struct machine *m, uint64_t fdt_addr)
 
 uint64_t kpages_alloc(uint64_t n, uint64_t align)
 {
+	uint64_t page = kpages_take(n, align);
+	if (page)
+		memset((void *)(uintptr_t)page, 0, n << PAGE_SHIFT);
+	return page;
+}
+
+uint64_t kpages_take(uint64_t n, uint64_t align)
+{
 	uint64_t flags = spin_lock_irqsave(&pool_lock);
-	uint64_t page = page_alloc_contig(&pool, n, align);
+	uint64_t page = page_take_contig(&pool, n, align);
 	spin_unlock_irqrestore(&pool_lock, flags);
 	return page;
 }

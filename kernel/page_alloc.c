@@ -87,7 +87,7 @@ int page_alloc_init(struct page_alloc *pa, const struct range *ram, unsigned nra
 	return 0;
 }
 
-uint64_t page_alloc_contig(struct page_alloc *pa, uint64_t n, uint64_t align)
+uint64_t page_take_contig(struct page_alloc *pa, uint64_t n, uint64_t align)
 {
 	if (n == 0 || n > pa->nfree)
 		return 0;
@@ -106,15 +106,21 @@ uint64_t page_alloc_contig(struct page_alloc *pa, uint64_t n, uint64_t align)
 				memset(&pa->state[i], PAGE_USED, n);
 				pa->nfree -= n;
 				pa->hint = i + n;
-				uint64_t addr = pa->base + (i << PAGE_SHIFT);
-				memset((void *)(uintptr_t)addr, 0, n << PAGE_SHIFT);
-				return addr;
+				return pa->base + (i << PAGE_SHIFT);
 			}
 			i += run + 1;
 			i += (align - (base_pfn + i) % align) % align;
 		}
 	}
 	return 0;
+}
+
+uint64_t page_alloc_contig(struct page_alloc *pa, uint64_t n, uint64_t align)
+{
+	uint64_t addr = page_take_contig(pa, n, align);
+	if (addr)
+		memset((void *)(uintptr_t)addr, 0, n << PAGE_SHIFT);
+	return addr;
 }
 
 uint64_t page_alloc(struct page_alloc *pa)

@@ -32,6 +32,8 @@ int page_alloc_init(struct page_alloc *pa, const struct range *ram, unsigned nra
 uint64_t page_alloc(struct page_alloc *pa);
 /* n zeroed, physically contiguous pages starting at a multiple of align pages, or 0. */
 uint64_t page_alloc_contig(struct page_alloc *pa, uint64_t n, uint64_t align);
+/* The same, not zeroed: for a caller that zeroes each part before anyone can read it. */
+uint64_t page_take_contig(struct page_alloc *pa, uint64_t n, uint64_t align);
 enum page_error page_free(struct page_alloc *pa, uint64_t addr);
 enum page_error page_free_contig(struct page_alloc *pa, uint64_t addr, uint64_t n);
 const char *page_error_name(enum page_error e);

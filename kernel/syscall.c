@@ -13,6 +13,7 @@
 #include "kalloc.h"
 #include "klog.h"
 #include "loader.h"
+#include "memobj.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "sbi.h"
@@ -147,15 +148,25 @@ static int64_t sys_handle_close(struct thread *t, const uint64_t *a)
 	return handle_close(t->task, a[0]);
 }
 
+/* Heap-region mappings (SYS_MEM_ALLOC, SYS_MEMORY_MAP): readable, maybe writable. */
+static bool heap_range_ok(uint64_t va, uint64_t npages, uint64_t prot)
+{
+	return va >= VIREO_USER_HEAP && va < VIREO_USER_DEVICES && npages &&
+	       npages <= (VIREO_USER_DEVICES - va) >> PAGE_SHIFT &&
+	       !(prot & ~(uint64_t)(VIREO_PROT_READ | VIREO_PROT_WRITE)) && (prot & VIREO_PROT_READ);
+}
+
+static uint64_t prot_pte(uint64_t prot)
+{
+	return PTE_R | (prot & VIREO_PROT_WRITE ? PTE_W : 0);
+}
+
 static int64_t sys_mem_alloc(struct thread *t, const uint64_t *a)
 {
 	uint64_t va = a[0], npages = a[1], prot = a[2];
-	if (va < VIREO_USER_HEAP || va >= VIREO_USER_DEVICES || npages == 0 ||
-	    npages > (VIREO_USER_DEVICES - va) >> PAGE_SHIFT ||
-	    (prot & ~(uint64_t)(VIREO_PROT_READ | VIREO_PROT_WRITE)) || !(prot & VIREO_PROT_READ))
+	if (!heap_range_ok(va, npages, prot))
 		return VIREO_E_INVAL;
-	return task_map(t->task, va, npages, 0, PTE_R | (prot & VIREO_PROT_WRITE ? PTE_W : 0),
-			true);
+	return task_map(t->task, va, npages, 0, prot_pte(prot), true);
 }
 
 static int64_t sys_mem_free(struct thread *t, const uint64_t *a)
@@ -163,6 +174,41 @@ static int64_t sys_mem_free(struct thread *t, const uint64_t *a)
 	if (a[0] < VIREO_USER_HEAP || a[0] >= VIREO_USER_DEVICES)
 		return VIREO_E_INVAL;
 	return task_unmap(t->task, a[0], a[1]);
+}
+
+static int64_t sys_memory_create(struct thread *t, const uint64_t *a)
+{
+	uint64_t npages = a[0];
+	if (npages == 0 || npages > (VIREO_USER_DEVICES - VIREO_USER_HEAP) >> PAGE_SHIFT)
+		return VIREO_E_INVAL;
+	struct memobj *o = memobj_create(t->task, npages);
+	if (!o)
+		return VIREO_E_NOMEM;
+	int h = handle_install(t->task, OBJ_MEMORY, o,
+			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
+	memobj_put(o); /* the handle holds it now, or nothing does */
+	return h;
+}
+
+static int64_t sys_memory_map(struct thread *t, const uint64_t *a)
+{
+	struct memobj *o;
+	uint64_t va = a[1], prot = a[2];
+	GET(o, OBJ_MEMORY, a[0], prot & VIREO_PROT_WRITE ? VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE
+							  : VIREO_RIGHT_MAP);
+	if (!heap_range_ok(va, o->npages, prot))
+		return VIREO_E_INVAL;
+	int err = task_map_object(t->task, va, o, prot_pte(prot));
+	return err ? err : (int64_t)o->npages;
+}
+
+static int64_t sys_handle_copy(struct thread *t, const uint64_t *a)
+{
+	uint64_t h = a[0];
+	if (h == 0 || h >= MAX_HANDLES || t->task->handles[h].type == OBJ_NONE)
+		return VIREO_E_BADHANDLE;
+	struct handle *old = &t->task->handles[h];
+	return handle_install(t->task, old->type, old->obj, old->rights & (uint32_t)a[1]);
 }
 
 static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)
@@ -449,6 +495,9 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_VM_INPUT] = sys_vm_input,
 	[SYS_VM_IRQ] = sys_vm_irq,
 	[SYS_VM_STAT] = sys_vm_stat,
+	[SYS_MEMORY_CREATE] = sys_memory_create,
+	[SYS_MEMORY_MAP] = sys_memory_map,
+	[SYS_HANDLE_COPY] = sys_handle_copy,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

@@ -7,6 +7,7 @@
 #include "ipc.h"
 #include "kalloc.h"
 #include "kernel_map.h"
+#include "memobj.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "sched.h"
@@ -85,6 +86,56 @@ static struct mapping *free_mapping_slot(struct task *t)
 	return NULL;
 }
 
+static struct mapping *mapping_at(struct task *t, uint64_t va)
+{
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
+		struct mapping *m = &t->mappings[i];
+		if (m->npages && va >= m->va && (va - m->va) >> PAGE_SHIFT < m->npages)
+			return m;
+	}
+	return NULL;
+}
+
+static bool overlaps_mapping(struct task *t, uint64_t va, uint64_t npages)
+{
+	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
+		struct mapping *m = &t->mappings[i];
+		if (m->npages && va < m->va + (m->npages << PAGE_SHIFT) &&
+		    m->va < va + (npages << PAGE_SHIFT))
+			return true;
+	}
+	return false;
+}
+
+static uint64_t untouched_bytes(uint64_t npages)
+{
+	return (npages + CHUNK_PAGES * 64 - 1) / (CHUNK_PAGES * 64) * 8;
+}
+
+/* A large owned region is only reserved here: its chunks are zeroed and mapped when first
+ * touched. Zeroing a 256 MiB guest's RAM up front took longer than the guest's boot, most
+ * of it QEMU's host touching memory the guest never uses. */
+static int map_untouched(struct task *t, struct mapping *m, uint64_t va, uint64_t npages,
+			 uint64_t pte_flags)
+{
+	if (overlaps_mapping(t, va, npages))
+		return VIREO_E_BUSY;
+	uint64_t nchunks = (npages + CHUNK_PAGES - 1) / CHUNK_PAGES;
+	uint64_t *untouched = kzalloc(untouched_bytes(npages));
+	uint64_t pa = untouched ? kpages_take(npages, CHUNK_PAGES) : 0;
+	if (!pa) {
+		if (untouched)
+			kfree(untouched, untouched_bytes(npages));
+		return VIREO_E_NOMEM;
+	}
+	for (uint64_t c = 0; c < nchunks; c++)
+		untouched[c / 64] |= 1ul << (c % 64);
+	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
+			       .owned = true, .untouched = untouched };
+	t->pages += npages;
+	return 0;
+}
+
 int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
 	     bool owned)
 {
@@ -94,9 +145,10 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	if (va < VIREO_USER_BASE || va >= VIREO_USER_END || (va & (PAGE_SIZE - 1)) ||
 	    npages > (VIREO_USER_END - va) >> PAGE_SHIFT)
 		return VIREO_E_INVAL;
+	if (owned && npages >= CHUNK_PAGES)
+		return map_untouched(t, m, va, npages, pte_flags);
 	if (owned) {
-		/* Large regions (guest RAM) come 2 MiB-aligned so that tables can use 2 MiB pages. */
-		pa = kpages_alloc(npages, npages >= 512 ? 512 : 1);
+		pa = kpages_alloc(npages, 1);
 		if (!pa)
 			return VIREO_E_NOMEM;
 	}
@@ -112,7 +164,8 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
 									  : VIREO_E_INVAL;
 	}
-	*m = (struct mapping){ va, npages, pa, owned, 0 };
+	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
+			       .owned = owned };
 	if (owned)
 		t->pages += npages;
 	sfence_vma_asid(t->asid); /* a hart may have cached the old, invalid entries */
@@ -126,6 +179,10 @@ static void unmap(struct task *t, struct mapping *m)
 		kpages_free(m->pa, m->npages);
 		t->pages -= m->npages;
 	}
+	if (m->untouched)
+		kfree(m->untouched, untouched_bytes(m->npages));
+	if (m->obj)
+		memobj_put(m->obj);
 	*m = (struct mapping){ 0 };
 }
 
@@ -142,6 +199,16 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 		}
 	}
 	return VIREO_E_INVAL;
+}
+
+int task_map_object(struct task *t, uint64_t va, struct memobj *obj, uint64_t pte_flags)
+{
+	int err = task_map(t, va, obj->npages, obj->pa, pte_flags, false);
+	if (!err) {
+		mapping_at(t, va)->obj = obj;
+		obj->refs++;
+	}
+	return err;
 }
 
 /* The task may be gone already: the stack was charged to it, but it no longer counts. */
@@ -201,6 +268,43 @@ struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint
 		}
 	}
 	return NULL;
+}
+
+uint64_t task_touch(struct task *t, uint64_t va)
+{
+	struct mapping *m = mapping_at(t, va);
+	if (!m || !m->owned)
+		return 0;
+	uint64_t c = (va - m->va) / (CHUNK_PAGES * PAGE_SIZE), first = c * CHUNK_PAGES;
+	if (m->untouched && (m->untouched[c / 64] >> (c % 64) & 1)) {
+		uint64_t n = m->npages - first < CHUNK_PAGES ? m->npages - first : CHUNK_PAGES;
+		uint64_t pa = m->pa + (first << PAGE_SHIFT), chunk_va = m->va + (first << PAGE_SHIFT);
+		memset((void *)(uintptr_t)pa, 0, n << PAGE_SHIFT);
+		if (pt_map(&t->space, chunk_va, pa, n << PAGE_SHIFT, m->pte_flags | PTE_U,
+			   PT_PAGE_2M)) {
+			pt_unmap(&t->space, chunk_va, n << PAGE_SHIFT);
+			return 0;
+		}
+		m->untouched[c / 64] &= ~(1ul << (c % 64));
+	}
+	return m->pa + (va - m->va);
+}
+
+bool task_fault_in(struct task *t, uint64_t va, uint64_t cause)
+{
+	uint64_t need = cause == EXC_LOAD_PAGE_FAULT ? PTE_R : cause == EXC_STORE_PAGE_FAULT ? PTE_W
+			: cause == EXC_INST_PAGE_FAULT ? PTE_X : 0;
+	if (!need || va < VIREO_USER_BASE || va >= VIREO_USER_END)
+		return false;
+	need |= PTE_V | PTE_U;
+	pte_t pte = pt_lookup(&t->space, va, NULL);
+	if ((pte & need) == need) {
+		/* Priv spec 4.2.1: a hart may cache an entry while it is invalid, and nothing
+		 * fenced after the chunk was mapped (on QEMU every fence flushes its whole TLB). */
+		sfence_vma_asid(t->asid);
+		return true;
+	}
+	return !(pte & PTE_V) && task_touch(t, va) && (pt_lookup(&t->space, va, NULL) & need) == need;
 }
 
 void task_unpin(struct task *t, uint64_t va)
@@ -295,8 +399,10 @@ static int user_copy(struct task *t, uint64_t uva, void *kbuf, uint64_t len, boo
 	if (uva + len < uva || uva < VIREO_USER_BASE || uva + len > VIREO_USER_END)
 		return -1;
 	while (len > 0) {
-		uint64_t size, need = PTE_V | PTE_U | (to_user ? PTE_W : PTE_R);
-		pte_t pte = pt_lookup(&t->space, uva, &size);
+		uint64_t need = PTE_V | PTE_U | (to_user ? PTE_W : PTE_R);
+		pte_t pte = pt_lookup(&t->space, uva, NULL);
+		if (!(pte & PTE_V) && task_touch(t, uva))
+			pte = pt_lookup(&t->space, uva, NULL);
 		if ((pte & need) != need)
 			return -1;
 		uint64_t pa = pt_translate(&t->space, uva);

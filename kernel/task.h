@@ -28,6 +28,7 @@ enum thread_state { THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
 enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY, WAIT_VM };
 
 struct endpoint;
+struct memobj;
 
 struct thread {
 	uint64_t id;
@@ -49,9 +50,17 @@ struct thread {
 struct mapping {
 	uint64_t va, npages;
 	uint64_t pa;     /* first page; contiguous */
+	uint64_t pte_flags;
 	bool owned;      /* pages belong to the task and are freed with it */
 	unsigned pins;   /* VMs using these pages as guest RAM: no unmapping meanwhile */
+	/* Owned regions of a chunk or more: a bit per chunk of pages that nothing has touched
+	 * yet, so they are neither zeroed nor mapped (task_touch). */
+	uint64_t *untouched;
+	struct memobj *obj; /* the memory object mapped here, if one is */
 };
+
+/* 2 MiB: large regions (guest RAM) are zeroed and mapped a chunk at a time. */
+#define CHUNK_PAGES 512ul
 
 struct task {
 	uint64_t id;
@@ -75,10 +84,17 @@ struct task *task_create(const char *name, uint64_t parent);
 int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
 	     bool owned);
 int task_unmap(struct task *t, uint64_t va, uint64_t npages);
+/* Maps all of a memory object at va; the mapping holds a reference to it. */
+int task_map_object(struct task *t, uint64_t va, struct memobj *obj, uint64_t pte_flags);
 /* The owned mapping containing [va, va+size) and the physical address of va, for a VM to
  * pin as guest RAM; NULL if there is none. */
 struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint64_t *pa);
 void task_unpin(struct task *t, uint64_t va);
+/* The physical address behind va in an owned mapping, zeroing and mapping the chunk around
+ * it on its first touch; 0 if va is in no owned mapping or no table page was left. */
+uint64_t task_touch(struct task *t, uint64_t va);
+/* A page fault the task can go on from: the first touch of a chunk, or a stale TLB entry. */
+bool task_fault_in(struct task *t, uint64_t va, uint64_t cause);
 /* Gives t its thread, starting in U-mode at pc with sp, a0 and a1. */
 int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1);
 /* Ends a task: frees its threads, memory and handles, and tells whoever waits. */

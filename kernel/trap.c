@@ -118,7 +118,7 @@ void user_trap(struct user_frame *f)
 	} else if (code == EXC_ECALL_U) {
 		f->sepc += 4;
 		syscall_dispatch(t, f);
-	} else {
+	} else if (!task_fault_in(t->task, stval, code)) {
 		user_fault(t, scause, stval);
 	}
 	user_trap_return();

@@ -26,13 +26,26 @@ static struct msg console_call(uint64_t info, uint64_t w0)
 
 void console_flush(void)
 {
-	if (out_len == 0)
-		return;
-	if (console > 0)
-		console_call(ipc_data(CONSOLE_WRITE, out, out_len), 0);
-	else
-		vireo_syscall(SYS_LOG_WRITE, (long)out, (long)out_len, 0, 0, 0, 0);
+	size_t n = out_len;
 	out_len = 0;
+	if (n)
+		console_write(out, n);
+}
+
+/* Sends bytes as they are, in as few messages as the IPC buffer allows: a caller that
+ * relays a stream (the VM monitor) should not pay one round trip per line. */
+void console_write(const char *s, size_t n)
+{
+	console_flush();
+	while (n) {
+		size_t chunk = n < VIREO_IPC_DATA_MAX ? n : VIREO_IPC_DATA_MAX;
+		if (console > 0)
+			console_call(ipc_data(CONSOLE_WRITE, s, chunk), 0);
+		else
+			vireo_syscall(SYS_LOG_WRITE, (long)s, (long)chunk, 0, 0, 0, 0);
+		s += chunk;
+		n -= chunk;
+	}
 }
 
 void puts_raw(const char *s, size_t n)

@@ -45,6 +45,8 @@ int64_t console_open(void);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 void puts_raw(const char *s, size_t n);
+/* Writes n bytes now, unbuffered, after anything puts_raw() still holds. */
+void console_write(const char *s, size_t n);
 void console_flush(void);
 /* Blocks until the console has input; returns how many bytes were put in buf. */
 size_t console_read(char *buf, size_t len);

@@ -9,7 +9,7 @@
 # through SBI SRST (reason 1 when something failed). hsm needs 2 harts; mmio, vplic and
 # reboot need Vireo's test device or reboot semantics. The bad guests spin, garbage,
 # sbi-fuzz and flood print no such DONE line (see each file's header).
-GUEST_TESTS := hello sbi-probe timer wfi mmio vplic fault hsm reboot \
+GUEST_TESTS := hello sbi-probe timer wfi mmio vplic fault ram hsm reboot \
 	spin garbage sbi-fuzz flood sbi-bench idle
 
 GUEST_CC := $(CROSS)gcc

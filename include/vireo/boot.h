@@ -2,10 +2,12 @@
 #ifndef VIREO_BOOT_H
 #define VIREO_BOOT_H
 
-/* Handles: the system handle (ps, kill, memory figures, reset), then the devices. */
+/* Handles: the system handle (ps, kill, memory figures, reset), the bootfs as a read-only
+ * memory object, then the devices. */
 #define VIREO_INIT_SYSTEM 1
-#define VIREO_INIT_UART 2
-#define VIREO_INIT_FIRST_VIRTIO 3 /* one per virtio-mmio slot, in address order */
+#define VIREO_INIT_BOOTFS 2
+#define VIREO_INIT_UART 3
+#define VIREO_INIT_FIRST_VIRTIO 4 /* one per virtio-mmio slot, in address order */
 
 /* Registers at entry: a0 = the bootfs size in bytes (a newc cpio archive mapped read-only
  * at VIREO_USER_BOOTFS), a1 = the number of virtio-mmio device handles. */

@@ -21,6 +21,9 @@ enum init_label {
 	INIT_LIST,
 	/* data = path, w0 = offset -> data = bytes from there (empty at the end), w1 = size. */
 	INIT_READ,
+	/* data = path -> w1 = where the file's bytes start in the bootfs, w2 = its size; the
+	 * handle that comes back is the bootfs, a memory object to map read-only. */
+	INIT_OPEN,
 };
 
 enum console_label {

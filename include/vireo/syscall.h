@@ -46,6 +46,9 @@ enum vireo_syscall {
 	SYS_VM_INPUT,        /* (vm, ptr, len) -> bytes queued for the guest's console input */
 	SYS_VM_IRQ,          /* (vm, irq, level) sets a guest interrupt line on its virtual PLIC */
 	SYS_VM_STAT,         /* (system, index, struct vireo_vm_stat *) -> 1, or 0 past the end */
+	SYS_MEMORY_CREATE,   /* (npages) -> handle to a memory object of zeroed pages, see below */
+	SYS_MEMORY_MAP,      /* (memory, vaddr, prot) maps all of it at vaddr -> its npages */
+	SYS_HANDLE_COPY,     /* (handle, rights) -> a new handle with only these of its rights */
 	SYS_COUNT
 };
 
@@ -68,6 +71,17 @@ enum vireo_error {
 #define VIREO_RIGHT_RECV (1u << 1)    /* endpoint: receive, set timers */
 #define VIREO_RIGHT_CONTROL (1u << 2) /* task: status; system: everything */
 #define VIREO_RIGHT_TRANSFER (1u << 3) /* may be passed on to another task */
+#define VIREO_RIGHT_MAP (1u << 4)     /* memory: map it readable */
+#define VIREO_RIGHT_WRITE (1u << 5)   /* memory: map it writable too */
+
+/*
+ * Memory objects carry bulk data between tasks: one task creates one (its creator is
+ * charged for the pages until the last reference goes), passes a handle along in a message,
+ * possibly narrowed to VIREO_RIGHT_MAP with SYS_HANDLE_COPY, and each side maps it with
+ * SYS_MEMORY_MAP in the SYS_MEM_ALLOC region. SYS_MEM_FREE(vaddr, npages) unmaps it; the
+ * pages go back once no handle and no mapping is left. The boot file system is one too,
+ * read-only (init hands it out, protocol.h INIT_OPEN).
+ */
 
 /*
  * IPC: synchronous call and reply with a few words in registers, and up to
@@ -198,6 +212,7 @@ enum vireo_vm_exit_cause {
 	VM_CAUSE_SBI_RFENCE, VM_CAUSE_SBI_HSM, VM_CAUSE_SBI_SRST, VM_CAUSE_SBI_DBCN,
 	VM_CAUSE_SBI_OTHER, VM_CAUSE_MMIO_KERNEL, VM_CAUSE_MMIO_MONITOR, VM_CAUSE_ACCESS_FAULT,
 	VM_CAUSE_VIRTUAL_INSN, VM_CAUSE_WFI, VM_CAUSE_TIMER_IRQ, VM_CAUSE_EXTERNAL_IRQ,
+	VM_CAUSE_RAM_FIRST_TOUCH, /* a guest-page fault that mapped a chunk of guest RAM */
 	VM_CAUSE_COUNT
 };
 

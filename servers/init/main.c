@@ -266,22 +266,39 @@ static void handle_list(const struct msg *m)
 	ipc_reply((uint64_t)m->status, ipc_data(0, f.name, f.name_len), 0, 1, f.size, f.is_dir);
 }
 
-static void handle_read(const struct msg *m)
+/* The file a request names; false, with the caller answered, when there is none. */
+static bool open_file(const struct msg *m, struct bootfs_file *f)
 {
 	char path[128];
 	copy_name(path, sizeof(path), m);
-	struct bootfs_file f;
-	int64_t err = bootfs_open(path, &f);
-	if (!err && f.is_dir)
+	int64_t err = bootfs_open(path, f);
+	if (!err && f->is_dir)
 		err = VIREO_E_INVAL;
-	if (err) {
+	if (err)
 		reply_status(m->status, err);
+	return !err;
+}
+
+static void handle_read(const struct msg *m)
+{
+	struct bootfs_file f;
+	if (!open_file(m, &f))
 		return;
-	}
 	uint64_t off = m->w[0] < f.size ? m->w[0] : f.size;
 	uint64_t n = f.size - off < VIREO_IPC_DATA_MAX ? f.size - off : VIREO_IPC_DATA_MAX;
 	ipc_reply((uint64_t)m->status, ipc_data(0, (const char *)f.data + off, n), 0, f.size, 0,
 		  0);
+}
+
+/* No copying: the caller maps the bootfs itself and reads the file where it lies. */
+static void handle_open(const struct msg *m)
+{
+	struct bootfs_file f;
+	if (!open_file(m, &f))
+		return;
+	ipc_buffer()->handle = VIREO_INIT_BOOTFS;
+	ipc_reply((uint64_t)m->status, VIREO_IPC_HANDLE, 0,
+		  (uint64_t)((const char *)f.data - (const char *)VIREO_USER_BOOTFS), f.size, 0);
 }
 
 int main(uint64_t bootfs_size, uint64_t nvirtio)
@@ -309,6 +326,7 @@ int main(uint64_t bootfs_size, uint64_t nvirtio)
 		case INIT_WAIT: handle_wait(&m); break;
 		case INIT_LIST: handle_list(&m); break;
 		case INIT_READ: handle_read(&m); break;
+		case INIT_OPEN: handle_open(&m); break;
 		default: reply_status(m.status, VIREO_E_NOSYS); break;
 		}
 	}

@@ -5,6 +5,7 @@
 #include "elf.h"
 #include "vmm.h"
 
+#define BOOTFS_VA 0x2a00000000ul    /* in the monitor's heap region, far above malloc's */
 #define GUEST_RAM_VA 0x2c00000000ul /* in the monitor's heap region, 4 GiB per guest */
 #define GUEST_RAM_VA_STRIDE 0x100000000ul
 #define MAX_RAM_MIB 2048
@@ -15,32 +16,30 @@ static int64_t fail(char *why, size_t len, const char *text, const char *detail)
 	return VIREO_E_INVAL;
 }
 
-/* Reads a whole bootfs file through init into memory from malloc. */
-static int64_t read_file(const char *path, char **data, uint64_t *size)
+/* A bootfs file, read where it lies: init hands over the bootfs as a read-only memory
+ * object, mapped here once. Copying a Linux Image through IPC messages cost a thousand
+ * round trips, each switching address spaces twice. */
+static int64_t open_file(const char *path, const char **data, uint64_t *size)
 {
-	uint64_t off = 0, total = 0;
-	*data = NULL;
-	for (;;) {
-		struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_READ, path, strlen(path)), off,
-					0, 0, 0);
-		int64_t st = r.status < 0 ? r.status : (int64_t)r.w[0];
-		if (st) {
-			free(*data);
-			return st;
-		}
-		if (!*data) {
-			total = r.w[1];
-			*data = malloc(total ? total : 1);
-			if (!*data)
-				return VIREO_E_NOMEM;
-		}
-		size_t n = vireo_ipc_len(r.info);
-		if (n == 0 || off + n > total)
-			break;
-		memcpy(*data + off, ipc_buffer()->data, n);
-		off += n;
+	static uint64_t mapped_bytes;
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_OPEN, path, strlen(path)), 0, 0,
+				0, 0);
+	int64_t st = r.status < 0 ? r.status : (int64_t)r.w[0];
+	if (st)
+		return st;
+	uint64_t bootfs = ipc_buffer()->handle;
+	if (!mapped_bytes) {
+		st = vireo_syscall(SYS_MEMORY_MAP, (long)bootfs, (long)BOOTFS_VA, VIREO_PROT_READ, 0,
+				   0, 0);
+		mapped_bytes = st > 0 ? (uint64_t)st << 12 : 0;
 	}
-	*size = off;
+	vireo_syscall(SYS_HANDLE_CLOSE, (long)bootfs, 0, 0, 0, 0, 0);
+	if (st < 0)
+		return st;
+	if (r.w[1] > mapped_bytes || r.w[2] > mapped_bytes - r.w[1])
+		return VIREO_E_INVAL;
+	*data = (const char *)BOOTFS_VA + r.w[1];
+	*size = r.w[2];
 	return 0;
 }
 
@@ -190,34 +189,28 @@ static uint64_t load_image(struct guest *g, const char *data, uint64_t size, cha
 
 static int64_t build(struct guest *g, char *why, size_t len)
 {
-	char *image, *initrd = NULL;
+	const char *image, *initrd;
 	uint64_t size, initrd_size = 0, initrd_start = 0;
-	int64_t err = read_file(g->path, &image, &size);
+	int64_t err = open_file(g->path, &image, &size);
 	if (err)
 		return fail(why, len, g->path, error_name(err));
 	uint64_t entry = load_image(g, image, size, why, len);
-	free(image);
 	if (!entry)
 		return VIREO_E_INVAL;
 
 	uint64_t fdt_gpa = VIREO_GUEST_RAM + g->ram_size - GUEST_FDT_MAX;
 	if (g->initrd[0]) {
-		err = read_file(g->initrd, &initrd, &initrd_size);
+		err = open_file(g->initrd, &initrd, &initrd_size);
 		if (err)
 			return fail(why, len, g->initrd, error_name(err));
 		/* Linux takes a newc cpio archive, possibly gzip-compressed; anything else would
 		 * only end in its panic, far from the mistake. */
-		if (initrd_size < 6 || (memcmp(initrd, "070701", 6) && memcmp(initrd, "\x1f\x8b", 2))) {
-			free(initrd);
+		if (initrd_size < 6 || (memcmp(initrd, "070701", 6) && memcmp(initrd, "\x1f\x8b", 2)))
 			return fail(why, len, g->initrd, "not a cpio archive (plain or gzip)");
-		}
-		initrd_start = (fdt_gpa - initrd_size) & ~0xffful;
-		if (initrd_size > g->ram_size / 2) {
-			free(initrd);
+		if (initrd_size > g->ram_size / 2)
 			return fail(why, len, "the initrd does not fit in guest RAM", NULL);
-		}
+		initrd_start = (fdt_gpa - initrd_size) & ~0xffful;
 		memcpy((uint8_t *)g->ram_va + (initrd_start - VIREO_GUEST_RAM), initrd, initrd_size);
-		free(initrd);
 	}
 
 	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa,

@@ -17,17 +17,11 @@ static struct guest *find(uint64_t id)
 	return NULL;
 }
 
-static void write_console(const char *s, size_t n)
-{
-	puts_raw(s, n);
-	console_flush();
-}
-
 /* Guest output: to the console while attached, kept (the most recent part) otherwise. */
 static void output(struct guest *g, const char *s, size_t n)
 {
 	if (g->attached) {
-		write_console(s, n);
+		console_write(s, n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -94,20 +88,27 @@ static void reply_status(uint64_t caller, int64_t status)
 	ipc_reply(caller, 0, (uint64_t)status, 0, 0, 0);
 }
 
-static void attach(struct guest *g, const struct msg *m)
+static void close_handle(uint64_t h)
 {
-	if (g->notify_ep)
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->notify_ep, 0, 0, 0, 0, 0);
-	g->notify_ep = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
-	g->notify_bits = m->w[1];
+	if (h)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)h, 0, 0, 0, 0, 0);
+}
+
+static void attach(struct guest *g, uint64_t notify_ep, uint64_t bits)
+{
+	close_handle(g->notify_ep);
+	g->notify_ep = notify_ep;
+	g->notify_bits = bits;
 	g->attached = true;
-	write_console(g->kept, g->kept_len);
+	console_write(g->kept, g->kept_len);
 	g->kept_len = 0;
 }
 
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
+	/* Taken now: any IPC below (to init, to the console) reuses the IPC buffer. */
+	uint64_t handle = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
 	struct guest *g = find(m->w[0]);
 	char text[512], why[96];
 	size_t n = vireo_ipc_len(m->info);
@@ -119,6 +120,7 @@ static void request(struct msg *m)
 			if (!guests[i].id)
 				g = &guests[i];
 		if (!g) {
+			close_handle(handle);
 			ipc_reply(caller, ipc_data(0, "too many VMs", 12), (uint64_t)VIREO_E_BUSY, 0, 0, 0);
 			return;
 		}
@@ -132,18 +134,19 @@ static void request(struct msg *m)
 		int64_t err = guest_start(g, text, why, sizeof(why));
 		if (err) {
 			memset(g, 0, sizeof(*g));
+			close_handle(handle);
 			ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)err, 0, 0, 0);
 			return;
 		}
-		if (m->info & VIREO_IPC_HANDLE)
-			attach(g, m);
+		if (handle)
+			attach(g, handle, m->w[1]);
 		ipc_reply(caller, 0, 0, g->id, 0, 0);
 		return;
 	}
 	case VMM_ATTACH:
 		if (!g)
 			break;
-		attach(g, m);
+		attach(g, handle, m->w[1]);
 		reply_status(caller, 0);
 		return;
 	case VMM_DETACH:
@@ -179,9 +182,11 @@ static void request(struct msg *m)
 		return;
 	}
 	default:
+		close_handle(handle);
 		reply_status(caller, VIREO_E_NOSYS);
 		return;
 	}
+	close_handle(handle); /* no such VM */
 	reply_status(caller, VIREO_E_NOENT);
 }
 

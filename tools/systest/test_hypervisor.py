@@ -45,6 +45,12 @@ def test_raw_binary_loads_like_qemu_kernel(shell):
     assert_all_passed(out, end)
 
 
+def test_guest_ram_is_zero_on_first_touch_and_ends_where_it_should(shell):
+    out, end = run_guest(shell, "/boot/guest/ram.elf ram=16")
+    assert_all_passed(out, end)
+    assert re.search(r"PASS: [1-9]\d* untouched chunks read as zero", out), out
+
+
 def test_second_vcpu_through_hsm(shell):
     out, end = run_guest(shell, "/boot/guest/hsm.elf cpus=2")
     assert_all_passed(out, end)

@@ -51,3 +51,18 @@ def test_200_spawn_exit_cycles_return_every_page(shell):
     for _ in range(200):
         assert shell.run("run /boot/test/hello") == "hello from task hello"
     assert free_pages(shell) == before
+
+
+def test_memory_objects_are_shared_with_rights_and_returned(shell):
+    shell.run("run /boot/test/shm-owner")  # warm the kernel's object caches
+    before = free_pages(shell)
+    out = shell.run("run /boot/test/shm-owner")
+    assert "WRONG" not in out, out
+    assert "shm-owner: all held" in out, out
+    assert "shm-peer: map writable: not permitted" in out
+    assert "shm-peer: mapped 4 pages read-only" in out
+    assert re.search(r"task shm-peer \(id \d+\) killed: store page fault at pc \w+, "
+                     r"address 2a00000000", out), out
+    assert "which is wrong" not in out
+    assert len(re.findall(r"^shm-owner: .*: ok$", out, re.M)) == 17
+    assert free_pages(shell) == before

@@ -236,6 +236,21 @@ static void test_free_then_realloc_gives_zeroed_page(void **state)
 	assert_int_equal(pa->nfree, nfree);
 }
 
+/* page_take_contig leaves zeroing to its caller (large guest RAM, zeroed on first touch). */
+static void test_take_leaves_contents_and_accounts_like_alloc(void **state)
+{
+	struct arena *a = *state;
+	struct page_alloc *pa = init_whole(a, NULL, 0);
+	uint64_t p = page_alloc_contig(pa, 2, 1);
+	memset((void *)(uintptr_t)p, 0x77, 2 * PAGE_SIZE);
+	uint64_t nfree = pa->nfree;
+	assert_int_equal(page_free_contig(pa, p, 2), PAGE_OK);
+	assert_int_equal(page_take_contig(pa, 2, 1), p);
+	assert_int_equal(pa->nfree, nfree);
+	assert_int_equal(((uint8_t *)(uintptr_t)p)[PAGE_SIZE + 5], 0x77);
+	assert_int_equal(page_free_contig(pa, p, 2), PAGE_OK);
+}
+
 static void test_double_free_detected(void **state)
 {
 	struct arena *a = *state;
@@ -444,6 +459,7 @@ int main(void)
 		ARENA_TEST(test_table_placed_clear_of_reserved),
 		cmocka_unit_test(test_multi_page_table_fully_reserved),
 		ARENA_TEST(test_free_then_realloc_gives_zeroed_page),
+		ARENA_TEST(test_take_leaves_contents_and_accounts_like_alloc),
 		ARENA_TEST(test_double_free_detected),
 		ARENA_TEST(test_bad_frees_change_nothing),
 		ARENA_TEST(test_free_contig_checks_every_page_first),

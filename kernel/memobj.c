@@ -1,0 +1,46 @@
+#include "memobj.h"
+
+#include "kalloc.h"
+#include "memory.h"
+#include "task.h"
+
+struct memobj *memobj_create(struct task *creator, uint64_t npages)
+{
+	struct memobj *o = kzalloc(sizeof(*o));
+	if (!o)
+		return NULL;
+	o->pa = kpages_alloc(npages, 1);
+	if (!o->pa) {
+		kfree(o, sizeof(*o));
+		return NULL;
+	}
+	o->npages = npages;
+	o->refs = 1; /* the caller's, to hand to a handle */
+	/* The creator stays charged even after it exits, for as long as the pages live: its
+	 * task record is kept until then, so `mem` can still name who holds them. */
+	o->charged = creator;
+	creator->refs++;
+	creator->pages += npages;
+	return o;
+}
+
+struct memobj *memobj_borrow(uint64_t pa, uint64_t npages)
+{
+	struct memobj *o = kzalloc(sizeof(*o));
+	if (o) {
+		o->pa = pa;
+		o->npages = npages;
+		o->refs = 1; /* the kernel's own, never dropped */
+	}
+	return o;
+}
+
+void memobj_put(struct memobj *o)
+{
+	if (--o->refs > 0)
+		return;
+	kpages_free(o->pa, o->npages);
+	o->charged->pages -= o->npages;
+	task_put(o->charged);
+	kfree(o, sizeof(*o));
+}
