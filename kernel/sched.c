@@ -67,7 +67,10 @@ void sched_switch(void)
 	if (prev->state == THREAD_DEAD)
 		h->dead = prev;
 	if (next == prev) {
+		/* Nothing else wanted the hart: the tick's request is served, or every later
+		 * trap would yield again, and the IPC fast path would stay off. */
 		prev->state = THREAD_RUNNING;
+		h->need_resched = 0;
 		return;
 	}
 	if (!next) {
