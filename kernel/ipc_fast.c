@@ -23,7 +23,7 @@
  * reports the error). */
 static struct endpoint *endpoint_of(struct task *t, uint64_t h, uint32_t right)
 {
-	if (h - 1 >= MAX_HANDLES - 1)
+	if (h - 1 >= MAX_HANDLES - 1) /* 0 is never a handle */
 		return NULL;
 	struct handle *hd = &t->handles[h];
 	return hd->type == OBJ_ENDPOINT && (hd->rights & right) ? hd->obj : NULL;
@@ -36,8 +36,8 @@ static bool registers_only(uint64_t info)
 }
 
 /* Switching threads here skips user_trap_return(), so it is allowed only when that would
- * do nothing else: no tick asking for the scheduler, and no interrupt waiting to be taken
- * (the slow path then lets it in on the way out, as it would anyway). */
+ * do nothing else: no tick asking for the scheduler, and no interrupt waiting (the slow
+ * path serves the call then, and the interrupt comes in as it returns to U-mode). */
 static bool nothing_else_due(struct hart *h)
 {
 	return !h->need_resched && !(csr_read(CSR_SIP) & csr_read(CSR_SIE));
@@ -48,8 +48,8 @@ static bool nothing_else_due(struct hart *h)
 static struct user_frame *fast_call(struct hart *h, struct thread *self, uint64_t *a)
 {
 	struct endpoint *ep = endpoint_of(self->task, a[0], VIREO_RIGHT_SEND);
-	/* A receiver implies a live owner, no queued caller and no pending bits: it would
-	 * have taken those instead of waiting. */
+	/* A receiver is alive (ipc_cancel() takes a killed one off), and it implies a live
+	 * owner, no queued caller and no pending bits: it would have taken those instead. */
 	struct thread *r = ep ? ep->receiver : NULL;
 	if (!r || !registers_only(a[1]) || !nothing_else_due(h))
 		return NULL;

@@ -30,8 +30,8 @@ static void hold(uint64_t caller, uint64_t task)
 	    m.info == VIREO_LABEL_NOTIFY && m.w[0] == IPCMIX_BIT_LATE)
 		printf("ipcmix-server: held caller killed, late replies went nowhere\n");
 	else
-		printf("ipcmix-server: WRONG: status %ld, reply %ld, then %ld/%lx/%lu\n", status,
-		       late, m.status, m.info, m.w[0]);
+		printf("ipcmix-server: WRONG: status %ld, reply %ld, then %ld/%lx/%lu\n",
+		       status, late, m.status, m.info, m.w[0]);
 }
 
 int main(void)
@@ -97,8 +97,8 @@ int main(void)
 			vireo_syscall(SYS_NOTIFY, (long)ep, IPCMIX_BIT_SELF, 0, 0, 0, 0);
 			expect = IPCMIX_BIT_SELF;
 			if (busy % 2 == 0) {
-				vireo_syscall(SYS_TIMER_SET, (long)ep, IPCMIX_BIT_TIMER, 1000, 0, 0,
-					      0);
+				vireo_syscall(SYS_TIMER_SET, (long)ep, IPCMIX_BIT_TIMER, 1000,
+					      0, 0, 0);
 				spin_us(25000);
 				expect |= IPCMIX_BIT_TIMER;
 			}

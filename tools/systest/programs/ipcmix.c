@@ -46,8 +46,8 @@ static bool data(uint64_t srv, uint64_t i)
 static bool handle(uint64_t srv, uint64_t mine)
 {
 	ipc_buffer()->handle = mine;
-	struct msg r = ipc_call(srv, vireo_ipc_info(IPCMIX_HANDLE, 0) | VIREO_IPC_HANDLE, 0, 0, 0,
-				0);
+	uint64_t info = vireo_ipc_info(IPCMIX_HANDLE, 0) | VIREO_IPC_HANDLE;
+	struct msg r = ipc_call(srv, info, 0, 0, 0, 0);
 	uint64_t got = ipc_buffer()->handle;
 	bool ok = r.status == 0 && r.w[0] == 1 && (r.info & VIREO_IPC_HANDLE) && got;
 	if (ok)
