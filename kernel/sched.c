@@ -2,7 +2,6 @@
 
 #include "csr.h"
 #include "hart.h"
-#include "page_alloc.h"
 
 static struct thread *run_head, *run_tail;
 
@@ -48,16 +47,6 @@ struct thread *current_thread(void)
 	return this_hart()->current;
 }
 
-/* Each task has its own ASID, so a switch needs no fence (priv spec 4.2.1): the TLB keeps
- * entries apart by ASID, and the kernel's global ones serve every task. */
-static void switch_address_space(struct task *t)
-{
-	uint64_t satp = SATP_MODE_SV39 | ((uint64_t)t->asid << SATP_ASID_SHIFT) |
-			((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
-	if (csr_read(CSR_SATP) != satp)
-		csr_write(CSR_SATP, satp);
-}
-
 /* Runs on the far side of every switch: a thread that died on its own stack is freed by
  * whoever runs next, once nothing runs on that stack any more. */
 void sched_finish_switch(void)
@@ -78,7 +67,10 @@ void sched_switch(void)
 	if (prev->state == THREAD_DEAD)
 		h->dead = prev;
 	if (next == prev) {
+		/* Nothing else wanted the hart: the tick's request is served, or every later
+		 * trap would yield again, and the IPC fast path would stay off. */
 		prev->state = THREAD_RUNNING;
+		h->need_resched = 0;
 		return;
 	}
 	if (!next) {
@@ -87,7 +79,7 @@ void sched_switch(void)
 		next->state = THREAD_RUNNING;
 		h->current = next;
 		h->need_resched = 0;
-		switch_address_space(next->task);
+		sched_switch_address_space(next->task);
 		context_switch(&prev->ctx, &next->ctx);
 	}
 	sched_finish_switch();
@@ -135,7 +127,7 @@ void sched_run(void)
 		t->state = THREAD_RUNNING;
 		h->current = t;
 		h->need_resched = 0;
-		switch_address_space(t->task);
+		sched_switch_address_space(t->task);
 		context_switch(&h->sched_ctx, &t->ctx);
 		h->current = NULL;
 	}

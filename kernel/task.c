@@ -15,10 +15,7 @@
 static struct task *tasks[MAX_TASKS];
 static uint64_t next_task_id = 1;
 
-/* Threads by id in O(1): a reply names its caller by thread id on every IPC round trip.
- * An id is slot + MAX_THREADS * generation, so a stale id never finds a newer thread. */
-#define MAX_THREADS MAX_TASKS
-static struct thread *threads[MAX_THREADS];
+struct thread *threads[MAX_THREADS];
 static uint64_t generation[MAX_THREADS];
 
 static int thread_register(struct thread *th)
@@ -32,8 +29,6 @@ static int thread_register(struct thread *th)
 	}
 	return -1;
 }
-
-void thread_enter_user(void); /* trapvec.S: the first return of a new thread */
 
 /* Table pages are charged to the task whose address space they build. */
 static uint64_t alloc_table(void *ctx)
@@ -71,6 +66,8 @@ struct task *task_create(const char *name, uint64_t parent)
 	t->id = next_task_id++;
 	t->asid = slot + 1;
 	sfence_vma_asid(t->asid); /* nothing of the slot's last task may linger in the TLB */
+	t->satp = SATP_MODE_SV39 | (t->asid << SATP_ASID_SHIFT) |
+		  ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
 	t->parent = parent;
 	t->refs = 1;
 	strncpy(t->name, name, VIREO_NAME_MAX - 1);
@@ -250,8 +247,7 @@ int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a
 	th->frame->regs[2] = sp;
 	th->frame->regs[10] = a0;
 	th->frame->regs[11] = a1;
-	th->ctx.ra = (uint64_t)thread_enter_user;
-	th->ctx.sp = (uint64_t)th->frame & ~15ul;
+	thread_enter_user_next(th);
 	t->thread = th;
 	sched_ready(th);
 	return 0;
@@ -384,12 +380,6 @@ struct task *task_by_id(uint64_t id)
 struct task *task_at(unsigned index)
 {
 	return index < MAX_TASKS ? tasks[index] : NULL;
-}
-
-struct thread *thread_by_id(uint64_t id)
-{
-	struct thread *th = threads[id % MAX_THREADS];
-	return th && th->id == id && th->state != THREAD_DEAD ? th : NULL;
 }
 
 /* Walks the task's own tables, so a pointer into kernel memory, a supervisor-only page or

@@ -3,6 +3,7 @@
 #define VIREO_TASK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <vireo/syscall.h>
 
@@ -65,6 +66,7 @@ struct mapping {
 struct task {
 	uint64_t id;
 	uint64_t asid; /* its slot in the task table, plus one: ASID 0 is the kernel's */
+	uint64_t satp; /* its root table and ASID, as the hart's satp takes them */
 	char name[VIREO_NAME_MAX];
 	int refs; /* the task table's, plus each handle naming it */
 	bool dead;
@@ -78,6 +80,18 @@ struct task {
 	struct endpoint *exit_ep;
 	uint64_t exit_bits;
 };
+
+void thread_enter_user(void); /* trapvec.S */
+
+/* The thread's next switch to it goes through trapvec.S's thread_enter_user to U-mode, with
+ * the registers in its frame: how a new thread starts, and how one resumes whose kernel
+ * stack holds nothing (ipc_fast.c). */
+static inline void thread_enter_user_next(struct thread *th)
+{
+	th->ctx.ra = (uint64_t)thread_enter_user;
+	th->ctx.sp = (uint64_t)th->frame & ~15ul;
+	th->ctx.s[0] = 0; /* stack walks end here */
+}
 
 struct task *task_create(const char *name, uint64_t parent);
 /* Maps npages at va: fresh zeroed pages (owned), or the given physical pages. */
@@ -103,7 +117,18 @@ void task_put(struct task *t);
 void thread_free(struct thread *th);
 struct task *task_by_id(uint64_t id);
 struct task *task_at(unsigned index);
-struct thread *thread_by_id(uint64_t id);
+
+/* Threads by id in O(1): a reply names its caller by thread id on every IPC round trip, so
+ * the lookup is inline. An id is slot + MAX_THREADS * generation, so a stale id never finds
+ * a newer thread. */
+#define MAX_THREADS MAX_TASKS
+extern struct thread *threads[MAX_THREADS];
+
+static inline struct thread *thread_by_id(uint64_t id)
+{
+	struct thread *th = threads[id % MAX_THREADS];
+	return th && th->id == id && th->state != THREAD_DEAD ? th : NULL;
+}
 /* Copies between kernel memory and a task's user memory; -1 on any page the task may not
  * read (or write) from U-mode. */
 int copy_from_user(struct task *t, void *dst, uint64_t uva, uint64_t len);

@@ -3,7 +3,8 @@
  * U-mode, and the running vCPU with bit 63 set while in a guest (hv/switch.S; kernel
  * addresses never have it, so a sign test tells them apart without a spare register).
  * Kernel traps save a struct trapframe (trap.h) on the current stack; user traps save the
- * user registers in the frame and continue on the thread's kernel stack. */
+ * user registers in the frame and continue on the thread's kernel stack, where the IPC fast
+ * path (ipc_fast.c) may deliver a message and return to U-mode in another thread at once. */
 #define KFRAME (36 * 8)
 #define UF_SEPC (32 * 8)
 #define UF_KSP (33 * 8)
@@ -57,6 +58,10 @@ from_user:			/* sp = the frame, sscratch = the user sp */
 	ld	tp, UF_KTP(a0)
 	ld	sp, UF_KSP(a0)
 	li	s0, 0		/* stack walks end here */
+	mv	s1, a0		/* the user's s1 is in the frame already */
+	call	ipc_fast	/* a message delivered: the frame of the thread to run */
+	bnez	a0, user_return
+	mv	a0, s1
 	call	user_trap	/* does not return: it leaves through user_return */
 
 /* user_return(frame): back to U-mode with the frame's registers. */
@@ -71,7 +76,8 @@ user_return:
 	ld	a0, 10*8(a0)
 	sret
 
-/* A new thread's first switch lands here (task_start sets ctx.ra). */
+/* A switch to a thread whose kernel stack holds nothing lands here (task.h,
+ * thread_enter_user_next): a new thread's first, and one the IPC fast path blocked. */
 	.globl	thread_enter_user
 thread_enter_user:
 	call	sched_finish_switch

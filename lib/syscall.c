@@ -2,53 +2,10 @@
 
 #include "vireo.h"
 
-/* Every system call goes through here: IPC takes and returns up to seven registers
- * (a0..a6), more than C passes back; other calls use a0 alone. */
-static struct msg ipc(long n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
-		      uint64_t a5, uint64_t a6)
-{
-	register uint64_t r0 __asm__("a0") = a0;
-	register uint64_t r1 __asm__("a1") = a1;
-	register uint64_t r2 __asm__("a2") = a2;
-	register uint64_t r3 __asm__("a3") = a3;
-	register uint64_t r4 __asm__("a4") = a4;
-	register uint64_t r5 __asm__("a5") = a5;
-	register uint64_t r6 __asm__("a6") = a6;
-	register long r7 __asm__("a7") = n;
-	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
-			 : "r"(r7)
-			 : "memory");
-	return (struct msg){ (int64_t)r0, r1, { r2, r3, r4, r5 }, r6 };
-}
-
 long vireo_syscall(long n, long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	return ipc(n, (uint64_t)a0, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4,
-		   (uint64_t)a5, 0).status;
-}
-
-struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
-		    uint64_t w3)
-{
-	return ipc(SYS_CALL, ep, info, w0, w1, w2, w3, 0);
-}
-
-struct msg ipc_recv(uint64_t ep)
-{
-	return ipc(SYS_RECV, ep, 0, 0, 0, 0, 0, 0);
-}
-
-int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
-		  uint64_t w3)
-{
-	return ipc(SYS_REPLY, caller, info, w0, w1, w2, w3, 0).status;
-}
-
-struct msg ipc_reply_recv(uint64_t ep, uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1,
-			  uint64_t w2, uint64_t w3)
-{
-	return ipc(SYS_REPLY_RECV, ep, caller, info, w0, w1, w2, w3);
+	return vireo_ipc(n, (uint64_t)a0, (uint64_t)a1, (uint64_t)a2, (uint64_t)a3, (uint64_t)a4,
+			 (uint64_t)a5, 0).status;
 }
 
 uint64_t ipc_data(uint32_t label, const void *data, size_t len)

@@ -20,14 +20,51 @@ struct msg {
 	uint64_t task;
 };
 
-struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
-		    uint64_t w3);
-struct msg ipc_recv(uint64_t ep);
-int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1, uint64_t w2,
-		  uint64_t w3);
+/* Every IPC call goes through here: it takes and returns up to seven registers (a0..a6),
+ * more than C passes back. Inline, so that a message goes from the caller's registers to
+ * the kernel and back without a function call or a struct in memory on the way. */
+static inline struct msg vireo_ipc(long n, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+				   uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	register uint64_t r0 __asm__("a0") = a0;
+	register uint64_t r1 __asm__("a1") = a1;
+	register uint64_t r2 __asm__("a2") = a2;
+	register uint64_t r3 __asm__("a3") = a3;
+	register uint64_t r4 __asm__("a4") = a4;
+	register uint64_t r5 __asm__("a5") = a5;
+	register uint64_t r6 __asm__("a6") = a6;
+	register long r7 __asm__("a7") = n;
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6)
+			 : "r"(r7)
+			 : "memory");
+	return (struct msg){ (int64_t)r0, r1, { r2, r3, r4, r5 }, r6 };
+}
+
+static inline struct msg ipc_call(uint64_t ep, uint64_t info, uint64_t w0, uint64_t w1,
+				  uint64_t w2, uint64_t w3)
+{
+	return vireo_ipc(SYS_CALL, ep, info, w0, w1, w2, w3, 0);
+}
+
+static inline struct msg ipc_recv(uint64_t ep)
+{
+	return vireo_ipc(SYS_RECV, ep, 0, 0, 0, 0, 0, 0);
+}
+
+static inline int64_t ipc_reply(uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1,
+				uint64_t w2, uint64_t w3)
+{
+	return vireo_ipc(SYS_REPLY, caller, info, w0, w1, w2, w3, 0).status;
+}
+
 /* Replies to caller (0: nobody) and waits for the next message, in one system call. */
-struct msg ipc_reply_recv(uint64_t ep, uint64_t caller, uint64_t info, uint64_t w0, uint64_t w1,
-			  uint64_t w2, uint64_t w3);
+static inline struct msg ipc_reply_recv(uint64_t ep, uint64_t caller, uint64_t info,
+					uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3)
+{
+	return vireo_ipc(SYS_REPLY_RECV, ep, caller, info, w0, w1, w2, w3);
+}
+
 static inline struct vireo_ipc_buffer *ipc_buffer(void)
 {
 	return (struct vireo_ipc_buffer *)VIREO_USER_IPC_BUFFER;
