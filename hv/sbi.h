@@ -42,8 +42,11 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
 bool sbi_probe(unsigned long eid);
 /* Guest console output: appended to the VM's buffer, and handed to the monitor (sets
  * v->sbi_action) when the buffer is full; returns how many bytes it took. The run loop also
- * hands it over when the guest goes idle and when the oldest byte is CONSOLE_DELAY old. */
-#define CONSOLE_DELAY_US 10000
+ * hands it over when the guest goes idle and when the oldest byte is CONSOLE_DELAY old.
+ * Each hand-over costs the monitor a round trip to the console driver: two address-space
+ * switches, which QEMU 7.2 pays with a whole TLB flush each. 50 ms is below what a reader
+ * notices; an idle guest's output (an echoed key) goes at once. */
+#define CONSOLE_DELAY_US 50000
 unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
 			  struct vireo_vm_exit *exit);
 /* Moves buffered console output into the exit record, as a console exit (flush) or along

@@ -1,5 +1,6 @@
 #include "vm.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "console.h"
@@ -197,13 +198,15 @@ static bool monitor_has_mail(const struct endpoint *ep)
 
 int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep)
 {
+	/* Only the header and the console bytes in use cross to and from the monitor. */
+	const uint64_t header = offsetof(struct vireo_vm_exit, console);
 	struct vireo_vm_exit ex;
-	if (copy_from_user(t->task, &ex, exit_uva, sizeof(ex)))
+	if (copy_from_user(t->task, &ex, exit_uva, header))
 		return VIREO_E_FAULT;
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		if (vm->vcpus[i].mmio_read_pending)
 			mmio_complete_read(&vm->vcpus[i], ex.mmio.value);
-	memset(&ex, 0, sizeof(ex));
+	memset(&ex, 0, header);
 
 	for (;;) {
 		if (monitor_has_mail(ep)) {
@@ -256,7 +259,7 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 	 * or a fault included. */
 	if (vm->out_len)
 		console_take(vm, &ex);
-	if (copy_to_user(t->task, exit_uva, &ex, sizeof(ex)))
+	if (copy_to_user(t->task, exit_uva, &ex, header + ex.console_len))
 		return VIREO_E_FAULT;
 	return 0;
 }

@@ -193,7 +193,8 @@ enum vireo_vm_exit_reason {
 	VIREO_VM_EXIT_FAULT,     /* code, pc: the guest cannot go on (e.g. looping on faults) */
 };
 
-#define VIREO_VM_CONSOLE_MAX 1024
+/* As much guest output as the monitor can pass to the console in one IPC message. */
+#define VIREO_VM_CONSOLE_MAX VIREO_IPC_DATA_MAX
 
 struct vireo_vm_exit {
 	uint64_t reason, vcpu;
