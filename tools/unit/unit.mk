@@ -36,3 +36,4 @@ unit: unit-build
 		$(BUILD)/unit/test_$$t || failed=1; done; exit $$failed
 unit_deps_vplic := hv/vplic.c
 unit_deps_mmio_decode := hv/mmio_decode.c
+unit_deps_chacha20 := lib/chacha20.c
