@@ -276,6 +276,13 @@ static int parse_chosen(const void *fdt, struct machine *m)
 	if (has_start != has_end || (has_start && m->initrd_end < m->initrd_start))
 		return fail(m, "/chosen has an inconsistent initrd range", 0);
 	m->has_initrd = has_start && m->initrd_end > m->initrd_start;
+
+	int len;
+	const void *seed = fdt_getprop(fdt, chosen, "rng-seed", &len);
+	if (seed && len > 0) {
+		m->rng_seed_len = len < MACHINE_MAX_SEED ? (unsigned)len : MACHINE_MAX_SEED;
+		memcpy(m->rng_seed, seed, m->rng_seed_len);
+	}
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 #define MACHINE_MAX_HARTS 8
 #define MACHINE_MAX_RANGES 16
 #define MACHINE_MAX_VIRTIO 16
+/* /chosen/rng-seed bytes kept (QEMU's virt passes 32); a longer seed is cut here. */
+#define MACHINE_MAX_SEED 64
 /* A device tree larger than this is taken as corrupt rather than trusted. */
 #define MACHINE_MAX_FDT_SIZE (1u << 20)
 
@@ -42,6 +44,8 @@ struct machine {
 	struct mmio_device virtio[MACHINE_MAX_VIRTIO];
 	uint64_t initrd_start, initrd_end;
 	const char *bootargs; /* points into the blob; "" when absent */
+	uint8_t rng_seed[MACHINE_MAX_SEED]; /* /chosen/rng-seed, copied: memory reuses the blob */
+	unsigned rng_seed_len;              /* bytes in rng_seed; 0 without one */
 
 	char error[128]; /* why machine_parse failed */
 };

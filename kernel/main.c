@@ -1,5 +1,6 @@
 /* The boot sequence: learn the machine from the device tree, report it, bring up memory,
  * paging and the timer. */
+#include <libfdt.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "machine.h"
 #include "memory.h"
 #include "panic.h"
+#include "random.h"
 #include "sbi.h"
 #include "sched.h"
 #include "testhooks.h"
@@ -54,6 +56,26 @@ static void report_machine(const struct machine *m, uint32_t boot_hart)
 		kprintf("initrd: %016lx-%016lx (%lu bytes)\n", m->initrd_start, m->initrd_end,
 			m->initrd_end - m->initrd_start);
 	kprintf("bootargs: \"%s\"\n", m->bootargs);
+}
+
+/* Seeds the generator, then wipes the seed both in the copy and in the blob: the first key
+ * is the seed, and fast key erasure (random.c) protects past output only if no copy of an
+ * old key stays in memory. */
+static void seed_random(struct machine *m, void *fdt)
+{
+	int len, chosen = fdt_path_offset(fdt, "/chosen");
+	void *blob_seed = chosen >= 0 ? fdt_getprop_w(fdt, chosen, "rng-seed", &len) : NULL;
+
+	if (random_init(m->rng_seed, m->rng_seed_len))
+		kprintf("random: %u-byte seed from /chosen/rng-seed\n", m->rng_seed_len);
+	else if (m->rng_seed_len)
+		kprintf("random: none (/chosen/rng-seed has %u bytes, fewer than %u)\n",
+			m->rng_seed_len, RANDOM_MIN_SEED);
+	else
+		kprintf("random: none (no /chosen/rng-seed); SYS_RANDOM will fail\n");
+	memset(m->rng_seed, 0, sizeof(m->rng_seed));
+	if (blob_seed && len > 0)
+		memset(blob_seed, 0, (size_t)len);
 }
 
 /* The hypervisor is not optional: without the H extension there is nothing to run. */
@@ -105,6 +127,7 @@ void kmain(uint64_t hartid, void *fdt)
 	if (machine_parse(fdt, MACHINE_MAX_FDT_SIZE, (uint32_t)hartid, &machine))
 		panic("%s", machine.error);
 	report_machine(&machine, (uint32_t)hartid);
+	seed_random(&machine, fdt);
 	require_hypervisor(&machine);
 	require_initrd(&machine);
 

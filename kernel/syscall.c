@@ -16,6 +16,7 @@
 #include "memobj.h"
 #include "memory.h"
 #include "page_alloc.h"
+#include "random.h"
 #include "sbi.h"
 #include "sched.h"
 #include "timer.h"
@@ -464,6 +465,27 @@ static int64_t sys_vm_stat(struct thread *t, const uint64_t *a)
 	return 0;
 }
 
+static int64_t sys_random(struct thread *t, const uint64_t *a)
+{
+	uint8_t buf[RANDOM_MAX_READ];
+	uint64_t ptr = a[0], len = a[1];
+	if (!random_ready())
+		return VIREO_E_NOENTROPY;
+	if (len > VIREO_RANDOM_MAX)
+		return VIREO_E_INVAL;
+	while (len > 0) {
+		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
+		random_read(buf, n);
+		int err = copy_to_user(t->task, ptr, buf, n);
+		memset(buf, 0, n);
+		if (err)
+			return VIREO_E_FAULT;
+		ptr += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_EXIT] = sys_exit,
 	[SYS_YIELD] = sys_yield,
@@ -498,6 +520,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_MEMORY_CREATE] = sys_memory_create,
 	[SYS_MEMORY_MAP] = sys_memory_map,
 	[SYS_HANDLE_COPY] = sys_handle_copy,
+	[SYS_RANDOM] = sys_random,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

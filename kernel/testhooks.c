@@ -45,6 +45,11 @@ void *testhook_before_parse(void *fdt)
 		while ((node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7)) >= 0)
 			fdt_nop_node(fdt, node);
 	}
+	if (is("no-rng-seed")) {
+		int chosen = fdt_path_offset(fdt, "/chosen");
+		if (chosen >= 0)
+			fdt_nop_property(fdt, chosen, "rng-seed");
+	}
 	if (is("no-usable-ram")) {
 		/* RAM shrunk to the kernel image, all of which is reserved. */
 		extern char __kernel_start[], _end[];

@@ -42,6 +42,7 @@ const char *error_name(int64_t err)
 		[-VIREO_E_NOSYS] = "no such call",
 		[-VIREO_E_NOENT] = "not found",
 		[-VIREO_E_BADELF] = "not a RISC-V executable",
+		[-VIREO_E_NOENTROPY] = "no entropy (the machine passed no seed)",
 	};
 	if (err >= 0)
 		return "ok";

@@ -6,10 +6,10 @@
 #     -kernel $(BUILD)/guest/NAME.elf
 
 # Each prints PASS:/FAIL:/SKIP: lines and "DONE: N passed, M failed", then powers off
-# through SBI SRST (reason 1 when something failed). hsm needs 2 harts; mmio, vplic and
-# reboot need Vireo's test device or reboot semantics. The bad guests spin, garbage,
+# through SBI SRST (reason 1 when something failed). hsm needs 2 harts; mmio, vplic,
+# virtio-rng and reboot need Vireo's devices or reboot semantics. The bad guests spin, garbage,
 # sbi-fuzz and flood print no such DONE line (see each file's header).
-GUEST_TESTS := hello sbi-probe timer wfi mmio vplic fault ram hsm reboot \
+GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reboot \
 	spin garbage sbi-fuzz flood sbi-bench idle
 
 GUEST_CC := $(CROSS)gcc

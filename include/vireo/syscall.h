@@ -49,6 +49,7 @@ enum vireo_syscall {
 	SYS_MEMORY_CREATE,   /* (npages) -> handle to a memory object of zeroed pages, see below */
 	SYS_MEMORY_MAP,      /* (memory, vaddr, prot) maps all of it at vaddr -> its npages */
 	SYS_HANDLE_COPY,     /* (handle, rights) -> a new handle with only these of its rights */
+	SYS_RANDOM,          /* (ptr, len) fills len <= VIREO_RANDOM_MAX bytes with random ones */
 	SYS_COUNT
 };
 
@@ -64,6 +65,7 @@ enum vireo_error {
 	VIREO_E_NOSYS = -8,     /* no such call */
 	VIREO_E_NOENT = -9,     /* no such thing (task id, name) */
 	VIREO_E_BADELF = -10,   /* the program image is not a loadable RISC-V executable */
+	VIREO_E_NOENTROPY = -11, /* SYS_RANDOM: the firmware passed no seed (/chosen/rng-seed) */
 };
 
 /* Rights on a handle. */
@@ -156,6 +158,12 @@ struct vireo_task_info {
 struct vireo_mem_info {
 	uint64_t total_pages, free_pages, kernel_pages; /* kernel: used, not charged to tasks */
 };
+
+/* SYS_RANDOM: bytes from the kernel's ChaCha20 generator, seeded once at boot from the
+ * device tree's /chosen/rng-seed (QEMU's virt passes 32 bytes). Without a seed there is no
+ * generator and every call fails with VIREO_E_NOENTROPY rather than hand out guessable
+ * bytes. Any task may call it; longer requests take several calls. */
+#define VIREO_RANDOM_MAX 4096
 
 #define VIREO_RESET_POWEROFF 0
 #define VIREO_RESET_REBOOT 1

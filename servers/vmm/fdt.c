@@ -9,6 +9,7 @@
 #define PHANDLE_INTC(cpu) (2 + (cpu))
 #define IRQ_S_EXT 9
 #define IRQ_M_EXT 11
+#define GUEST_RNG_SEED 32
 
 static void reg(void *fdt, uint64_t base, uint64_t size)
 {
@@ -48,7 +49,7 @@ static void cpus(void *fdt, const struct guest *g, const struct vireo_vm_config 
 }
 
 /* Contexts as on QEMU's virt board: each hart's M-mode context, then its S-mode one. */
-static void plic(void *fdt, const struct guest *g)
+static void plic(void *fdt, const struct guest *g, const struct vireo_vm_config *cfg)
 {
 	fdt32_t ie[4 * VIREO_VM_MAX_VCPUS];
 	for (uint32_t i = 0; i < g->ncpus; i++) {
@@ -64,7 +65,7 @@ static void plic(void *fdt, const struct guest *g)
 	fdt_property_u32(fdt, "#interrupt-cells", 1);
 	fdt_property_u32(fdt, "#address-cells", 0);
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
-	fdt_property_u32(fdt, "riscv,ndev", GUEST_PLIC_NDEV);
+	fdt_property_u32(fdt, "riscv,ndev", (uint32_t)cfg->plic_ndev);
 	fdt_property(fdt, "interrupts-extended", ie, (int)(4 * g->ncpus * sizeof(fdt32_t)));
 	fdt_property_u32(fdt, "phandle", PHANDLE_PLIC);
 	fdt_end_node(fdt);
@@ -89,6 +90,11 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 		fdt_property_u64(fdt, "linux,initrd-start", initrd_start);
 		fdt_property_u64(fdt, "linux,initrd-end", initrd_end);
 	}
+	/* Like QEMU's virt: a seed that lets Linux's generator start before any device. */
+	uint8_t seed[GUEST_RNG_SEED];
+	if (vireo_syscall(SYS_RANDOM, (long)seed, sizeof(seed), 0, 0, 0, 0) == 0)
+		fdt_property(fdt, "rng-seed", seed, sizeof(seed));
+	memset(seed, 0, sizeof(seed));
 	fdt_end_node(fdt);
 
 	snformat(name, sizeof(name), "memory@%lx", VIREO_GUEST_RAM);
@@ -104,7 +110,7 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 	fdt_property_u32(fdt, "#size-cells", 2);
 	fdt_property_string(fdt, "compatible", "simple-bus");
 	fdt_property(fdt, "ranges", NULL, 0);
-	plic(fdt, g);
+	plic(fdt, g, cfg);
 	snformat(name, sizeof(name), "test@%lx", TESTDEV_BASE);
 	fdt_begin_node(fdt, name);
 	fdt_property_string(fdt, "compatible", "vireo,test-mmio");
@@ -112,6 +118,16 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 	fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
 	fdt_property_u32(fdt, "interrupts", TESTDEV_IRQ);
 	fdt_end_node(fdt);
+	for (unsigned i = 0; i < g->nvirtio; i++) {
+		const struct virtio_mmio *d = &g->virtio[i];
+		snformat(name, sizeof(name), "virtio_mmio@%lx", d->base);
+		fdt_begin_node(fdt, name);
+		fdt_property_string(fdt, "compatible", "virtio,mmio");
+		reg(fdt, d->base, VIRTIO_MMIO_SIZE);
+		fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+		fdt_property_u32(fdt, "interrupts", d->irq);
+		fdt_end_node(fdt);
+	}
 	fdt_end_node(fdt);
 
 	fdt_end_node(fdt);

@@ -187,6 +187,29 @@ static uint64_t load_image(struct guest *g, const char *data, uint64_t size, cha
 	return VIREO_GUEST_RAM + GUEST_IMAGE_OFFSET;
 }
 
+/* The virtio device types, each given to every guest when the monitor can back it. */
+static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops };
+
+/* The device windows of cfg: the test device, then one virtio-mmio slot per device. */
+static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
+{
+	cfg->devices[0].base = TESTDEV_BASE;
+	cfg->devices[0].size = TESTDEV_SIZE;
+	cfg->ndevices = 1;
+	cfg->plic_ndev = TESTDEV_IRQ;
+	g->nvirtio = 0;
+	for (unsigned i = 0; i < sizeof(virtio_types) / sizeof(*virtio_types); i++) {
+		if (g->nvirtio == GUEST_MAX_VIRTIO || !virtio_types[i]->available())
+			continue;
+		uint64_t base = VIRTIO_MMIO_BASE + g->nvirtio * VIRTIO_MMIO_SIZE;
+		uint32_t irq = VIRTIO_IRQ_BASE + g->nvirtio;
+		virtio_mmio_init(&g->virtio[g->nvirtio++], g, virtio_types[i], base, irq);
+		cfg->devices[cfg->ndevices].base = base;
+		cfg->devices[cfg->ndevices++].size = VIRTIO_MMIO_SIZE;
+		cfg->plic_ndev = irq;
+	}
+}
+
 static int64_t build(struct guest *g, char *why, size_t len)
 {
 	const char *image, *initrd;
@@ -213,11 +236,9 @@ static int64_t build(struct guest *g, char *why, size_t len)
 		memcpy((uint8_t *)g->ram_va + (initrd_start - VIREO_GUEST_RAM), initrd, initrd_size);
 	}
 
-	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa,
-				       .plic_ndev = GUEST_PLIC_NDEV, .ndevices = 1 };
+	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa };
 	memcpy(cfg.name, g->name, VIREO_NAME_MAX);
-	cfg.devices[0].base = TESTDEV_BASE;
-	cfg.devices[0].size = TESTDEV_SIZE;
+	add_devices(g, &cfg);
 	int64_t vm = vireo_syscall(SYS_VM_CREATE, (long)&cfg, 0, 0, 0, 0, 0);
 	if (vm < 0)
 		return fail(why, len, "cannot create the VM", error_name(vm));

@@ -1,5 +1,6 @@
 /* The VM monitor's loop: requests from the shell, and the guests' exits, one thread. While
  * a guest runs, SYS_VM_RUN comes back whenever a request waits on our endpoint. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "vmm.h"
@@ -35,9 +36,36 @@ static void output(struct guest *g, const char *s, size_t n)
 
 static void report(struct guest *g, const char *what)
 {
-	char line[128];
+	char line[192];
 	size_t n = snformat(line, sizeof(line), "\n[vm %lu (%s): %s]\n", g->id, g->name, what);
 	output(g, line, n < sizeof(line) ? n : sizeof(line) - 1);
+}
+
+void guest_warn(struct guest *g, const char *fmt, ...)
+{
+	char what[144];
+	va_list ap;
+	if (g->warnings >= GUEST_WARNINGS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnformat(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	report(g, what);
+	if (++g->warnings == GUEST_WARNINGS_MAX)
+		report(g, "further device warnings dropped");
+}
+
+/* An MMIO exit: the access falls in one of the windows given to SYS_VM_CREATE. */
+static uint64_t device_access(struct guest *g, const struct vireo_vm_exit *e)
+{
+	for (unsigned i = 0; i < g->nvirtio; i++) {
+		struct virtio_mmio *d = &g->virtio[i];
+		if (e->mmio.gpa - d->base < VIRTIO_MMIO_SIZE)
+			return virtio_mmio_access(d, e->mmio.gpa - d->base, e->mmio.width,
+						  e->mmio.is_write, e->mmio.value);
+	}
+	return testdev_access(g, e->mmio.gpa - TESTDEV_BASE, e->mmio.width, e->mmio.is_write,
+			      e->mmio.value);
 }
 
 static void end(struct guest *g, const char *what)
@@ -58,8 +86,7 @@ static void handle_exit(struct guest *g)
 	}
 	switch (e->reason) {
 	case VIREO_VM_EXIT_MMIO:
-		e->mmio.value = testdev_access(g, e->mmio.gpa - TESTDEV_BASE, e->mmio.width,
-					       e->mmio.is_write, e->mmio.value);
+		e->mmio.value = device_access(g, e);
 		break;
 	case VIREO_VM_EXIT_SHUTDOWN:
 		snformat(what, sizeof(what), "powered off, reason %lu%s", e->code,

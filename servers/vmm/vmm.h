@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "vireo.h"
+#include "virtio_mmio.h"
 
 #define MAX_GUESTS 4
 #define OUTPUT_KEEP 4096 /* guest output kept while nobody is attached */
@@ -15,7 +16,13 @@
 #define TESTDEV_BASE 0x10000000ul
 #define TESTDEV_SIZE 0x1000ul
 #define TESTDEV_IRQ 1
-#define GUEST_PLIC_NDEV 8
+/* virtio-mmio devices where QEMU's virt puts its slots, one page each; their interrupts
+ * follow the test device's. The guest sees only the devices that exist (DESIGN.md 4), so
+ * its PLIC has sources 1..TESTDEV_IRQ + (number of virtio devices). */
+#define VIRTIO_MMIO_BASE 0x10001000ul
+#define VIRTIO_IRQ_BASE 2
+#define GUEST_MAX_VIRTIO 4
+#define GUEST_WARNINGS_MAX 20 /* device warnings shown per guest; the rest are dropped */
 #define GUEST_IMAGE_OFFSET 0x200000ul /* raw images go where OpenSBI would put them */
 #define GUEST_FDT_MAX 0x10000ul
 
@@ -33,6 +40,9 @@ struct guest {
 	uint64_t reboots;
 	bool linux_only;  /* the image must be a Linux Image (the shell's linux command) */
 	struct testdev dev;
+	unsigned nvirtio;
+	struct virtio_mmio virtio[GUEST_MAX_VIRTIO];
+	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
 	uint64_t notify_ep, notify_bits; /* told when the guest ends */
@@ -40,6 +50,9 @@ struct guest {
 	unsigned kept_len;
 };
 
+/* main.c: one line in the guest's console stream about something it did wrong with a
+ * device; after GUEST_WARNINGS_MAX of them, the rest are dropped so a guest cannot flood. */
+void guest_warn(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* guest.c: building and starting a VM from a command line like the shell's vm run. */
 int64_t guest_start(struct guest *g, const char *args, char *why, size_t why_len);
 /* Makes a fresh VM of the same guest: image reloaded, RAM otherwise kept (a reboot). */

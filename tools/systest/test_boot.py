@@ -24,6 +24,7 @@ def test_banner_and_device_tree_report(boot):
     free_mib = int(number(r"memory: \d+ pages free \((\d+) MiB\)", out))
     assert 1000 <= free_mib < 1024
     assert "paging: Sv39" in out
+    assert "random: 32-byte seed from /chosen/rng-seed" in out
 
 
 def test_timer_ticks_with_sstc(boot):

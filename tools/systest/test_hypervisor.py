@@ -7,15 +7,18 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, TEST_BOOTFS
+from conftest import ROOT, TEST_BOOTFS, TEST_KERNEL
 
-GUESTS_PASSING = ["hello", "sbi-probe", "timer", "wfi", "mmio", "vplic", "fault"]
+GUESTS_PASSING = ["hello", "sbi-probe", "timer", "wfi", "mmio", "vplic", "virtio-rng", "fault"]
+
+# The line that ends a guest's run; reboots and device warnings come before it.
+GUEST_END = r"\[vm \d+ \(\S+\): (?!rebooting|virtio-|further device warnings)[^\]]*\]"
 
 
 def run_guest(shell, args, timeout=60):
-    """Runs a guest to its end and returns what it printed."""
+    """Runs a guest to its end and returns what it printed (device warnings included)."""
     shell.send(f"vm run {args}\r")
-    shell.expect(r"\[vm \d+ \(\S+\): (?!rebooting)[^\]]*\]", timeout=timeout)
+    shell.expect(GUEST_END, timeout=timeout)
     end = shell.child.match.group(0)
     out = shell.prompt()
     return shell.output().split(f"vm run {args}")[-1], end
@@ -33,6 +36,35 @@ def test_guest_passes_its_checks(shell, guest):
     out, end = run_guest(shell, f"/boot/guest/{guest}.elf")
     assert_all_passed(out, end)
     assert shell.run("echo shell ok") == "shell ok"
+
+
+def test_virtio_rng_misuse_is_reported_in_one_line_each(shell):
+    out, end = run_guest(shell, "/boot/guest/virtio-rng.elf")
+    assert_all_passed(out, end)
+    vm = r"\[vm \d+ \(virtio-rng\.elf\): virtio-rng: "
+    for line in (
+            r"driver did not accept VIRTIO_F_VERSION_1 \(legacy drivers unsupported\)",
+            r"1-byte read at offset 0x0 \(registers take aligned 32-bit accesses\)",
+            r"read at undefined offset 0x48",
+            r"descriptor 0 outside guest RAM; the device needs a reset",
+            r"queue 0: queue size 6 is not a power of two up to QueueNumMax; the device needs a reset",
+            r"queue 0 notified before DRIVER_OK"):
+        assert re.search(vm + line + r"\]", out), (line, out)
+    # The monitor's limit (GUEST_WARNINGS_MAX): 20 lines, then one saying the rest are dropped.
+    assert len(re.findall(r"\[vm \d+ \(virtio-rng\.elf\): virtio-rng: ", out)) == 20, out
+    assert out.count("further device warnings dropped]") == 1, out
+    assert shell.run("echo shell ok") == "shell ok"
+
+
+def test_without_a_seed_there_is_no_virtio_rng(boot):
+    m = boot(kernel=TEST_KERNEL, initrd=TEST_BOOTFS, append="vireo.test=no-rng-seed")
+    m.expect(r"random: none \(no /chosen/rng-seed\); SYS_RANDOM will fail")
+    m.prompt(timeout=30)
+    out, end = run_guest(m, "/boot/guest/virtio-rng.elf")
+    # No device window at 0x10001000: the guest's first read is an access fault.
+    assert "PASS: virtio-mmio" not in out and "FAIL" in out, out
+    assert "virtio-rng:" not in out, out
+    assert m.run("echo shell ok") == "shell ok"
 
 
 def test_hello_over_dbcn_and_legacy_console(shell):

@@ -33,8 +33,16 @@ def test_boots_to_busybox_and_commands_behave(shell):
     assert re.match(r"Linux vireo 6\.1\.\d+ .* riscv64", guest(shell, "uname -a"))
     cpuinfo = guest(shell, "cat /proc/cpuinfo")
     assert re.search(r"isa\s*: rv64imafdc\S*_sstc", cpuinfo), cpuinfo
-    assert re.search(r"^\s*5:\s+\d+\s+RISC-V INTC\s+5\s+Edge\s+riscv-timer", guest(
-        shell, "cat /proc/interrupts"), re.M)
+    interrupts = guest(shell, "cat /proc/interrupts")
+    assert re.search(r"^\s*5:\s+\d+\s+RISC-V INTC\s+5\s+Edge\s+riscv-timer", interrupts, re.M)
+    # The monitor's virtio-rng (servers/vmm/virtio_rng.c) on PLIC source 2; Linux's hwrng
+    # core has read from it by the time the prompt shows.
+    assert re.search(r"^\s*\d+:\s+[1-9]\d*\s+SiFive PLIC\s+2\s+\w+\s+virtio0$", interrupts,
+                     re.M), interrupts
+    assert guest(shell, "cat /sys/class/misc/hw_random/rng_current").strip() == "virtio_rng.0"
+    random = guest(shell, "head -c 32 /dev/hwrng | od -An -tx1").split()
+    assert len(random) == 32 and all(re.fullmatch(r"[0-9a-f]{2}", b) for b in random), random
+    assert set(random) != {"00"}, random
     assert re.search(r"\d{2}:\d{2}:\d{2}", guest(shell, "date"))
     assert "Linux version" in guest(shell, "dmesg")
     assert re.search(r"Mem:\s+\d+", guest(shell, "free"))

@@ -163,6 +163,12 @@ static void test_qemu_virt_chosen(void **state)
 	assert_string_equal(m->bootargs, "console=hvc0 quiet");
 	assert_true(m->bootargs > (const char *)p->blob &&
 		    m->bootargs < (const char *)p->blob + p->size);
+	/* rng-seed is copied, in the blob's byte order. */
+	assert_int_equal(m->rng_seed_len, 32);
+	for (unsigned i = 0; i < 32; i++)
+		assert_int_equal(m->rng_seed[i], i + 1);
+	assert_true(m->rng_seed < (const uint8_t *)p->blob ||
+		    m->rng_seed >= (const uint8_t *)p->blob + p->size);
 }
 
 static void test_qemu_virt_fdt_size(void **state)
@@ -252,6 +258,7 @@ static void test_multi_hart_defaults_without_chosen_plic_virtio(void **state)
 	assert_false(m.has_initrd);
 	assert_non_null(m.bootargs);
 	assert_string_equal(m.bootargs, "");
+	assert_int_equal(m.rng_seed_len, 0);
 	free(blob);
 }
 

@@ -5,6 +5,7 @@
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib -Ihv \
+	-Iservers/vmm \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'
 UNIT_LIBS := -lcmocka -lfdt
@@ -19,7 +20,8 @@ unit_deps_elf := lib/elf.c
 unit_deps_cpio := lib/cpio.c
 
 .SECONDEXPANSION:
-$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) $$(wildcard kernel/*.h lib/*.h hv/*.h)
+$(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) \
+		$$(wildcard kernel/*.h lib/*.h hv/*.h servers/vmm/*.h)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
 
@@ -36,3 +38,5 @@ unit: unit-build
 		$(BUILD)/unit/test_$$t || failed=1; done; exit $$failed
 unit_deps_vplic := hv/vplic.c
 unit_deps_mmio_decode := hv/mmio_decode.c
+unit_deps_chacha20 := lib/chacha20.c
+unit_deps_virtqueue := servers/vmm/virtqueue.c lib/format.c

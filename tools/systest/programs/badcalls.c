@@ -31,6 +31,13 @@ int main(void)
 	expect("map memory over the stack guard",
 	       vireo_syscall(SYS_MEM_ALLOC, VIREO_USER_STACK_TOP - VIREO_USER_STACK_SIZE - 4096, 1,
 			     VIREO_PROT_READ, 0, 0, 0), VIREO_E_INVAL);
+	expect("random bytes into kernel memory",
+	       vireo_syscall(SYS_RANDOM, 0x80200000, 32, 0, 0, 0, 0), VIREO_E_FAULT);
+	expect("random bytes into read-only text",
+	       vireo_syscall(SYS_RANDOM, (long)VIREO_USER_BASE, 32, 0, 0, 0, 0), VIREO_E_FAULT);
+	expect("more random bytes than one call gives",
+	       vireo_syscall(SYS_RANDOM, (long)VIREO_USER_HEAP, VIREO_RANDOM_MAX + 1, 0, 0, 0, 0),
+	       VIREO_E_INVAL);
 	expect("unknown system call", vireo_syscall(999, 0, 0, 0, 0, 0, 0), VIREO_E_NOSYS);
 	printf("badcalls: %s\n", failures ? "FAILED" : "all refused");
 	return failures;
