@@ -92,6 +92,8 @@ define pack_bootfs
 	@echo "Vireo $(VERSION) ($(GIT))" > $(1)/etc/version
 	@for f in $(BOOTFS_BIN); do $(CROSS)strip -o $(1)/bin/$$(basename $$f .elf) $$f; done
 	@for f in $(3); do $(CROSS)strip -o $(1)/test/$$(basename $$f .elf) $$f; done
+	@$(if $(3),seq -f "line %03g of a text file longer than one IPC message" 300 \
+		> $(1)/test/lines.txt)
 	@for f in $(4); do cp $$f $(1)/guest/; done
 	@if [ -n "$(EXTRA)" ]; then mkdir -p $(1)/extra && cp -r "$(EXTRA)"/. $(1)/extra/; fi
 	$(call quiet,CPIO,$(2))cd $(1) && find . -mindepth 1 | LC_ALL=C sort | \

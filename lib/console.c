@@ -57,6 +57,15 @@ void puts_raw(const char *s, size_t n)
 	}
 }
 
+void puts_ipc_data(size_t n)
+{
+	static char copy[VIREO_IPC_DATA_MAX];
+	if (n > sizeof(copy))
+		n = sizeof(copy);
+	memcpy(copy, ipc_buffer()->data, n);
+	puts_raw(copy, n);
+}
+
 static void sink(void *ctx, const char *s, size_t n)
 {
 	(void)ctx;

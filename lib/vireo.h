@@ -82,6 +82,9 @@ int64_t console_open(void);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 void puts_raw(const char *s, size_t n);
+/* Prints the first n data bytes of the message just received. They are copied out first:
+ * the console's own messages go through the same IPC buffer. */
+void puts_ipc_data(size_t n);
 /* Writes n bytes now, unbuffered, after anything puts_raw() still holds. */
 void console_write(const char *s, size_t n);
 void console_flush(void);

@@ -195,7 +195,8 @@ def main():
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]
     for name, value, unit in figures:
-        print(f"{name} {value:.1f} {unit}" if isinstance(value, float) else
+        print(f"{name} {value:.2f} {unit}" if unit == "x" else
+              f"{name} {value:.1f} {unit}" if isinstance(value, float) else
               f"{name} {value} {unit}")
     with open(os.path.join(BUILD, "bench.json"), "w") as f:
         json.dump({name: {"value": round(value, 3), "unit": unit}

@@ -111,7 +111,7 @@ static void cmd_cat(int argc, char **argv)
 		size_t n = vireo_ipc_len(r.info);
 		if (n == 0)
 			return;
-		puts_raw((const char *)ipc_buffer()->data, n);
+		puts_ipc_data(n);
 		off += n;
 	}
 }

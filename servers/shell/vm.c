@@ -167,7 +167,7 @@ void cmd_vm(int argc, char **argv)
 		start(args);
 	} else if (!strcmp(argv[1], "list")) {
 		struct msg r = call_vmm(vireo_ipc_info(VMM_LIST, 0), 0, 0);
-		puts_raw((const char *)ipc_buffer()->data, vireo_ipc_len(r.info));
+		puts_ipc_data(vireo_ipc_len(r.info));
 	} else if (!strcmp(argv[1], "attach") && argc > 2 && parse_id(argv[2], &id)) {
 		attach(id);
 	} else if (!strcmp(argv[1], "kill") && argc > 2 && parse_id(argv[2], &id)) {

@@ -42,6 +42,10 @@ def test_ls_and_cat_browse_the_boot_file_system(shell):
     assert re.match(r"Vireo \d+\.\d+\.\d+ \(\S+\)$", shell.run("cat /boot/etc/version"))
     assert shell.run("cat /boot/nothing") == "cat: /boot/nothing: not found"
     assert shell.run("cat /boot/bin") == "cat: /boot/bin: is a directory"
+    # 16 KB, so several reads from init, each printed line by line.
+    lines = shell.run("cat /boot/test/lines.txt", timeout=60).splitlines()
+    assert lines == [f"line {i:03d} of a text file longer than one IPC message"
+                     for i in range(1, 301)], lines[:3]
     assert shell.run("ls /elsewhere") == "ls: /elsewhere: not found"
     assert shell.run("cat") == "cat: which file?"
 
