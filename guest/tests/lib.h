@@ -182,4 +182,13 @@ void secondary_main(unsigned long hartid, unsigned long opaque);
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 
+/* The PLIC of QEMU's virt board, which Vireo's virtual PLIC also follows (SiFive PLIC
+ * layout: priorities, pending bits, per-context enables, threshold and claim/complete). */
+#define PLIC 0x0c000000UL
+#define PLIC_PRIORITY(src) (PLIC + 4 * (src))
+#define PLIC_PENDING (PLIC + 0x1000)
+#define PLIC_ENABLE(ctx) (PLIC + 0x2000 + 0x80 * (ctx))
+#define PLIC_THRESHOLD(ctx) (PLIC + 0x200000 + 0x1000 * (ctx))
+#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
+
 #endif

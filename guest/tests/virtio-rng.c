@@ -41,13 +41,6 @@
 #define S_FEATURES_OK 8
 #define S_NEEDS_RESET 64
 
-#define PLIC 0x0c000000UL
-#define PLIC_PRIORITY(src) (PLIC + 4 * (src))
-#define PLIC_PENDING (PLIC + 0x1000)
-#define PLIC_ENABLE(ctx) (PLIC + 0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx) (PLIC + 0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
-
 #define QSIZE 8
 #define DESC_F_WRITE 2
 

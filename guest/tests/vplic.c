@@ -9,13 +9,6 @@
  * the line (QEMU) or stays latched until claimed (the PLIC spec's gateway). */
 #include "lib.h"
 
-#define PLIC 0x0c000000UL
-#define PLIC_PRIORITY(src) (PLIC + 4 * (src))
-#define PLIC_PENDING (PLIC + 0x1000)
-#define PLIC_ENABLE(ctx) (PLIC + 0x2000 + 0x80 * (ctx))
-#define PLIC_THRESHOLD(ctx) (PLIC + 0x200000 + 0x1000 * (ctx))
-#define PLIC_CLAIM(ctx) (PLIC_THRESHOLD(ctx) + 4)
-
 #define DEV_IRQ 0x10000048UL
 #define SRC 1
 
