@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <string.h>
 
 #include "format.h"
@@ -5,6 +6,7 @@
 
 static char out[512];
 static size_t out_len;
+static bool held; /* console_hold(): lines wait for a full buffer */
 static int64_t console = -1; /* the console service's endpoint, once looked up */
 
 /* Init and the console driver cannot look the console up (one serves names, the other is
@@ -52,9 +54,16 @@ void puts_raw(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		out[out_len++] = s[i];
-		if (out_len == sizeof(out) || s[i] == '\n')
+		if (out_len == sizeof(out) || (s[i] == '\n' && !held))
 			console_flush();
 	}
+}
+
+void console_hold(bool on)
+{
+	held = on;
+	if (!on)
+		console_flush();
 }
 
 void puts_ipc_data(size_t n)

@@ -3,6 +3,7 @@
 #define VIREO_LIB_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <vireo/protocol.h>
@@ -82,6 +83,10 @@ int64_t console_open(void);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 void puts_raw(const char *s, size_t n);
+/* While held, output goes to the console a full buffer at a time instead of a line at a
+ * time; releasing sends what is left. For output that nothing else interleaves with: each
+ * message to the console costs two address-space switches, which QEMU 7.2 pays dearly. */
+void console_hold(bool on);
 /* Prints the first n data bytes of the message just received. They are copied out first:
  * the console's own messages go through the same IPC buffer. */
 void puts_ipc_data(size_t n);

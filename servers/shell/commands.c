@@ -11,6 +11,9 @@
 struct command {
 	const char *name, *args, *help;
 	void (*run)(int argc, char **argv);
+	/* It only prints, with nothing from another task to interleave: its lines can go to
+	 * the console together (console_hold) rather than one message each. */
+	bool output_only;
 };
 
 static const struct command commands[];
@@ -231,22 +234,22 @@ static void cmd_reboot(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{ "help", "", "this list", cmd_help },
-	{ "ps", "", "tasks: id, name, state, pages used", cmd_ps },
-	{ "mem", "", "free and used pages, per task", cmd_mem },
-	{ "ls", "[path]", "list a directory (the boot file system is /boot)", cmd_ls },
-	{ "cat", "path", "print a file", cmd_cat },
-	{ "echo", "text", "print the text", cmd_echo },
-	{ "uptime", "", "time since the machine started", cmd_uptime },
-	{ "log", "", "the kernel's messages", cmd_log },
-	{ "run", "path", "run a program and wait for it to end", cmd_run },
-	{ "kill", "id", "end a task", cmd_kill },
-	{ "sleep", "seconds", "wait", cmd_sleep },
-	{ "vm", "run|list|attach|kill", "virtual machines (Ctrl-] detaches)", cmd_vm },
-	{ "hvstat", "", "VM exits by cause, interrupts injected", cmd_hvstat },
-	{ "linux", "[ram=MiB] [cmdline]", "boot the Linux guest (Ctrl-] detaches)", cmd_linux },
-	{ "poweroff", "", "turn the machine off", cmd_poweroff },
-	{ "reboot", "", "restart the machine", cmd_reboot },
+	{ "help", "", "this list", cmd_help, true },
+	{ "ps", "", "tasks: id, name, state, pages used", cmd_ps, true },
+	{ "mem", "", "free and used pages, per task", cmd_mem, true },
+	{ "ls", "[path]", "list a directory (the boot file system is /boot)", cmd_ls, true },
+	{ "cat", "path", "print a file", cmd_cat, true },
+	{ "echo", "text", "print the text", cmd_echo, true },
+	{ "uptime", "", "time since the machine started", cmd_uptime, true },
+	{ "log", "", "the kernel's messages", cmd_log, true },
+	{ "run", "path", "run a program and wait for it to end", cmd_run, false },
+	{ "kill", "id", "end a task", cmd_kill, false },
+	{ "sleep", "seconds", "wait", cmd_sleep, false },
+	{ "vm", "run|list|attach|kill", "virtual machines (Ctrl-] detaches)", cmd_vm, false },
+	{ "hvstat", "", "VM exits by cause, interrupts injected", cmd_hvstat, true },
+	{ "linux", "[ram=MiB] [cmdline]", "boot the Linux guest (Ctrl-] detaches)", cmd_linux, false },
+	{ "poweroff", "", "turn the machine off", cmd_poweroff, false },
+	{ "reboot", "", "restart the machine", cmd_reboot, false },
 	{ 0 },
 };
 
@@ -254,7 +257,9 @@ void run_command(int argc, char **argv)
 {
 	for (const struct command *c = commands; c->name; c++) {
 		if (!strcmp(c->name, argv[0])) {
+			console_hold(c->output_only);
 			c->run(argc, argv);
+			console_hold(false);
 			return;
 		}
 	}
