@@ -98,10 +98,14 @@ static void load(struct vcpu *v)
 	csr_write(CSR_HVIP, v->hvip);
 	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
 	csr_write(CSR_HSTATUS, v->hstatus);
-	/* FS must be on at HS-level too for the guest's own FS to matter (priv spec 8.2.11). */
+	/* FS must be on at HS-level too for the guest's own FS to matter (priv spec 8.2.11).
+	 * Always Dirty, never Initial: QEMU keys its translated code by the FS state, and a
+	 * guest entered with FS Initial that then used the FPU had its code translated twice
+	 * (a quiet Linux boot took 0.92 s instead of 0.70 s). The FPU is saved on every change
+	 * of owner anyway, so Dirty costs nothing. */
 	uint64_t sstatus = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE);
 	csr_write(CSR_SSTATUS, sstatus | (v->hstatus & HSTATUS_SPVP ? SSTATUS_SPP : 0) |
-				       SSTATUS_FS_INITIAL);
+				       SSTATUS_FS);
 	fpu_take(v);
 }
 

@@ -64,7 +64,6 @@
 #define SSTATUS_SPIE (1ul << 5)
 #define SSTATUS_SPP (1ul << 8)
 #define SSTATUS_FS (3ul << 13)
-#define SSTATUS_FS_INITIAL (1ul << 13)
 #define SSTATUS_SUM (1ul << 18)
 
 #define SIE_SSIE (1ul << 1)
