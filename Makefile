@@ -41,8 +41,9 @@ include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/u
 include tools/systest/programs/programs.mk
 include guest/tests/tests.mk
 include tools/unit/unit.mk
+include tools/fuzz/fuzz.mk
 
-.PHONY: all run test unit systest bench gdb setup clean
+.PHONY: all run test unit systest soak bench gdb setup clean
 all: $(BUILD)/vireo.elf $(BUILD)/bootfs.cpio
 
 setup:
@@ -57,12 +58,21 @@ gdb: setup
 	tools/gdb.sh
 
 test: setup
-	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf $(BUILD)/test/bootfs.cpio unit-build
+	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf $(BUILD)/test/bootfs.cpio unit-build \
+		fuzz-build
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory systest
 
 systest:
 	cd tools/systest && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The cycle tests (spawn/exit, Linux boot/poweroff) five times over: 1000 spawns and 100
+# Linux boots, each checking that every page comes back. About ten minutes.
+soak: setup
+	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf $(BUILD)/test/bootfs.cpio
+	cd tools/systest && VIREO_SOAK=5 $(PYTHON) -m pytest -q -p no:cacheprovider \
+		-k "cycles" $(PYTEST_ARGS)
 
 bench: setup
 	@$(MAKE) --no-print-directory all $(BUILD)/test/bootfs.cpio

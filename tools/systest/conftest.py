@@ -80,6 +80,12 @@ def shell(boot):
     return m
 
 
+def soak(count):
+    """How many rounds a cycle test runs: count in `make test`, VIREO_SOAK times as many in
+    `make soak`."""
+    return count * int(os.environ.get("VIREO_SOAK", "1"))
+
+
 def free_pages(m):
     return int(number(r"(\d+) free", m.run("mem")))
 

@@ -129,11 +129,12 @@ def test_bad_guest_images_are_refused(shell):
 
 
 def test_twenty_boot_poweroff_cycles_return_every_page(shell):
-    from conftest import free_pages
+    """Twenty here; `make soak` runs a hundred (the issue asks that the fiftieth boots)."""
+    from conftest import free_pages, soak
     boot_linux(shell, "quiet")
     power_off(shell)
     before = free_pages(shell)
-    for _ in range(20):
+    for _ in range(soak(20)):
         boot_linux(shell, "quiet")
         power_off(shell)
     assert free_pages(shell) == before

@@ -2,7 +2,7 @@
 shell and the servers carry on."""
 import re
 
-from conftest import free_pages
+from conftest import free_pages, soak
 
 
 def test_run_a_program_from_the_bootfs(shell):
@@ -48,7 +48,7 @@ def test_bad_pointers_and_handles_are_refused(shell):
 def test_200_spawn_exit_cycles_return_every_page(shell):
     shell.run("run /boot/test/hello")
     before = free_pages(shell)
-    for _ in range(200):
+    for _ in range(soak(200)):
         assert shell.run("run /boot/test/hello") == "hello from task hello"
     assert free_pages(shell) == before
 

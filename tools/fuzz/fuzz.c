@@ -1,0 +1,264 @@
+/* A mutation fuzzer for the parsers that take what others hand the kernel and the monitor:
+ * ELF images (lib/elf.c), cpio archives (lib/cpio.c), device trees (kernel/machine.c),
+ * trapped instructions (hv/mmio_decode.c) and virtqueues a guest lays out in its RAM
+ * (servers/vmm/virtqueue.c). Built on the host with AddressSanitizer and UBSan, so a read
+ * outside the input, an overflow or any undefined behaviour stops it with a report.
+ *
+ *   fuzz ROUNDS SEED ELF CPIO DTB
+ *
+ * Each round takes a valid seed input (the three files), damages it a few random ways (bit
+ * flips, interesting values, truncation, copied runs) and parses it, checking what the
+ * parser promises: an error with a message, or a result that stays within the input. The
+ * same SEED gives the same rounds, so a failure can be replayed. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpio.h"
+#include "elf.h"
+#include "machine.h"
+#include "mmio_decode.h"
+#include "virtqueue.h"
+
+static uint64_t rng_state;
+/* How often each parser accepted its input: a fuzzer whose inputs all fail the first check
+ * tests only that check. */
+static unsigned long elf_ok, cpio_entries, dtb_ok, decoded, chains;
+
+/* xorshift64*: fast, and the same sequence for the same seed. */
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static void fail(const char *target, unsigned long round, const char *what)
+{
+	fprintf(stderr, "fuzz: %s, round %lu: %s\n", target, round, what);
+	exit(1);
+}
+
+static void *load(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
+	fseek(f, 0, SEEK_END);
+	*size = (size_t)ftell(f);
+	rewind(f);
+	void *data = malloc(*size ? *size : 1);
+	if (!data || fread(data, 1, *size, f) != *size) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		exit(2);
+	}
+	fclose(f);
+	return data;
+}
+
+/* A damaged copy of seed, in a buffer of exactly its new size (so ASan sees any overrun). */
+static uint8_t *mutate(const uint8_t *seed, size_t seed_size, size_t *size)
+{
+	static const uint64_t interesting[] = { 0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff,
+						0x7fffffff, 0xffffffff, 0x8000000000000000ull,
+						~0ull, 4096, 0x1000000 };
+	size_t n = seed_size;
+	if (below(8) == 0)
+		n = below(seed_size + 1); /* truncated */
+	uint8_t *d = malloc(n ? n : 1);
+	memcpy(d, seed, n);
+	for (unsigned k = 1 + (unsigned)below(8); k > 0 && n > 0; k--) {
+		size_t at = below(n);
+		switch (below(4)) {
+		case 0:
+			d[at] ^= (uint8_t)(1u << below(8));
+			break;
+		case 1:
+			d[at] = (uint8_t)rnd();
+			break;
+		case 2: {
+			uint64_t v = interesting[below(sizeof(interesting) / sizeof(*interesting))];
+			size_t w = (size_t)1 << below(4);
+			if (at + w <= n)
+				memcpy(d + at, &v, w);
+			break;
+		}
+		default: { /* a run of the input copied over another place */
+			size_t from = below(n), len = below(64);
+			if (from + len <= n && at + len <= n)
+				memmove(d + at, d + from, len);
+		}
+		}
+	}
+	*size = n;
+	return d;
+}
+
+static void fuzz_elf(unsigned long round, const uint8_t *seed, size_t seed_size)
+{
+	size_t n;
+	uint8_t *d = mutate(seed, seed_size, &n);
+	struct elf_image img;
+	const char *err = NULL;
+	const uint64_t lo = 0x2000000000ull, hi = 0x2800000000ull;
+	if (elf_parse(d, n, lo, hi, round & 1 ? ELF_TASK_LAYOUT : 0, &img, &err) == 0) {
+		elf_ok++;
+		for (unsigned i = 0; i < img.nsegments; i++) {
+			const struct elf_segment *s = &img.segments[i];
+			if (s->offset > n || s->filesz > n - s->offset || s->filesz > s->memsz ||
+			    s->vaddr < lo || s->vaddr > hi || s->memsz > hi - s->vaddr)
+				fail("elf", round, "accepted a segment outside the file or the range");
+		}
+	} else if (!err) {
+		fail("elf", round, "refused without a message");
+	}
+	free(d);
+}
+
+static void fuzz_cpio(unsigned long round, const uint8_t *seed, size_t seed_size)
+{
+	size_t n;
+	uint8_t *d = mutate(seed, seed_size, &n);
+	struct cpio_entry e;
+	const char *err = NULL;
+	size_t off = 0;
+	int r;
+	for (unsigned entries = 0; (r = cpio_next(d, n, &off, &e, &err)) == 1; entries++) {
+		cpio_entries++;
+		const uint8_t *data = e.data;
+		if (e.size && (data < d || data > d + n || e.size > (size_t)(d + n - data)))
+			fail("cpio", round, "an entry's data lies outside the archive");
+		if (off > n || entries > n)
+			fail("cpio", round, "walked past the end of the archive");
+	}
+	if (r < 0 && !err)
+		fail("cpio", round, "refused without a message");
+	(void)cpio_find(d, n, "bin/init", &e, &err);
+	free(d);
+}
+
+static void fuzz_dtb(unsigned long round, const uint8_t *seed, size_t seed_size)
+{
+	size_t n;
+	uint8_t *d = mutate(seed, seed_size, &n);
+	static struct machine m;
+	if (machine_parse(d, n, 0, &m) == 0)
+		dtb_ok++;
+	else if (m.error[0] == '\0')
+		fail("device tree", round, "refused without a message");
+	if (m.nram > MACHINE_MAX_RANGES || m.nreserved > MACHINE_MAX_RANGES)
+		fail("device tree", round, "more ranges than the table holds");
+	free(d);
+}
+
+static void fuzz_decode(unsigned long round)
+{
+	struct mmio_access a;
+	uint32_t insn = (uint32_t)rnd();
+	if (mmio_decode(insn, &a) == MMIO_DECODE_OK && ++decoded &&
+	    (a.reg >= 32 || (a.width != 1 && a.width != 2 && a.width != 4 && a.width != 8) ||
+	     (a.insn_len != 2 && a.insn_len != 4)))
+		fail("mmio_decode", round, "decoded an access with an impossible register or width");
+	uint64_t htinst = rnd() >> below(64);
+	if (htinst && mmio_decode_htinst(htinst, &a) == MMIO_DECODE_OK &&
+	    (a.reg >= 32 || (a.width != 1 && a.width != 2 && a.width != 4 && a.width != 8)))
+		fail("mmio_decode_htinst", round, "decoded an impossible access");
+}
+
+/* A guest's RAM full of random bytes, and a queue placed at random in and around it. */
+static void fuzz_virtqueue(unsigned long round)
+{
+	enum { RAM = 8192, BASE = 0x80000000u };
+	uint8_t *ram = malloc(RAM);
+	for (size_t i = 0; i < RAM; i += 8) {
+		uint64_t v = rnd();
+		if (below(4) == 0) /* descriptors that point back into RAM are the interesting ones */
+			v = BASE + below(RAM + 64);
+		memcpy(ram + i, &v, 8);
+	}
+	struct guest_mem mem = { BASE, RAM, ram };
+	uint16_t max = (uint16_t)(1u << below(9));
+	struct virtq q = { .num = (uint16_t)(below(4) ? 1u << below(9) : rnd()),
+			   .desc = BASE + below(RAM + 256) - 128,
+			   .avail = BASE + below(RAM + 256) - 128,
+			   .used = BASE + below(RAM + 256) - 128,
+			   .last_avail = (uint16_t)rnd() };
+	if (below(2)) { /* often a queue that passes the checks, with plausible rings */
+		q.num = max;
+		q.desc = BASE + (below(RAM / 2) & ~15ull);
+		q.avail = BASE + (below(RAM / 2) & ~1ull);
+		q.used = BASE + (below(RAM / 2) & ~3ull);
+		uint16_t idx = (uint16_t)(q.last_avail + below(q.num + 2u));
+		memcpy(ram + (q.avail - BASE) + 2, &idx, 2);
+		for (unsigned i = 0; i < q.num && below(8); i++) {
+			uint64_t addr = BASE + below(RAM), len = below(below(8) ? 512 : RAM * 2);
+			uint16_t flags = (uint16_t)(below(3) ? 0 : rnd() & 7), next = (uint16_t)below(q.num + 1u);
+			uint8_t *d = ram + (q.desc - BASE) + 16 * i;
+			memcpy(d, &addr, 8);
+			memcpy(d + 8, &len, 4);
+			memcpy(d + 12, &flags, 2);
+			memcpy(d + 14, &next, 2);
+			uint16_t head = (uint16_t)below(q.num + 1u);
+			memcpy(ram + (q.avail - BASE) + 4 + 2 * ((q.last_avail + i) & (q.num - 1)), &head, 2);
+		}
+	}
+	struct vq_fault f = vq_check(&q, &mem, max);
+	char msg[128];
+	vq_describe(f, msg, sizeof(msg));
+	if (f.error == VQ_OK) {
+		static struct vq_chain c;
+		for (unsigned k = 0; k < 4; k++) {
+			int r = vq_pop(&q, &mem, &c, &f);
+			if (r < 0) {
+				vq_describe(f, msg, sizeof(msg));
+				break;
+			}
+			if (r == 0)
+				break;
+			chains++;
+			for (unsigned i = 0; i < c.n; i++)
+				if (c.buf[i].host < ram || c.buf[i].len > RAM ||
+				    c.buf[i].host + c.buf[i].len > ram + RAM)
+					fail("virtqueue", round, "a buffer outside guest RAM");
+			vq_push(&q, &mem, c.head, (uint32_t)rnd());
+			(void)vq_wants_interrupt(&q, &mem);
+		}
+	}
+	free(ram);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 6) {
+		fprintf(stderr, "usage: %s ROUNDS SEED ELF CPIO DTB\n", argv[0]);
+		return 2;
+	}
+	unsigned long rounds = strtoul(argv[1], NULL, 0);
+	rng_state = strtoull(argv[2], NULL, 0) | 1;
+	size_t elf_size, cpio_size, dtb_size;
+	uint8_t *elf = load(argv[3], &elf_size), *cpio = load(argv[4], &cpio_size),
+		*dtb = load(argv[5], &dtb_size);
+	for (unsigned long round = 0; round < rounds; round++) {
+		fuzz_elf(round, elf, elf_size);
+		fuzz_cpio(round, cpio, cpio_size);
+		fuzz_dtb(round, dtb, dtb_size);
+		fuzz_decode(round);
+		fuzz_virtqueue(round);
+	}
+	free(elf);
+	free(cpio);
+	free(dtb);
+	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
+	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains\n", rounds,
+	       argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains);
+	return 0;
+}
