@@ -43,6 +43,14 @@ int handle_close(struct task *t, uint64_t h)
 	return 0;
 }
 
+int handle_copy(struct task *t, uint64_t h, uint32_t rights)
+{
+	if (h == 0 || h >= MAX_HANDLES || t->handles[h].type == OBJ_NONE)
+		return VIREO_E_BADHANDLE;
+	struct handle *old = &t->handles[h];
+	return handle_install(t, old->type, old->obj, old->rights & rights);
+}
+
 void handle_close_all(struct task *t)
 {
 	for (int h = 1; h < MAX_HANDLES; h++)

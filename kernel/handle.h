@@ -23,6 +23,8 @@ void *handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t rig
 /* Installs a new reference to obj in a free slot; the slot, or VIREO_E_NOMEM. */
 int handle_install(struct task *t, enum object_type type, void *obj, uint32_t rights);
 int handle_close(struct task *t, uint64_t h);
+/* A second handle to what h names, with only those of its rights also in rights. */
+int handle_copy(struct task *t, uint64_t h, uint32_t rights);
 void handle_close_all(struct task *t);
 /* Reference counting by object type. */
 void object_get(enum object_type type, void *obj);

@@ -205,11 +205,7 @@ static int64_t sys_memory_map(struct thread *t, const uint64_t *a)
 
 static int64_t sys_handle_copy(struct thread *t, const uint64_t *a)
 {
-	uint64_t h = a[0];
-	if (h == 0 || h >= MAX_HANDLES || t->task->handles[h].type == OBJ_NONE)
-		return VIREO_E_BADHANDLE;
-	struct handle *old = &t->task->handles[h];
-	return handle_install(t->task, old->type, old->obj, old->rights & (uint32_t)a[1]);
+	return handle_copy(t->task, a[0], (uint32_t)a[1]);
 }
 
 static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)

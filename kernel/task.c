@@ -255,15 +255,11 @@ int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a
 
 struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint64_t *pa)
 {
-	for (unsigned i = 0; i < MAX_MAPPINGS; i++) {
-		struct mapping *m = &t->mappings[i];
-		uint64_t end = m->va + (m->npages << PAGE_SHIFT);
-		if (m->npages && m->owned && va >= m->va && va + size <= end && va + size > va) {
-			*pa = m->pa + (va - m->va);
-			return m;
-		}
-	}
-	return NULL;
+	struct mapping *m = mapping_at(t, va);
+	if (!m || !m->owned || size == 0 || size > (m->npages << PAGE_SHIFT) - (va - m->va))
+		return NULL;
+	*pa = m->pa + (va - m->va);
+	return m;
 }
 
 uint64_t task_touch(struct task *t, uint64_t va)
