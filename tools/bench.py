@@ -21,8 +21,11 @@ RUNS = 5
 
 
 def spawn(args=()):
-    return pexpect.spawn(QEMU_SH, list(args), encoding="utf-8", codec_errors="replace",
-                         timeout=120)
+    child = pexpect.spawn(QEMU_SH, list(args), encoding="utf-8", codec_errors="replace",
+                          timeout=120)
+    # pexpect sleeps 50 ms before each send by default, which timed boots would count.
+    child.delaybeforesend = None
+    return child
 
 
 def shell_command(child, command):

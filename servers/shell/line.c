@@ -96,7 +96,9 @@ bool line_read(const char *prompt, char *buf)
 			buf[len++] = c;
 			puts_raw(&c, 1);
 		}
-		console_flush();
+		/* Echo what was typed ahead (a pasted line) in one write, not a write a key. */
+		if (pending_pos == pending_len)
+			console_flush();
 	}
 }
 
