@@ -28,11 +28,19 @@ static size_t in_head, in_len;
 static uint64_t reader; /* a CONSOLE_READ caller waiting for input, or 0 */
 static uint64_t subscriber, subscriber_bits; /* an endpoint told when input arrives */
 
+/* THR empty means the whole transmit FIFO is: one status read lets 16 bytes go out. */
+#define TX_FIFO 16
+
 static void put_byte(char c)
 {
-	while (!(uart[LSR] & LSR_THR_EMPTY))
-		;
+	static unsigned room;
+	if (room == 0) {
+		while (!(uart[LSR] & LSR_THR_EMPTY))
+			;
+		room = TX_FIFO;
+	}
 	uart[THR] = (uint8_t)c;
+	room--;
 }
 
 /* Terminals want CR LF. */
