@@ -28,6 +28,8 @@ class Machine:
         self.log = io.StringIO()
         self.child = pexpect.spawn(QEMU_SH, args, encoding="utf-8", codec_errors="replace",
                                    timeout=timeout, dimensions=(50, 200))
+        # No 50 ms pause before each send (pexpect's default): typed-ahead input must work.
+        self.child.delaybeforesend = None
         self.child.logfile_read = self.log
 
     def expect(self, pattern, timeout=-1):
