@@ -87,15 +87,26 @@ void vcpu_sync(struct vcpu *v)
 	}
 }
 
-static void load(struct vcpu *v)
+/* QEMU ends a block of translated code at every CSR access, and the block after is looked
+ * up again: an exit costs about as much per CSR it touches as per hundred instructions. So
+ * an entry right after an exit of the same vCPU writes only what the handler changed. */
+static void load(struct vcpu *v, bool again)
 {
 	if (csr_owner != v) {
 		if (csr_owner)
 			vs_save(csr_owner);
 		vs_restore(v);
 		csr_owner = v;
+		again = false;
 	}
-	csr_write(CSR_HVIP, v->hvip);
+	if (!again || v->hvip != v->hvip_at_exit)
+		csr_write(CSR_HVIP, v->hvip);
+	/* An unchanged hstatus means the trap left sstatus right for the way back too: SPP
+	 * holds the mode the guest was in and SPIE the host's SIE (0). */
+	if (again && v->hstatus == v->hstatus_at_exit) {
+		fpu_take(v);
+		return;
+	}
 	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
 	csr_write(CSR_HSTATUS, v->hstatus);
 	/* FS must be on at HS-level too for the guest's own FS to matter (priv spec 8.2.11).
@@ -112,16 +123,29 @@ static void load(struct vcpu *v)
 static void save(struct vcpu *v)
 {
 	v->scause = csr_read(CSR_SCAUSE);
+	v->hvip = csr_read(CSR_HVIP); /* the guest may clear VSSIP through its sip */
+	v->hvip_at_exit = v->hvip;
+	if (v->scause == EXC_ECALL_VS) {
+		/* The SBI call, most exits by far. Priv spec 8.2.1: the trap from VS-mode set SPV
+		 * and SPVP and, with no guest address in stval, cleared GVA; the rest of hstatus
+		 * is as loaded. SBI handlers take no trap in HS-mode that would change it. */
+		v->hstatus = (v->hstatus | HSTATUS_SPV | HSTATUS_SPVP) & ~HSTATUS_GVA;
+		v->hstatus_at_exit = v->hstatus;
+		return;
+	}
 	v->stval = csr_read(CSR_STVAL);
 	v->htval = csr_read(CSR_HTVAL);
 	v->htinst = csr_read(CSR_HTINST);
 	v->hstatus = csr_read(CSR_HSTATUS);
-	v->hvip = csr_read(CSR_HVIP); /* the guest may clear VSSIP through its sip */
+	/* Emulating this exit may fault on guest memory (hlvx) in HS-mode, which rewrites
+	 * hstatus: write it before the next entry. */
+	v->hstatus_at_exit = ~0ul;
 }
 
-void vcpu_run_once(struct vcpu *v)
+void vcpu_run_once(struct vcpu *v, bool again)
 {
-	load(v);
+	load(v, again);
+	this_hart()->user_return_ready = false;
 	vcpu_enter(v);
 	save(v);
 }

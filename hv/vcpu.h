@@ -15,7 +15,7 @@ enum exit_action {
 };
 
 /* Runs v until it traps, with its state loaded around the world switch. */
-void vcpu_run_once(struct vcpu *v);
+void vcpu_run_once(struct vcpu *v, bool again);
 /* Delivers an exception to the guest's own trap handler (priv spec 8.6.4 trap entry into
  * VS-mode, done by hand): vsepc, vscause, vstval, vsstatus, then pc = vstvec. */
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval);

@@ -28,6 +28,9 @@ struct vcpu {
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
 	uint64_t hvip;
 	uint64_t hstatus;
+	/* What the last exit left in the hart's hvip and hstatus (vcpu_run_once); an hstatus of
+	 * ~0 means unknown, to be written before the next entry. */
+	uint64_t hvip_at_exit, hstatus_at_exit;
 	/* Trap information of the last exit. */
 	uint64_t scause, stval, htval, htinst;
 

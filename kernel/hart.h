@@ -2,6 +2,7 @@
 #ifndef VIREO_HART_H
 #define VIREO_HART_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Callee-saved registers of a kernel context switched out (switch.S). */
@@ -22,6 +23,9 @@ struct hart {
 	struct context sched_ctx; /* the idle loop's, when no thread is ready */
 	struct thread *dead;      /* died on its own stack; freed after the next switch */
 	int need_resched;
+	/* sstatus and hstatus hold what a return to U-mode needs (user_trap_return); running
+	 * a guest on this hart changes them. */
+	bool user_return_ready;
 };
 
 static inline struct hart *this_hart(void)

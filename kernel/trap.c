@@ -137,9 +137,14 @@ void user_trap_return(void)
 	t->frame->kernel_tp = (uint64_t)h;
 	/* sret to U-mode with interrupts on (priv spec 4.1.1: SPP and SPIE), not into a guest
 	 * (8.2.1: SPV, left set by the last guest exit), and with no FPU: tasks can neither use
-	 * nor disturb a guest's floating-point registers (hv/vcpu.c switches them lazily). */
-	csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_FS);
-	csr_set(CSR_SSTATUS, SSTATUS_SPIE);
-	csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+	 * nor disturb a guest's floating-point registers (hv/vcpu.c switches them lazily).
+	 * A trap from U-mode left them so; only a guest run here since changes them, and QEMU
+	 * makes every CSR access cost a lookup of translated code. */
+	if (!h->user_return_ready) {
+		csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_FS);
+		csr_set(CSR_SSTATUS, SSTATUS_SPIE);
+		csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+		h->user_return_ready = true;
+	}
 	user_return(t->frame);
 }
