@@ -23,20 +23,7 @@
 #define strstr vireo_strstr
 #define strcpy vireo_strcpy
 #define strncpy vireo_strncpy
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-void *memchr(const void *s, int c, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strncmp(const char *a, const char *b, size_t n);
-int strcmp(const char *a, const char *b);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
-char *strstr(const char *haystack, const char *needle);
-char *strcpy(char *dst, const char *src);
-char *strncpy(char *dst, const char *src, size_t n);
+#include "../../lib/include/string.h"
 #include "../../lib/string.c"
 #undef memcpy
 #undef memmove
