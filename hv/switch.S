@@ -40,11 +40,10 @@ guest_trap:			/* sp = the tagged vCPU, sscratch = the guest's sp */
 	sd	x\n, \n*8(sp)
 	.endr
 	mv	a0, sp
-	csrr	t0, sscratch
+	csrrw	t0, sscratch, zero	/* one CSR access, not two: QEMU makes each cost dear */
 	sd	t0, 2*8(a0)
 	csrr	t0, sepc
 	sd	t0, PC(a0)
-	csrw	sscratch, zero
 	ld	ra, HOST_RA(a0)
 	ld	sp, HOST_SP(a0)
 	ld	tp, HOST_TP(a0)

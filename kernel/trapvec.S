@@ -49,9 +49,8 @@ from_user:			/* sp = the frame, sscratch = the user sp */
 	.irp	n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, \n*8(sp)
 	.endr
-	csrr	t0, sscratch
+	csrrw	t0, sscratch, zero	/* the user sp; one CSR access, not two */
 	sd	t0, 2*8(sp)
-	csrw	sscratch, zero
 	csrr	t0, sepc
 	sd	t0, UF_SEPC(sp)
 	mv	a0, sp
