@@ -14,7 +14,7 @@
 #define LCR 3
 #define LSR 5
 #define IER_RX 0x01
-#define FCR_ENABLE 0xc1 /* and interrupt at 14 bytes, or when input pauses */
+#define FCR_ENABLE 0xc1 /* FIFOs on; input interrupts at 14 bytes, or when input pauses */
 #define LCR_8N1 0x03
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
