@@ -127,6 +127,11 @@ struct vireo_ipc_buffer {
 #define VIREO_USER_STACK_TOP 0x3fffff0000ul
 #define VIREO_USER_STACK_SIZE (64 * 1024)   /* with an unmapped guard page below */
 #define VIREO_USER_END 0x4000000000ul
+#define VIREO_TLB_INDEX(va) (((va) >> 12) % 64)
+_Static_assert(VIREO_TLB_INDEX(VIREO_USER_DEVICES) == 32 &&
+		       VIREO_TLB_INDEX(VIREO_USER_IPC_BUFFER) == 40 &&
+		       VIREO_TLB_INDEX(VIREO_USER_BASE) == 0 && VIREO_TLB_INDEX(VIREO_USER_STACK_TOP) == 48,
+	       "the windows' TLB indices, as the comment above says");
 
 #define VIREO_PROT_READ 1
 #define VIREO_PROT_WRITE 2
