@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "format.h"
 #include "klog.h"
@@ -22,13 +23,18 @@ const char *console_backend(void)
 	return have_dbcn ? "SBI DBCN" : "SBI legacy putchar";
 }
 
-/* The kernel maps RAM at VA = PA, so a kernel pointer is the physical address DBCN wants
- * (SBI spec 12.1). A short write is retried from where it stopped. */
+/* DBCN reads from a physical address (SBI spec 12.1). The kernel image is at VA = PA, but
+ * the kernel stacks where kprintf formats are not (kstack.h): the bytes go through here. */
+static char dbcn_buf[256];
+
+/* A short write is retried from where it stopped. */
 static void raw_write(const char *s, size_t n)
 {
 	while (n > 0 && have_dbcn) {
-		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, n, (uintptr_t)s, 0);
-		if (r.error) {
+		size_t chunk = n < sizeof(dbcn_buf) ? n : sizeof(dbcn_buf);
+		memcpy(dbcn_buf, s, chunk);
+		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, chunk, (uintptr_t)dbcn_buf, 0);
+		if (r.error || (size_t)r.value > chunk) {
 			have_dbcn = false;
 			break;
 		}
@@ -45,6 +51,11 @@ void console_write(const char *s, size_t n)
 	klog_append(s, n);
 	raw_write(s, n);
 	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_take_over(void)
+{
+	__atomic_store_n(&console_lock.locked, 0, __ATOMIC_RELEASE);
 }
 
 /* Formats a whole message first so that lines from different harts do not interleave. */

@@ -9,6 +9,8 @@
 void console_init(void);
 const char *console_backend(void);
 void console_write(const char *s, size_t n);
+/* For a panic: the code that trapped may hold the console's lock, and never lets go now. */
+void console_take_over(void);
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -108,6 +108,11 @@ static inline void sfence_vma_asid(uint64_t asid)
 {
 	__asm__ volatile("sfence.vma zero, %0" ::"r"(asid) : "memory");
 }
+/* Drops the translations of one page in every address space, global ones too (4.2.1). */
+static inline void sfence_vma_page(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
 /* hfence.gvma zero, zero (priv spec 8.3.2), spelled out for assemblers without the H
  * extension: every guest's G-stage translations are flushed. */
 static inline void hfence_gvma_all(void) { __asm__ volatile(".word 0x62000073" ::: "memory"); }

@@ -1,5 +1,7 @@
 /* OpenSBI enters here in HS-mode with a0 = hart id, a1 = device tree (SBI spec 4.1,
  * fw_dynamic): paging off, interrupts off. Set up a stack, clear .bss, and go to C. */
+#include "kstack.h"
+
 	.section .text.entry, "ax"
 	.globl _start
 _start:
@@ -16,9 +18,13 @@ _start:
 3:	wfi
 	j	3b
 
+/* The boot stack, which the idle loop goes on using, is a kernel stack like a thread's
+ * (kstack.h): KSTACK_SIZE with a guard page below, which kernel_map.c leaves unmapped. */
 	.section .bss.stack, "aw", @nobits
-	.balign	16
-	.globl	boot_stack, boot_stack_top
+	.balign	4096
+	.globl	boot_stack_guard, boot_stack
+boot_stack_guard:
+	.space	4096
 boot_stack:
-	.space	16 * 1024
+	.space	KSTACK_SIZE
 boot_stack_top:

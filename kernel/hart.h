@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Callee-saved registers of a kernel context switched out (switch.S). */
+/* Callee-saved registers of a kernel context switched out (switch.S), and the base of the
+ * stack it runs on, which context_switch hands to the hart (kstack.h). */
 struct context {
 	uint64_t ra, sp, s[12];
+	uint64_t stack_base;
 };
 
 struct thread;
@@ -16,8 +18,13 @@ struct hart {
 	/* Where a trap in a guest-memory access resumes (hv/guest_access.S); it must stay the
 	 * first field: the assembly reaches it at 0(tp). */
 	uint64_t fixup;
+	/* The lowest address of the KSTACK_SIZE stack sp is on: trapvec.S checks each kernel
+	 * trap's frame against it, and stack walks stay on it. context_switch and the trap
+	 * entry from U-mode keep it up to date (kstack.h). */
+	uint64_t stack_base;
+	uint64_t trap_t0;      /* t0 while trapvec.S checks */
+	uint64_t emergency_sp; /* the top of this hart's emergency stack */
 	uint64_t hartid;
-	uint64_t stack_base, stack_top; /* the boot and scheduler stack, for stack walks */
 	volatile uint64_t ticks;
 	struct thread *current;   /* running on this hart, or NULL in the scheduler */
 	struct context sched_ctx; /* the idle loop's, when no thread is ready */

@@ -4,6 +4,7 @@
 KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_alloc.c \
 	pagetable.c memory.c kalloc.c kernel_map.c panic.c ksyms.c device.c irq.c handle.c \
 	task.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c
+KERNEL_C += kstack.c
 KERNEL_S := entry.S trapvec.S switch.S
 HV_C := vm.c vcpu.c guest_ram.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c sbi_legacy.c \
 	sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
@@ -66,5 +67,8 @@ $(1)/vireo.elf: $$($(1)_OBJS) $(1)/kernel/ksyms-table.o linker/kernel.ld
 		{ echo "ksyms: functions moved in the second link"; rm -f $$@; exit 1; }
 endef
 
-$(eval $(call kernel_image,$(BUILD),,))
-$(eval $(call kernel_image,$(BUILD)/test,-DVIREO_TEST_HOOKS,testhooks.c))
+# A kernel frame above 8 KiB would take half a kernel stack, and one above the 16 KiB guard
+# could step over it into the stack below (kstack.h).
+KERNEL_FRAME_CFLAGS := -Wstack-usage=8192
+$(eval $(call kernel_image,$(BUILD),$(KERNEL_FRAME_CFLAGS),))
+$(eval $(call kernel_image,$(BUILD)/test,$(KERNEL_FRAME_CFLAGS) -DVIREO_TEST_HOOKS,testhooks.c))

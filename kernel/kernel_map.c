@@ -1,19 +1,25 @@
 #include "kernel_map.h"
 
+#include <stdbool.h>
+
 #include "console.h"
 #include "csr.h"
+#include "kstack.h"
 #include "memory.h"
 #include "page_alloc.h"
 #include "panic.h"
 
-extern char __kernel_start[], _etext[], _erodata[], _end[];
+extern char __kernel_start[], _etext[], _erodata[], _end[], boot_stack_guard[], boot_stack[];
 
 static struct pt_space space;
 static unsigned table_pages;
+static bool built; /* tasks may have copied the root entries since: no new table now */
 
 static uint64_t alloc_table(void *ctx)
 {
 	(void)ctx;
+	if (built)
+		panic("kernel map: a new table after tasks copied the root entries");
 	table_pages++;
 	return kpage_alloc();
 }
@@ -70,7 +76,9 @@ void kernel_map_init(const struct machine *m)
 
 	map("kernel text", (uint64_t)__kernel_start, (uint64_t)(_etext - __kernel_start), PTE_R | PTE_X);
 	map("kernel rodata", (uint64_t)_etext, (uint64_t)(_erodata - _etext), PTE_R);
-	map("kernel data", (uint64_t)_erodata, page_round_up((uint64_t)_end) - (uint64_t)_erodata,
+	/* All but the boot stack's guard page (entry.S). */
+	map("kernel data", (uint64_t)_erodata, (uint64_t)(boot_stack_guard - _erodata), PTE_R | PTE_W);
+	map("kernel data", (uint64_t)boot_stack, page_round_up((uint64_t)_end) - (uint64_t)boot_stack,
 	    PTE_R | PTE_W);
 	for (unsigned i = 0; i < m->nram; i++)
 		map_ram_around_image(&m->ram[i]);
@@ -81,9 +89,35 @@ void kernel_map_init(const struct machine *m)
 	for (unsigned i = 0; i < m->nvirtio; i++)
 		map_device("virtio-mmio", &m->virtio[i]);
 
+	enum pt_error e = pt_prepare(&space, KSTACK_REGION_BASE, KSTACK_REGION_SIZE);
+	if (e)
+		panic("kernel map: kernel stacks at %lx: %s", (uint64_t)KSTACK_REGION_BASE,
+		      pt_error_name(e));
+	built = true;
+
 	kernel_map_activate();
-	kprintf("paging: Sv39, RAM and devices at VA = PA, kernel image W^X, %u table pages\n",
-		table_pages);
+	kprintf("paging: Sv39, RAM and devices at VA = PA, kernel image W^X, kernel stacks at "
+		"%lx with guards, %u table pages\n", (uint64_t)KSTACK_REGION_BASE, table_pages);
+}
+
+void kernel_map_pages(uint64_t va, uint64_t pa, uint64_t npages)
+{
+	enum pt_error e = pt_map(&space, va, pa, npages << PAGE_SHIFT, PTE_R | PTE_W | PTE_G,
+				 PAGE_SIZE);
+	if (e)
+		panic("kernel map: %lu pages at %lx: %s", npages, va, pt_error_name(e));
+	/* Priv spec 4.2.1: a hart may have cached the invalid entries. */
+	for (uint64_t i = 0; i < npages; i++)
+		sfence_vma_page(va + (i << PAGE_SHIFT));
+}
+
+void kernel_unmap_pages(uint64_t va, uint64_t npages)
+{
+	enum pt_error e = pt_unmap(&space, va, npages << PAGE_SHIFT);
+	if (e)
+		panic("kernel map: unmapping %lu pages at %lx: %s", npages, va, pt_error_name(e));
+	for (uint64_t i = 0; i < npages; i++)
+		sfence_vma_page(va + (i << PAGE_SHIFT));
 }
 
 const struct pt_space *kernel_space(void)

@@ -44,8 +44,9 @@ static int range_used(const struct pt_format *f, pte_t *table, unsigned level, u
 	return 0;
 }
 
-static enum pt_error map_one(struct pt_space *s, uint64_t va, uint64_t pa, unsigned leaf_level,
-			     uint64_t flags)
+/* The table at leaf_level that holds va's entry, allocating the missing ones on the way
+ * (the caller has checked that no leaf is on the way); NULL when out of memory. */
+static pte_t *table_for(struct pt_space *s, uint64_t va, unsigned leaf_level)
 {
 	pte_t *table = s->root;
 	for (unsigned level = PT_LEVELS - 1; level > leaf_level; level--) {
@@ -53,11 +54,20 @@ static enum pt_error map_one(struct pt_space *s, uint64_t va, uint64_t pa, unsig
 		if (!(*pte & PTE_V)) {
 			uint64_t page = s->alloc(s->ctx);
 			if (!page)
-				return PT_ERR_NOMEM;
+				return NULL;
 			*pte = make_pte(page, PTE_V);
 		}
 		table = pte_table(*pte);
 	}
+	return table;
+}
+
+static enum pt_error map_one(struct pt_space *s, uint64_t va, uint64_t pa, unsigned leaf_level,
+			     uint64_t flags)
+{
+	pte_t *table = table_for(s, va, leaf_level);
+	if (!table)
+		return PT_ERR_NOMEM;
 	/* A and D set up front: this kernel does not track them, and hardware that faults on
 	 * clear A/D bits (priv spec 4.3.1) would otherwise trap on first use. */
 	table[index_at(s->fmt, va, leaf_level)] = make_pte(pa, flags | PTE_V | PTE_A | PTE_D);
@@ -91,6 +101,20 @@ enum pt_error pt_map(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size
 		pa += step;
 		size -= step;
 	}
+	return PT_OK;
+}
+
+enum pt_error pt_prepare(struct pt_space *s, uint64_t va, uint64_t size)
+{
+	if ((va | size) & 0xfff)
+		return PT_ERR_MISALIGNED;
+	if (size == 0 || va + size < va || va + size > (1ul << s->fmt->va_bits))
+		return PT_ERR_RANGE;
+	if (range_used(s->fmt, s->root, PT_LEVELS - 1, va, size))
+		return PT_ERR_EXISTS;
+	for (uint64_t a = va & ~(PT_PAGE_2M - 1); a < va + size; a += PT_PAGE_2M)
+		if (!table_for(s, a, 0))
+			return PT_ERR_NOMEM;
 	return PT_OK;
 }
 

@@ -61,6 +61,11 @@ struct pt_space {
  * any part is taken; on PT_ERR_NOMEM the part already mapped stays mapped. */
 enum pt_error pt_map(struct pt_space *s, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags,
 		     uint64_t max_leaf);
+/* Builds the tables of [va, va+size) down to the 4 KiB level and maps nothing, so that
+ * 4 KiB mappings made there later allocate no table: a root whose entries other roots copy
+ * (the kernel's, kernel_map.c) can change them there for all. Fails if anything is mapped
+ * there already; on PT_ERR_NOMEM the tables already built stay. */
+enum pt_error pt_prepare(struct pt_space *s, uint64_t va, uint64_t size);
 /* Clears the mappings of [va, va+size); a larger page only partly inside the range is an
  * error (PT_ERR_MISALIGNED) and leaves everything as it was. Tables stay allocated. */
 enum pt_error pt_unmap(struct pt_space *s, uint64_t va, uint64_t size);

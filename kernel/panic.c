@@ -8,6 +8,7 @@
 #include "format.h"
 #include "hart.h"
 #include "ksyms.h"
+#include "kstack.h"
 #include "sbi.h"
 #include "trap.h"
 
@@ -23,15 +24,21 @@ static void print_address(const char *label, uint64_t addr, int is_return)
 		kprintf("  %s %016lx ?\n", label, addr);
 }
 
+/* On the stack the hart is on (for a stack overflow: the stack that overflowed). */
+static int on_stack(uint64_t addr)
+{
+	uint64_t base = this_hart()->stack_base;
+	return addr >= base && addr <= base + KSTACK_SIZE;
+}
+
 /* With frame pointers (the RISC-V frame layout GCC emits), s0 points
  * just above the frame: the return address is at s0-8 and the caller's s0 at s0-16. The walk
- * stops at a zero or misaligned frame pointer or one that leaves this hart's stack. */
+ * stops at a zero or misaligned frame pointer or one that leaves the stack. */
 void print_backtrace(uint64_t fp)
 {
-	const struct hart *h = this_hart();
 	kprintf("stack trace:\n");
 	for (int depth = 0; depth < 32; depth++) {
-		if (fp == 0 || (fp & 7) || fp - 16 < h->stack_base || fp > h->stack_top)
+		if (fp == 0 || (fp & 7) || !on_stack(fp - 16) || !on_stack(fp))
 			break;
 		uint64_t ra = ((const uint64_t *)fp)[-1];
 		if (ra == 0)
@@ -39,11 +46,6 @@ void print_backtrace(uint64_t fp)
 		print_address("at", ra, 1);
 		fp = ((const uint64_t *)fp)[-2];
 	}
-}
-
-static int on_stack(uint64_t addr)
-{
-	return addr >= this_hart()->stack_base && addr <= this_hart()->stack_top;
 }
 
 /* The frame of the function that called the trapped one. GCC saves only s0 in a leaf
@@ -70,6 +72,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
+	console_take_over();
 	va_start(ap, fmt);
 	vsnformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -80,13 +83,25 @@ void panic(const char *fmt, ...)
 
 void panic_trap(const struct trapframe *tf)
 {
+	panic_trap_as(tf, "%s in the kernel", trap_cause_name(tf->scause));
+}
+
+void panic_trap_as(const struct trapframe *tf, const char *fmt, ...)
+{
 	static const char *const reg_names[32] = {
 		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
 		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
 		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 	};
+	char msg[192];
+	va_list ap;
+
 	csr_clear(CSR_SSTATUS, SSTATUS_SIE);
-	kprintf("\nKERNEL PANIC: %s in the kernel\n", trap_cause_name(tf->scause));
+	console_take_over();
+	va_start(ap, fmt);
+	vsnformat(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("\nKERNEL PANIC: %s\n", msg);
 	kprintf("  scause %016lx stval %016lx sstatus %016lx\n", tf->scause, tf->stval, tf->sstatus);
 	for (int i = 1; i < 32; i += 2)
 		kprintf("  %-4s %016lx  %-4s %016lx\n", reg_names[i], tf->regs[i],

@@ -212,7 +212,7 @@ int task_map_object(struct task *t, uint64_t va, struct memobj *obj, uint64_t pt
 void thread_free(struct thread *th)
 {
 	threads[th->id % MAX_THREADS] = NULL;
-	kpages_free(th->kstack, THREAD_KSTACK_PAGES);
+	kstack_free(th->kstack);
 	kfree(th, sizeof(*th));
 }
 
@@ -227,22 +227,24 @@ int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a
 		kfree(th, sizeof(*th));
 		return VIREO_E_NOMEM;
 	}
-	th->kstack = kpages_alloc(THREAD_KSTACK_PAGES, 1);
+	th->kstack = kstack_alloc(th->id % MAX_THREADS);
 	int err = th->kstack ? task_map(t, VIREO_USER_IPC_BUFFER, 1, 0, PTE_R | PTE_W, true)
 			     : VIREO_E_NOMEM;
 	if (err) {
 		if (th->kstack)
-			kpages_free(th->kstack, THREAD_KSTACK_PAGES);
+			kstack_free(th->kstack);
 		threads[th->id % MAX_THREADS] = NULL;
 		kfree(th, sizeof(*th));
 		return err;
 	}
-	t->pages += THREAD_KSTACK_PAGES;
+	t->pages += KSTACK_PAGES;
 	th->task = t;
 	th->ipc = (struct vireo_ipc_buffer *)(uintptr_t)pt_translate(&t->space,
 								       VIREO_USER_IPC_BUFFER);
-	uint64_t top = th->kstack + THREAD_KSTACK_PAGES * PAGE_SIZE;
+	uint64_t top = th->kstack + KSTACK_SIZE;
 	th->frame = (struct user_frame *)(uintptr_t)(top - sizeof(struct user_frame));
+	th->frame->kernel_stack_base = th->kstack;
+	th->ctx.stack_base = th->kstack;
 	th->frame->sepc = pc;
 	th->frame->regs[2] = sp;
 	th->frame->regs[10] = a0;

@@ -9,18 +9,20 @@
 
 #include "handle.h"
 #include "hart.h"
+#include "kstack.h"
 #include "pagetable.h"
 
 #define MAX_TASKS 64
 #define MAX_MAPPINGS 32
-#define THREAD_KSTACK_PAGES 4
 
 /* Saved by trapvec.S on a trap from U-mode; sscratch points here while the thread runs. */
 struct user_frame {
 	uint64_t regs[32];
 	uint64_t sepc;
 	uint64_t kernel_sp, kernel_tp; /* loaded on entry */
-	uint64_t pad; /* keeps the kernel stack below it 16-byte aligned */
+	/* Its kernel stack's base, for trapvec.S's check (kstack.h); it also keeps the stack
+	 * below the frame 16-byte aligned. */
+	uint64_t kernel_stack_base;
 };
 
 enum thread_state { THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
@@ -41,7 +43,7 @@ struct thread {
 	struct thread *next;       /* run queue or endpoint queue link */
 	struct context ctx;
 	struct user_frame *frame;  /* at the top of the kernel stack */
-	uint64_t kstack;           /* THREAD_KSTACK_PAGES pages */
+	uint64_t kstack;           /* its kernel stack's base: KSTACK_PAGES in its slot */
 	struct vireo_ipc_buffer *ipc; /* its IPC buffer page, mapped in the task too */
 	/* A message on its way: the handle it carries, checked when sent. */
 	struct handle pending_handle;

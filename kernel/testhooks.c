@@ -1,9 +1,11 @@
 #include "testhooks.h"
 
 #include <libfdt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "console.h"
+#include "hart.h"
 #include "panic.h"
 
 static char hook[32];
@@ -89,10 +91,49 @@ __attribute__((noinline)) static void fault_depth1(void)
 	__asm__ volatile("");
 }
 
+/* Recursion without end, a frame of some 300 bytes a level: the stack's guard must stop it. */
+__attribute__((noinline)) static uint64_t overflow_recurse(volatile uint64_t *depth)
+{
+	volatile uint8_t frame[256];
+	frame[0] = (uint8_t)++*depth;
+	if (*depth == 0) /* never: the compiler may not fold the recursion away */
+		return 0;
+	return overflow_recurse(depth) + frame[0];
+}
+
+static void overflow_stack(void)
+{
+	volatile uint64_t depth = 0;
+	overflow_recurse(&depth);
+}
+
+/* A trap taken with less room on the stack than its frame needs, while sp is still above
+ * the base: the trap entry's own check must catch it, before the guard would. */
+static void trap_on_a_full_stack(void)
+{
+	uint64_t nearly_full = this_hart()->stack_base + 64;
+	__asm__ volatile("mv t0, sp\n\tmv sp, %0\n\tebreak\n\tmv sp, t0" ::"r"(nearly_full)
+			 : "t0", "memory");
+}
+
 void testhook_after_boot(void)
 {
 	if (is("panic"))
 		panic_depth1();
 	if (is("fault"))
 		fault_depth1();
+	if (is("boot-stack-overflow"))
+		overflow_stack();
+}
+
+void testhook_user_trap(void)
+{
+	static bool fired;
+	if (fired)
+		return;
+	fired = true;
+	if (is("kstack-overflow"))
+		overflow_stack();
+	if (is("kstack-full-trap"))
+		trap_on_a_full_stack();
 }

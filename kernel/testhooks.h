@@ -8,9 +8,12 @@
 void *testhook_before_parse(void *fdt);
 /* After the boot report: may panic or fault. */
 void testhook_after_boot(void);
+/* At the first trap from U-mode, on the thread's kernel stack: may overflow it. */
+void testhook_user_trap(void);
 #else
 static inline void *testhook_before_parse(void *fdt) { return fdt; }
 static inline void testhook_after_boot(void) {}
+static inline void testhook_user_trap(void) {}
 #endif
 
 #endif

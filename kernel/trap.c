@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "task.h"
+#include "testhooks.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -112,6 +113,7 @@ void user_trap(struct user_frame *f)
 	uint64_t scause = csr_read(CSR_SCAUSE), stval = csr_read(CSR_STVAL);
 	uint64_t code = scause & ~SCAUSE_INTERRUPT;
 
+	testhook_user_trap();
 	if (scause & SCAUSE_INTERRUPT) {
 		if (!handle_host_interrupt(code))
 			kprintf("vireo: unexpected interrupt %lu\n", code);

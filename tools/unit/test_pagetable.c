@@ -434,6 +434,44 @@ static void test_destroy_empty_table(void **state)
 	assert_true(root_is_clear(f));
 }
 
+/* Two 2 MiB ranges' worth of tables, nothing mapped; 4 KiB maps there then allocate no
+ * table, and another root that copied this root's entries sees them (task_create). */
+static void test_prepare_builds_tables_and_maps_nothing(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t va = 0x1fc01ff000, size = 2 * PAGE_SIZE; /* straddles a 2 MiB boundary */
+	assert_int_equal(pt_prepare(&f->s, va, size), PT_OK);
+	assert_int_equal(f->live, 3); /* a level-1 and two level-0 tables */
+	expect_unmapped(f, va);
+	expect_unmapped(f, va + PAGE_SIZE);
+
+	pte_t copy[512];
+	memcpy(copy, f->s.root, sizeof(copy));
+	f->budget = 0;
+	assert_int_equal(pt_map(&f->s, va, 0x80300000, size, RW, PAGE_SIZE), PT_OK);
+	struct pt_space other = f->s;
+	other.root = copy;
+	assert_int_equal(pt_translate(&other, va + PAGE_SIZE + 8), 0x80301008);
+	assert_int_equal(pt_unmap(&f->s, va, size), PT_OK);
+	assert_int_equal(pt_lookup(&other, va, NULL), 0);
+	assert_int_equal(f->live, 3);
+}
+
+static void test_prepare_checks_its_range(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(pt_prepare(&f->s, 0x10800, PAGE_SIZE), PT_ERR_MISALIGNED);
+	assert_int_equal(pt_prepare(&f->s, 0x10000, 0), PT_ERR_RANGE);
+	assert_int_equal(pt_prepare(&f->s, (1ul << 38) - PAGE_SIZE, 2 * PAGE_SIZE), PT_ERR_RANGE);
+	assert_int_equal(map_rw(f, 0x40000000, 0x80000000, PT_PAGE_1G), PT_OK);
+	/* Inside a 1 GiB leaf there is no room for a table. */
+	assert_int_equal(pt_prepare(&f->s, 0x40200000, PAGE_SIZE), PT_ERR_EXISTS);
+	expect_mapped(f, 0x40200000, 0x80200000, PT_PAGE_1G);
+	f->budget = 0;
+	assert_int_equal(pt_prepare(&f->s, 0x10000, PAGE_SIZE), PT_ERR_NOMEM);
+	assert_int_equal(f->live, 0);
+}
+
 static void test_error_names(void **state)
 {
 	(void)state;
@@ -477,6 +515,8 @@ int main(void)
 		SV39X4(test_destroy_frees_every_table),
 		SV39X4(test_destroy_sv39x4_reaches_high_root_entries),
 		SV39(test_destroy_empty_table),
+		SV39(test_prepare_builds_tables_and_maps_nothing),
+		SV39(test_prepare_checks_its_range),
 		cmocka_unit_test(test_error_names),
 	};
 	return cmocka_run_group_tests_name("pagetable", tests, NULL, NULL);
