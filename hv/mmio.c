@@ -68,7 +68,13 @@ static enum exit_action access_fault(struct vcpu *v, struct vireo_vm_exit *exit)
 		v->fault_pc = v->pc;
 		v->fault_repeats = 0;
 	}
-	vcpu_inject(v, fault_for[v->scause], v->stval);
+	uint64_t cause = fault_for[v->scause];
+	if (cause == EXC_LOAD_ACCESS) { /* QEMU reports an AMO's guest-page fault as a load's */
+		int64_t insn = v->htinst ? (int64_t)v->htinst : guest_fetch_instruction(v->pc);
+		if (insn >= 0 && mmio_is_store_amo((uint64_t)insn))
+			cause = EXC_STORE_ACCESS;
+	}
+	vcpu_inject(v, cause, v->stval);
 	return EXIT_CONTINUE;
 }
 

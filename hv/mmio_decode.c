@@ -5,6 +5,8 @@
  * is what keeps FP and atomic accesses out. */
 #define OPCODE_LOAD 0x03
 #define OPCODE_STORE 0x23
+#define OPCODE_AMO 0x2f
+#define FUNCT5_LR 0x02
 
 /* htinst pseudoinstructions for implicit VS-stage page-table accesses (priv spec 1.12,
  * 8.6.3, table "Special pseudoinstruction values for guest-page faults"): 32-bit read and
@@ -144,4 +146,10 @@ int mmio_decode_htinst(uint64_t htinst, struct mmio_access *out)
 		/* Bits 1:0 = 10 is excluded by every case the spec defines. */
 		return MMIO_DECODE_UNSUPPORTED;
 	}
+}
+
+bool mmio_is_store_amo(uint64_t insn)
+{
+	/* AMOs have no compressed form, so a transformed one keeps bits 1:0 = 11 too. */
+	return insn >> 32 == 0 && (insn & 0x7f) == OPCODE_AMO && (insn >> 27 & 31) != FUNCT5_LR;
 }

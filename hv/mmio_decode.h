@@ -40,4 +40,9 @@ int mmio_decode(uint32_t insn, struct mmio_access *out);
  * mmio_decode: for an access this decoder rejects anyway (AMO, FP) that costs one HLVX. */
 int mmio_decode_htinst(uint64_t htinst, struct mmio_access *out);
 
+/* Whether insn (raw bits, or htinst in its transformed form) is an AMO or SC: an access
+ * that faults as a store/AMO whatever the hardware reported (priv spec 3.7.1, exception
+ * codes: LR is a load, every other A-extension instruction a store/AMO). */
+bool mmio_is_store_amo(uint64_t insn);
+
 #endif

@@ -11,6 +11,46 @@ void fpu_restore(const uint64_t *area);
 
 static struct vcpu *fpu_owner; /* whose registers the FPU holds (one hart for now) */
 static struct vcpu *csr_owner;
+/* Whose scounteren and senvcfg the hart holds: a vCPU's, or the host's when NULL. */
+static struct vcpu *env_owner;
+static uint64_t host_scounteren, host_senvcfg;
+
+/* A guest's scounteren and senvcfg stay in the hart from one exit to the next, like its VS
+ * CSRs; only a return to host U-mode, the one place they matter to the host, puts the
+ * host's back (the kernel in HS-mode is governed by neither). KVM swaps them likewise. */
+static void env_take(struct vcpu *v)
+{
+	if (env_owner == v)
+		return;
+	if (env_owner) {
+		env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
+		env_owner->senvcfg = csr_read(CSR_SENVCFG);
+	} else {
+		host_scounteren = csr_read(CSR_SCOUNTEREN);
+		host_senvcfg = csr_read(CSR_SENVCFG);
+	}
+	csr_write(CSR_SCOUNTEREN, v->scounteren);
+	csr_write(CSR_SENVCFG, v->senvcfg);
+	env_owner = v;
+}
+
+static void env_give_back(bool save)
+{
+	if (!env_owner)
+		return;
+	if (save) {
+		env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
+		env_owner->senvcfg = csr_read(CSR_SENVCFG);
+	}
+	csr_write(CSR_SCOUNTEREN, host_scounteren);
+	csr_write(CSR_SENVCFG, host_senvcfg);
+	env_owner = NULL;
+}
+
+void hv_restore_host_csrs(void)
+{
+	env_give_back(true);
+}
 
 /* Switches the FPU to v only when another vCPU's registers are in it. */
 static void fpu_take(struct vcpu *v)
@@ -29,6 +69,8 @@ void vcpu_forget(struct vcpu *v)
 		fpu_owner = NULL;
 	if (csr_owner == v)
 		csr_owner = NULL;
+	if (env_owner == v)
+		env_give_back(false);
 }
 int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
 
@@ -99,6 +141,7 @@ static void load(struct vcpu *v, bool again)
 		csr_owner = v;
 		again = false;
 	}
+	env_take(v);
 	if (!again || v->hvip != v->hvip_at_exit)
 		csr_write(CSR_HVIP, v->hvip);
 	/* An unchanged hstatus means the trap left sstatus right for the way back too: SPP

@@ -40,17 +40,21 @@ void hv_init(bool host_has_sstc, uint64_t timebase_hz)
 	csr_write(CSR_HENVCFG, host_has_sstc ? HENVCFG_STCE : 0);
 }
 
+/* G-stage tables are charged to the monitor, against its quota. */
 static uint64_t alloc_table(void *ctx)
 {
+	struct task *owner = ((struct vm *)ctx)->owner;
+	if (task_charge(owner, 1))
+		return 0;
 	uint64_t page = kpage_alloc();
-	if (page)
-		((struct vm *)ctx)->owner->pages++;
+	if (!page)
+		task_uncharge(owner, 1);
 	return page;
 }
 
 static void free_table(void *ctx, uint64_t page)
 {
-	((struct vm *)ctx)->owner->pages--;
+	task_uncharge(((struct vm *)ctx)->owner, 1);
 	kpage_free(page);
 }
 
@@ -76,16 +80,23 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 		return NULL;
 	while (slot < MAX_VMS && vms[slot])
 		slot++;
-	struct vm *vm = slot < MAX_VMS ? (struct vm *)(uintptr_t)kpages_alloc(VM_PAGES, 1) : NULL;
+	if (slot == MAX_VMS) {
+		*err = VIREO_E_FULL;
+		return NULL;
+	}
+	*err = task_charge(owner, ROOT_PAGES + VM_PAGES);
+	if (*err)
+		return NULL;
+	struct vm *vm = (struct vm *)(uintptr_t)kpages_alloc(VM_PAGES, 1);
 	/* Sv39x4's root is 16 KiB, 16 KiB-aligned (priv spec 8.5.1). */
 	uint64_t root = vm ? kpages_alloc(ROOT_PAGES, ROOT_PAGES) : 0;
 	if (!root) {
 		if (vm)
 			kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
+		task_uncharge(owner, ROOT_PAGES + VM_PAGES);
 		*err = VIREO_E_NOMEM;
 		return NULL;
 	}
-	owner->pages += ROOT_PAGES + VM_PAGES;
 	vm->id = next_vm_id++;
 	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
 	vm->name[VIREO_NAME_MAX - 1] = '\0';
@@ -130,7 +141,7 @@ static void vm_destroy(struct vm *vm)
 		vcpu_forget(&vm->vcpus[i]);
 	pt_destroy(&vm->gstage);
 	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, ROOT_PAGES);
-	vm->owner->pages -= ROOT_PAGES + VM_PAGES;
+	task_uncharge(vm->owner, ROOT_PAGES + VM_PAGES);
 	hfence_gvma_all();
 	kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 }
@@ -254,8 +265,12 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			console_flush(vm, &ex);
 			break;
 		}
-		if (this_hart()->need_resched)
-			sched_yield();
+		/* The slice is over: back to the monitor, which runs its next VM, so that a guest
+		 * that never exits by itself cannot starve the monitor's others. */
+		if (this_hart()->need_resched) {
+			ex.reason = VIREO_VM_EXIT_SLICE;
+			break;
+		}
 	}
 	/* Whatever the guest printed goes out with any exit, its last words before a poweroff
 	 * or a fault included. */

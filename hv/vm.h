@@ -26,6 +26,9 @@ struct vcpu {
 	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */
 	/* VS-level CSRs while the vCPU is not loaded. */
 	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
+	/* HS-level CSRs with no VS copy that VS-mode reads and writes itself (they govern its
+	 * VU-mode), so each vCPU has its own and the host's are put back for host code. */
+	uint64_t scounteren, senvcfg;
 	uint64_t hvip;
 	uint64_t hstatus;
 	/* What the last exit left in the hart's hvip and hstatus (vcpu_run_once); an hstatus of
@@ -101,6 +104,9 @@ uint64_t hv_timer_check(uint64_t now);
 /* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
  * exit, hence inline. */
 void hv_init(bool host_has_sstc, uint64_t timebase_hz);
+/* Before the hart returns to a host task after running a guest: puts the host's values
+ * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
+void hv_restore_host_csrs(void);
 extern bool hv_host_sstc;
 static inline bool hv_sstc(void)
 {

@@ -5,6 +5,7 @@
 #include "device.h"
 #include "ipc.h"
 #include "memobj.h"
+#include "quota.h"
 #include "task.h"
 #include "vm.h"
 
@@ -66,6 +67,7 @@ void object_get(enum object_type type, void *obj)
 	case OBJ_DEVICE: ((struct device *)obj)->refs++; break;
 	case OBJ_VM: ((struct vm *)obj)->refs++; break;
 	case OBJ_MEMORY: ((struct memobj *)obj)->refs++; break;
+	case OBJ_QUOTA: ((struct quota *)obj)->refs++; break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }
@@ -78,6 +80,7 @@ void object_put(enum object_type type, void *obj)
 	case OBJ_DEVICE: ((struct device *)obj)->refs--; break; /* devices live forever */
 	case OBJ_VM: vm_put(obj); break;
 	case OBJ_MEMORY: memobj_put(obj); break;
+	case OBJ_QUOTA: quota_put(obj); break;
 	case OBJ_SYSTEM: case OBJ_NONE: break;
 	}
 }

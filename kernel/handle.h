@@ -5,9 +5,10 @@
 
 #include <stdint.h>
 
-#define MAX_HANDLES 32
+#define MAX_HANDLES 48
 
-enum object_type { OBJ_NONE, OBJ_ENDPOINT, OBJ_TASK, OBJ_DEVICE, OBJ_SYSTEM, OBJ_VM, OBJ_MEMORY };
+enum object_type { OBJ_NONE, OBJ_ENDPOINT, OBJ_TASK, OBJ_DEVICE, OBJ_SYSTEM, OBJ_VM, OBJ_MEMORY,
+		   OBJ_QUOTA };
 
 struct handle {
 	enum object_type type;

@@ -23,7 +23,8 @@ void start_init(const struct machine *m)
 
 	if (cpio_find(bootfs, size, "bin/init", &e, &err) != 1)
 		panic("bootfs: bin/init: %s", err);
-	struct task *t = task_create("init", 0);
+	int err_code;
+	struct task *t = task_create("init", 0, NULL, &err_code);
 	if (!t)
 		panic("init: no memory for the task");
 	uint64_t entry;
@@ -37,7 +38,8 @@ void start_init(const struct machine *m)
 	if (rc)
 		panic("init: cannot map the bootfs (%d)", rc);
 
-	handle_install(t, OBJ_SYSTEM, &system_object, VIREO_RIGHT_CONTROL | VIREO_RIGHT_TRANSFER);
+	handle_install(t, OBJ_SYSTEM, &system_object, VIREO_RIGHT_CONTROL | VIREO_RIGHT_TRANSFER |
+						      VIREO_RIGHT_VM | VIREO_RIGHT_LOG);
 	struct memobj *bootfs_obj = memobj_borrow(m->initrd_start, (size + PAGE_SIZE - 1) >> PAGE_SHIFT);
 	if (!bootfs_obj || handle_install(t, OBJ_MEMORY, bootfs_obj,
 					  VIREO_RIGHT_MAP | VIREO_RIGHT_TRANSFER) != VIREO_INIT_BOOTFS)

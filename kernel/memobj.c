@@ -4,14 +4,19 @@
 #include "memory.h"
 #include "task.h"
 
-struct memobj *memobj_create(struct task *creator, uint64_t npages)
+struct memobj *memobj_create(struct task *creator, uint64_t npages, int *err)
 {
-	struct memobj *o = kzalloc(sizeof(*o));
-	if (!o)
+	*err = task_charge(creator, npages);
+	if (*err)
 		return NULL;
-	o->pa = kpages_alloc(npages, 1);
-	if (!o->pa) {
-		kfree(o, sizeof(*o));
+	struct memobj *o = kzalloc(sizeof(*o));
+	if (o)
+		o->pa = kpages_alloc(npages, 1);
+	if (!o || !o->pa) {
+		if (o)
+			kfree(o, sizeof(*o));
+		task_uncharge(creator, npages);
+		*err = VIREO_E_NOMEM;
 		return NULL;
 	}
 	o->npages = npages;
@@ -20,7 +25,6 @@ struct memobj *memobj_create(struct task *creator, uint64_t npages)
 	 * task record is kept until then, so `mem` can still name who holds them. */
 	o->charged = creator;
 	creator->refs++;
-	creator->pages += npages;
 	return o;
 }
 
@@ -40,7 +44,7 @@ void memobj_put(struct memobj *o)
 	if (--o->refs > 0)
 		return;
 	kpages_free(o->pa, o->npages);
-	o->charged->pages -= o->npages;
+	task_uncharge(o->charged, o->npages);
 	task_put(o->charged);
 	kfree(o, sizeof(*o));
 }

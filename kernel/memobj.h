@@ -15,7 +15,7 @@ struct memobj {
 
 /* npages fresh zeroed pages charged to creator, with one reference for the caller; NULL
  * when memory is short. */
-struct memobj *memobj_create(struct task *creator, uint64_t npages);
+struct memobj *memobj_create(struct task *creator, uint64_t npages, int *err);
 /* Pages the kernel owns (the bootfs) seen as an object; they are never freed. */
 struct memobj *memobj_borrow(uint64_t pa, uint64_t npages);
 void memobj_put(struct memobj *o);

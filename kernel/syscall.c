@@ -8,6 +8,7 @@
 
 #include "console.h"
 #include "device.h"
+#include "format.h"
 #include "ipc.h"
 #include "irq.h"
 #include "kalloc.h"
@@ -16,6 +17,7 @@
 #include "memobj.h"
 #include "memory.h"
 #include "page_alloc.h"
+#include "quota.h"
 #include "random.h"
 #include "sbi.h"
 #include "sched.h"
@@ -46,15 +48,30 @@ static int64_t sys_yield(struct thread *t, const uint64_t *a)
 	return 0;
 }
 
+/* A task without the log right has each of its lines marked with its name (syscall.h). */
 static int64_t sys_log_write(struct thread *t, const uint64_t *a)
 {
 	char buf[256];
 	uint64_t ptr = a[0], len = a[1];
+	int unused;
+	bool marked = !handle_get(t->task, a[2], OBJ_SYSTEM, VIREO_RIGHT_LOG, &unused);
 	while (len > 0) {
 		uint64_t n = len < sizeof(buf) ? len : sizeof(buf);
 		if (copy_from_user(t->task, buf, ptr, n))
 			return VIREO_E_FAULT;
-		console_write(buf, n);
+		if (marked) {
+			const char *end = memchr(buf, '\n', n);
+			n = end ? (uint64_t)(end - buf) + 1 : n;
+			char line[VIREO_NAME_MAX + 3 + sizeof(buf) + 1];
+			size_t k = snformat(line, sizeof(line), "[%s] ", t->task->name);
+			memcpy(line + k, buf, n);
+			k += n;
+			if (!end)
+				line[k++] = '\n';
+			console_write(line, k);
+		} else {
+			console_write(buf, n);
+		}
 		ptr += n;
 		len -= n;
 	}
@@ -63,10 +80,13 @@ static int64_t sys_log_write(struct thread *t, const uint64_t *a)
 
 static int64_t sys_log_read(struct thread *t, const uint64_t *a)
 {
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_LOG);
+	(void)sys;
 	char buf[256];
-	uint64_t pos = a[0], len = a[2] < sizeof(buf) ? a[2] : sizeof(buf);
+	uint64_t pos = a[1], len = a[3] < sizeof(buf) ? a[3] : sizeof(buf);
 	size_t n = klog_read(&pos, buf, len);
-	if (n && copy_to_user(t->task, a[1], buf, n))
+	if (n && copy_to_user(t->task, a[2], buf, n))
 		return VIREO_E_FAULT;
 	return (int64_t)n;
 }
@@ -182,9 +202,10 @@ static int64_t sys_memory_create(struct thread *t, const uint64_t *a)
 	uint64_t npages = a[0];
 	if (npages == 0 || npages > (VIREO_USER_DEVICES - VIREO_USER_HEAP) >> PAGE_SHIFT)
 		return VIREO_E_INVAL;
-	struct memobj *o = memobj_create(t->task, npages);
+	int err;
+	struct memobj *o = memobj_create(t->task, npages, &err);
 	if (!o)
-		return VIREO_E_NOMEM;
+		return err;
 	int h = handle_install(t->task, OBJ_MEMORY, o,
 			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
 	memobj_put(o); /* the handle holds it now, or nothing does */
@@ -220,6 +241,10 @@ static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)
 	if (sp.exit_ep) {
 		GET(exit_ep, OBJ_ENDPOINT, sp.exit_ep, VIREO_RIGHT_SEND);
 	}
+	struct quota *quota = t->task->quota;
+	if (sp.quota) {
+		GET(quota, OBJ_QUOTA, sp.quota, 0);
+	}
 	unsigned nhandles = 0;
 	for (; nhandles < VIREO_SPAWN_HANDLES && sp.handles[nhandles]; nhandles++) {
 		uint64_t h = sp.handles[nhandles];
@@ -240,8 +265,9 @@ static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)
 	if (copy_from_user(t->task, (void *)(uintptr_t)image, (uint64_t)(uintptr_t)sp.elf,
 			   sp.elf_size))
 		goto out;
-	ret = VIREO_E_NOMEM;
-	child = task_create(sp.name, t->task->id);
+	int err;
+	child = task_create(sp.name, t->task->id, quota, &err);
+	ret = err;
 	if (!child)
 		goto out;
 	ret = load_program(child, (const void *)(uintptr_t)image, sp.elf_size, &entry, &why);
@@ -255,7 +281,7 @@ static int64_t sys_task_spawn(struct thread *t, const uint64_t *a)
 	if (ret == 0)
 		ret = handle_install(t->task, OBJ_TASK, child, VIREO_RIGHT_CONTROL);
 	if (ret < 0) {
-		if (ret == VIREO_E_BADELF)
+		if (why[0])
 			kprintf("vireo: spawn %s: %s\n", sp.name, why);
 		if (child)
 			task_exit(child, VIREO_EXIT_KILLED);
@@ -378,16 +404,18 @@ static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
 
 static int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 {
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_VM);
+	(void)sys;
 	struct vireo_vm_config cfg;
-	if (copy_from_user(t->task, &cfg, a[0], sizeof(cfg)))
+	if (copy_from_user(t->task, &cfg, a[1], sizeof(cfg)))
 		return VIREO_E_FAULT;
-	int err;
-	struct vm *vm = vm_create(t->task, &cfg, &err);
+	struct vm *vm = vm_create(t->task, &cfg, &err_);
 	if (!vm)
-		return err;
+		return err_;
 	cfg.host_sstc = hv_sstc();
 	cfg.timebase_hz = timer_timebase_hz();
-	copy_to_user(t->task, a[0], &cfg, sizeof(cfg));
+	copy_to_user(t->task, a[1], &cfg, sizeof(cfg));
 	/* No TRANSFER right: a VM lives and dies with the monitor that made it. */
 	int h = handle_install(t->task, OBJ_VM, vm, VIREO_RIGHT_CONTROL);
 	if (h < 0) {
@@ -482,6 +510,21 @@ static int64_t sys_random(struct thread *t, const uint64_t *a)
 	return 0;
 }
 
+static int64_t sys_quota_create(struct thread *t, const uint64_t *a)
+{
+	void *sys;
+	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
+	(void)sys;
+	if (a[1] == 0)
+		return VIREO_E_INVAL;
+	struct quota *q = quota_create(a[1]);
+	if (!q)
+		return VIREO_E_NOMEM;
+	int h = handle_install(t->task, OBJ_QUOTA, q, VIREO_RIGHT_TRANSFER);
+	quota_put(q); /* the handle holds it now, or nothing does */
+	return h;
+}
+
 static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_EXIT] = sys_exit,
 	[SYS_YIELD] = sys_yield,
@@ -517,6 +560,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_MEMORY_MAP] = sys_memory_map,
 	[SYS_HANDLE_COPY] = sys_handle_copy,
 	[SYS_RANDOM] = sys_random,
+	[SYS_QUOTA_CREATE] = sys_quota_create,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

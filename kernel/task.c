@@ -10,7 +10,11 @@
 #include "memobj.h"
 #include "memory.h"
 #include "page_alloc.h"
+#include "quota.h"
 #include "sched.h"
+
+/* kzalloc gives at most a page. */
+_Static_assert(sizeof(struct task) <= PAGE_SIZE, "struct task fits a page");
 
 static struct task *tasks[MAX_TASKS];
 static uint64_t next_task_id = 1;
@@ -30,37 +34,59 @@ static int thread_register(struct thread *th)
 	return -1;
 }
 
+int task_charge(struct task *t, uint64_t n)
+{
+	if (t->quota && !quota_charge(t->quota, n))
+		return VIREO_E_LIMIT;
+	t->pages += n;
+	return 0;
+}
+
+void task_uncharge(struct task *t, uint64_t n)
+{
+	if (t->quota)
+		quota_uncharge(t->quota, n);
+	t->pages -= n;
+}
+
 /* Table pages are charged to the task whose address space they build. */
 static uint64_t alloc_table(void *ctx)
 {
+	if (task_charge(ctx, 1))
+		return 0;
 	uint64_t page = kpage_alloc();
-	if (page)
-		((struct task *)ctx)->pages++;
+	if (!page)
+		task_uncharge(ctx, 1);
 	return page;
 }
 
 static void free_table(void *ctx, uint64_t page)
 {
-	((struct task *)ctx)->pages--;
+	task_uncharge(ctx, 1);
 	kpage_free(page);
 }
 
-struct task *task_create(const char *name, uint64_t parent)
+struct task *task_create(const char *name, uint64_t parent, struct quota *quota, int *err)
 {
 	unsigned slot = 0;
 	while (slot < MAX_TASKS && tasks[slot])
 		slot++;
+	*err = slot == MAX_TASKS ? VIREO_E_FULL : VIREO_E_NOMEM;
 	if (slot == MAX_TASKS)
 		return NULL;
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	t->quota = quota;
 	t->space = (struct pt_space){ &pt_sv39, NULL, alloc_table, free_table, t };
 	t->space.root = (pte_t *)(uintptr_t)alloc_table(t);
 	if (!t->space.root) {
+		*err = quota && quota->used >= quota->limit ? VIREO_E_LIMIT : VIREO_E_NOMEM;
 		kfree(t, sizeof(*t));
 		return NULL;
 	}
+	if (quota)
+		quota->refs++;
 	/* The kernel's half (DESIGN.md 1): its root entries, shared, global, supervisor-only. */
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
@@ -115,21 +141,21 @@ static uint64_t untouched_bytes(uint64_t npages)
 static int map_untouched(struct task *t, struct mapping *m, uint64_t va, uint64_t npages,
 			 uint64_t pte_flags)
 {
-	if (overlaps_mapping(t, va, npages))
-		return VIREO_E_BUSY;
+	if (task_charge(t, npages))
+		return VIREO_E_LIMIT;
 	uint64_t nchunks = (npages + CHUNK_PAGES - 1) / CHUNK_PAGES;
 	uint64_t *untouched = kzalloc(untouched_bytes(npages));
 	uint64_t pa = untouched ? kpages_take(npages, CHUNK_PAGES) : 0;
 	if (!pa) {
 		if (untouched)
 			kfree(untouched, untouched_bytes(npages));
+		task_uncharge(t, npages);
 		return VIREO_E_NOMEM;
 	}
 	for (uint64_t c = 0; c < nchunks; c++)
 		untouched[c / 64] |= 1ul << (c % 64);
 	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
 			       .owned = true, .untouched = untouched };
-	t->pages += npages;
 	return 0;
 }
 
@@ -142,12 +168,18 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	if (va < VIREO_USER_BASE || va >= VIREO_USER_END || (va & (PAGE_SIZE - 1)) ||
 	    npages > (VIREO_USER_END - va) >> PAGE_SHIFT)
 		return VIREO_E_INVAL;
+	if (overlaps_mapping(t, va, npages))
+		return VIREO_E_BUSY;
 	if (owned && npages >= CHUNK_PAGES)
 		return map_untouched(t, m, va, npages, pte_flags);
 	if (owned) {
+		if (task_charge(t, npages))
+			return VIREO_E_LIMIT;
 		pa = kpages_alloc(npages, 1);
-		if (!pa)
+		if (!pa) {
+			task_uncharge(t, npages);
 			return VIREO_E_NOMEM;
+		}
 	}
 	enum pt_error e = pt_map(&t->space, va, pa, npages << PAGE_SHIFT, pte_flags | PTE_U,
 				 PT_PAGE_2M);
@@ -156,15 +188,15 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 		 * memory, and those are unmapped by hand below. */
 		if (e == PT_ERR_NOMEM)
 			pt_unmap(&t->space, va, npages << PAGE_SHIFT);
-		if (owned)
+		if (owned) {
 			kpages_free(pa, npages);
+			task_uncharge(t, npages);
+		}
 		return e == PT_ERR_EXISTS ? VIREO_E_BUSY : e == PT_ERR_NOMEM ? VIREO_E_NOMEM
 									  : VIREO_E_INVAL;
 	}
 	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
 			       .owned = owned };
-	if (owned)
-		t->pages += npages;
 	sfence_vma_asid(t->asid); /* a hart may have cached the old, invalid entries */
 	return 0;
 }
@@ -174,7 +206,7 @@ static void unmap(struct task *t, struct mapping *m)
 	pt_unmap(&t->space, m->va, m->npages << PAGE_SHIFT);
 	if (m->owned) {
 		kpages_free(m->pa, m->npages);
-		t->pages -= m->npages;
+		task_uncharge(t, m->npages);
 	}
 	if (m->untouched)
 		kfree(m->untouched, untouched_bytes(m->npages));
@@ -364,6 +396,8 @@ void task_put(struct task *t)
 	for (unsigned i = 0; i < MAX_TASKS; i++)
 		if (tasks[i] == t)
 			tasks[i] = NULL;
+	if (t->quota)
+		quota_put(t->quota);
 	kfree(t, sizeof(*t));
 }
 

@@ -76,6 +76,7 @@ struct task {
 	uint64_t parent;
 	struct pt_space space;
 	uint64_t pages; /* charged to it: owned pages, table pages, kernel stack */
+	struct quota *quota; /* what its pages count against; NULL: no limit (init) */
 	struct mapping mappings[MAX_MAPPINGS];
 	struct handle handles[MAX_HANDLES];
 	struct thread *thread; /* one thread per task for now */
@@ -95,7 +96,12 @@ static inline void thread_enter_user_next(struct thread *th)
 	th->ctx.s[0] = 0; /* stack walks end here */
 }
 
-struct task *task_create(const char *name, uint64_t parent);
+/* A new task drawing on quota (which gains a reference; NULL for none); NULL with *err
+ * VIREO_E_FULL or VIREO_E_NOMEM when there is no room for it. */
+struct task *task_create(const char *name, uint64_t parent, struct quota *quota, int *err);
+/* Charges n pages to t and its quota: VIREO_E_LIMIT, with nothing charged, past the limit. */
+int task_charge(struct task *t, uint64_t n);
+void task_uncharge(struct task *t, uint64_t n);
 /* Maps npages at va: fresh zeroed pages (owned), or the given physical pages. */
 int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t pte_flags,
 	     bool owned);

@@ -146,6 +146,7 @@ void user_trap_return(void)
 		csr_clear(CSR_SSTATUS, SSTATUS_SPP | SSTATUS_FS);
 		csr_set(CSR_SSTATUS, SSTATUS_SPIE);
 		csr_clear(CSR_HSTATUS, HSTATUS_SPV);
+		hv_restore_host_csrs();
 		h->user_return_ready = true;
 	}
 	user_return(t->frame);

@@ -8,6 +8,12 @@ static char out[512];
 static size_t out_len;
 static bool held; /* console_hold(): lines wait for a full buffer */
 static int64_t console = -1; /* the console service's endpoint, once looked up */
+static uint64_t log_right;   /* a system handle with VIREO_RIGHT_LOG, if the task has one */
+
+void console_log_right(uint64_t system)
+{
+	log_right = system;
+}
 
 /* Init and the console driver cannot look the console up (one serves names, the other is
  * the console), so output goes to the kernel log until console_open() succeeds. */
@@ -44,7 +50,7 @@ void console_write(const char *s, size_t n)
 		if (console > 0)
 			console_call(ipc_data(CONSOLE_WRITE, s, chunk), 0);
 		else
-			vireo_syscall(SYS_LOG_WRITE, (long)s, (long)chunk, 0, 0, 0, 0);
+			vireo_syscall(SYS_LOG_WRITE, (long)s, (long)chunk, (long)log_right, 0, 0, 0);
 		s += chunk;
 		n -= chunk;
 	}

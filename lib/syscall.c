@@ -43,6 +43,8 @@ const char *error_name(int64_t err)
 		[-VIREO_E_NOENT] = "not found",
 		[-VIREO_E_BADELF] = "not a RISC-V executable",
 		[-VIREO_E_NOENTROPY] = "no entropy (the machine passed no seed)",
+		[-VIREO_E_LIMIT] = "over the memory quota",
+		[-VIREO_E_FULL] = "the table is full",
 	};
 	if (err >= 0)
 		return "ok";

@@ -80,6 +80,9 @@ const char *error_name(int64_t err);
 /* Console output: through the console service once console_open() has found it, else to
  * the kernel log. */
 int64_t console_open(void);
+/* Kernel-log output is marked with the task's name unless it holds the log right
+ * (syscall.h): a task that does passes its system handle here. */
+void console_log_right(uint64_t system);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);
 void puts_raw(const char *s, size_t n);

@@ -20,7 +20,6 @@
 #define LSR_THR_EMPTY 0x20
 
 #define IRQ_BIT 1
-#define UART_DEVICE 2 /* handle: init passes the UART device after its own endpoint */
 
 static volatile uint8_t *uart = (volatile uint8_t *)VIREO_USER_DEVICES;
 static char input[1024];
@@ -79,10 +78,12 @@ static void answer_reader(void)
 
 int main(void)
 {
+	console_log_right(VIREO_UART_LOG_RIGHT);
 	int64_t ep = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
-	int64_t err = ep < 0 ? ep : vireo_syscall(SYS_DEVICE_MAP, UART_DEVICE, (long)uart, 0, 0, 0, 0);
+	int64_t err = ep < 0 ? ep : vireo_syscall(SYS_DEVICE_MAP, VIREO_UART_DEVICE, (long)uart,
+						  0, 0, 0, 0);
 	if (!err)
-		err = vireo_syscall(SYS_IRQ_BIND, UART_DEVICE, ep, IRQ_BIT, 0, 0, 0);
+		err = vireo_syscall(SYS_IRQ_BIND, VIREO_UART_DEVICE, ep, IRQ_BIT, 0, 0, 0);
 	if (err) {
 		printf("uart: cannot set up the UART: %s\n", error_name(err));
 		return 1;
@@ -99,7 +100,7 @@ int main(void)
 			continue;
 		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
 			drain_input();
-			vireo_syscall(SYS_IRQ_ACK, UART_DEVICE, 0, 0, 0, 0, 0);
+			vireo_syscall(SYS_IRQ_ACK, VIREO_UART_DEVICE, 0, 0, 0, 0, 0);
 			answer_reader();
 			if (in_len && subscriber)
 				vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0,

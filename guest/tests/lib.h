@@ -177,6 +177,8 @@ static inline void mmio_write32(unsigned long addr, uint32_t val)
 /* The first code of every guest; the boot hart's entry is main, a hart started through SBI
  * HSM enters secondary_main (lib.c's default stops the hart again). */
 void main(unsigned long hartid, unsigned long dtb);
+/* x0-x31 as the boot hart entered _start (start.S), before anything changed them. */
+extern unsigned long entry_regs[32];
 void secondary_main(unsigned long hartid, unsigned long opaque);
 
 void *memset(void *dst, int c, size_t n);

@@ -19,6 +19,16 @@
 	.section .text.entry, "ax", @progbits
 	.globl _start
 _start:
+	/* The boot hart's registers as the firmware handed them over, for residue-check: only
+	 * pc, a0 and a1 are defined at entry, and nothing of an earlier guest may show. */
+	csrw sscratch, t0
+	la t0, entry_regs
+	.irp n, 1,2,3,4,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd x\n, \n*8(t0)
+	.endr
+	csrr t1, sscratch
+	sd t1, 5*8(t0)
+	csrw sscratch, zero
 	csrw sie, zero
 	csrci sstatus, 2
 	li t0, MAX_HARTS
@@ -104,6 +114,12 @@ trap_entry:
 	.endr
 	ld sp, 2*8(sp)
 	sret
+
+	.section .data
+	.balign 8
+	.globl entry_regs
+entry_regs:
+	.skip 32 * 8
 
 	.section .bss.stacks, "aw", @nobits
 	.balign 16

@@ -11,6 +11,8 @@
 # sbi-fuzz and flood print no such DONE line (see each file's header).
 GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reboot \
 	spin garbage sbi-fuzz flood sbi-bench idle
+# Isolation: what one guest leaves or writes must not reach the host or the next guest.
+GUEST_TESTS += residue-fill residue-check csr-env poke
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -4,8 +4,14 @@
 #ifndef VIREO_PROTOCOL_H
 #define VIREO_PROTOCOL_H
 
-/* Every task init starts gets init's endpoint in handle 1. */
+/* Every task init starts gets init's endpoint in handle 1. The services get what they
+ * need after it: the console driver its UART (2) and the log right (3), the shell a
+ * system handle without VIREO_RIGHT_VM (2), the VM monitor one with only that right (2). */
 #define VIREO_HANDLE_INIT 1
+#define VIREO_UART_DEVICE 2
+#define VIREO_UART_LOG_RIGHT 3
+#define VIREO_SHELL_SYSTEM 2
+#define VIREO_VMM_VM_RIGHT 2
 
 enum init_label {
 	/* data = name; the handle sent along is the service's endpoint. */

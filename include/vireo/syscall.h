@@ -17,8 +17,8 @@
 enum vireo_syscall {
 	SYS_EXIT,            /* (code) ends the calling task */
 	SYS_YIELD,           /* () gives up the rest of the time slice */
-	SYS_LOG_WRITE,       /* (ptr, len) writes to the kernel console and log */
-	SYS_LOG_READ,        /* (offset, ptr, len) -> bytes copied from the kernel log */
+	SYS_LOG_WRITE,       /* (ptr, len) writes to the kernel console and log, see below */
+	SYS_LOG_READ,        /* (system, offset, ptr, len) -> bytes copied from the kernel log */
 	SYS_CLOCK,           /* () -> microseconds since the machine's reset */
 	SYS_ENDPOINT_CREATE, /* () -> endpoint handle; the caller is its receiver */
 	SYS_CALL,            /* (ep, info, w0, w1, w2, w3) -> reply, see IPC */
@@ -40,7 +40,7 @@ enum vireo_syscall {
 	SYS_SYSTEM_RESET,    /* (system, VIREO_RESET_*) */
 	SYS_REPLY_RECV,      /* (ep, caller, info, w0, w1, w2, w3) SYS_REPLY then SYS_RECV */
 	/* Virtual machines (the hypervisor, hv/): a user-mode monitor drives them. */
-	SYS_VM_CREATE,       /* (struct vireo_vm_config *) -> VM handle */
+	SYS_VM_CREATE,       /* (system, struct vireo_vm_config *) -> VM handle */
 	SYS_VM_MAP,          /* (vm, gpa, vaddr, size) guest RAM: the caller's SYS_MEM_ALLOC pages */
 	SYS_VM_RUN,          /* (vm, struct vireo_vm_exit *, ep) -> runs until an exit, see below */
 	SYS_VM_INPUT,        /* (vm, ptr, len) -> bytes queued for the guest's console input */
@@ -50,6 +50,7 @@ enum vireo_syscall {
 	SYS_MEMORY_MAP,      /* (memory, vaddr, prot) maps all of it at vaddr -> its npages */
 	SYS_HANDLE_COPY,     /* (handle, rights) -> a new handle with only these of its rights */
 	SYS_RANDOM,          /* (ptr, len) fills len <= VIREO_RANDOM_MAX bytes with random ones */
+	SYS_QUOTA_CREATE,    /* (system, npages) -> handle to a memory quota, see below */
 	SYS_COUNT
 };
 
@@ -66,6 +67,8 @@ enum vireo_error {
 	VIREO_E_NOENT = -9,     /* no such thing (task id, name) */
 	VIREO_E_BADELF = -10,   /* the program image is not a loadable RISC-V executable */
 	VIREO_E_NOENTROPY = -11, /* SYS_RANDOM: the firmware passed no seed (/chosen/rng-seed) */
+	VIREO_E_LIMIT = -12,    /* over the task's memory quota */
+	VIREO_E_FULL = -13,     /* a fixed-size kernel table is full (tasks, VMs) */
 };
 
 /* Rights on a handle. */
@@ -75,6 +78,22 @@ enum vireo_error {
 #define VIREO_RIGHT_TRANSFER (1u << 3) /* may be passed on to another task */
 #define VIREO_RIGHT_MAP (1u << 4)     /* memory: map it readable */
 #define VIREO_RIGHT_WRITE (1u << 5)   /* memory: map it writable too */
+#define VIREO_RIGHT_VM (1u << 6)      /* system: create VMs */
+#define VIREO_RIGHT_LOG (1u << 7)     /* system: read the kernel log; write it unmarked */
+
+/*
+ * Authority over the machine is the system handle's: init gets it with every right and
+ * hands out narrowed copies (SYS_HANDLE_COPY). CONTROL lists, kills and resets, and makes
+ * quotas; VM makes virtual machines (the monitor's only); LOG reads the kernel log.
+ * Any task may write the log, but lines from a task without LOG come out marked with its
+ * name, "[name] ...", so that no task can pass its words off as the kernel's or a service's.
+ *
+ * Memory quotas: every page a task is charged for (its memory, page tables, kernel stack,
+ * memory objects it created, its VMs' tables) counts against its quota, and a charge past
+ * the limit fails with VIREO_E_LIMIT. A task spawned with a quota handle gets that quota,
+ * one spawned without shares its spawner's, so a program and all it starts draw from one
+ * limit. init's own quota is the whole machine.
+ */
 
 /*
  * Memory objects carry bulk data between tasks: one task creates one (its creator is
@@ -147,6 +166,7 @@ struct vireo_spawn {
 	uint64_t handles[VIREO_SPAWN_HANDLES];
 	uint64_t exit_ep, exit_bits; /* notified when the task ends; exit_ep 0 for none */
 	uint64_t arg;                /* the new task's a0 at entry */
+	uint64_t quota;              /* a quota handle for it; 0: it shares the caller's */
 	uint64_t id;                 /* out: the new task's id */
 };
 
@@ -210,6 +230,7 @@ enum vireo_vm_exit_reason {
 	VIREO_VM_EXIT_SHUTDOWN,  /* code: the guest powered off (SBI SRST) */
 	VIREO_VM_EXIT_REBOOT,    /* the guest asked for a reset (SBI SRST) */
 	VIREO_VM_EXIT_FAULT,     /* code, pc: the guest cannot go on (e.g. looping on faults) */
+	VIREO_VM_EXIT_SLICE,     /* the time slice ended: the monitor may run another VM */
 };
 
 /* As much guest output as the monitor can pass to the console in one IPC message. */

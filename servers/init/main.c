@@ -34,6 +34,17 @@ struct pending_lookup {
 };
 
 static uint64_t ep;
+static uint64_t programs_quota; /* shared by every program started for the shell */
+
+/* What each service gets besides init's endpoint (protocol.h), and its memory quota: one
+ * program's fault or greed must not take the others or the kernel down with it. The
+ * quotas leave an eighth of RAM to the kernel, init and anything over their estimates. */
+struct essential {
+	const char *path;
+	uint64_t handles[2];
+	uint64_t quota;
+};
+static struct essential essentials[3];
 static struct service services[MAX_SERVICES];
 static struct child children[MAX_CHILDREN];
 static struct pending_lookup lookups[MAX_PENDING];
@@ -61,7 +72,7 @@ static void reply_with_handle(uint64_t caller, uint64_t handle)
 /* Starts a program from the bootfs with init's endpoint in handle 1 and extra handles after
  * it; returns its child slot or NULL, having said why. */
 static struct child *spawn(const char *path, const uint64_t *extra, unsigned nextra,
-			   bool essential, int64_t *err)
+			   uint64_t quota, bool essential, int64_t *err)
 {
 	struct child *c = NULL;
 	for (unsigned i = 0; i < MAX_CHILDREN && !c; i++)
@@ -80,7 +91,7 @@ static struct child *spawn(const char *path, const uint64_t *extra, unsigned nex
 		return NULL;
 	}
 	struct vireo_spawn sp = { .elf = f.data, .elf_size = f.size, .exit_ep = ep,
-				  .exit_bits = CHILD_EXITED };
+				  .exit_bits = CHILD_EXITED, .quota = quota };
 	const char *base = strrchr(path, '/');
 	strncpy(sp.name, base ? base + 1 : path, VIREO_NAME_MAX - 1);
 	sp.handles[0] = ep;
@@ -96,18 +107,47 @@ static struct child *spawn(const char *path, const uint64_t *extra, unsigned nex
 	return c;
 }
 
-static void start_essential(const char *path, uint64_t extra)
+static void start_essential(const char *path)
 {
+	const struct essential *e = NULL;
+	for (unsigned i = 0; i < sizeof(essentials) / sizeof(*essentials) && !e; i++)
+		if (!strcmp(essentials[i].path, path))
+			e = &essentials[i];
+	unsigned n = 0;
+	while (n < 2 && e->handles[n])
+		n++;
 	int64_t err;
-	if (!spawn(path, &extra, extra ? 1 : 0, true, &err))
+	if (!spawn(path, e->handles, n, e->quota, true, &err))
 		printf("init: cannot start %s: %s\n", path, error_name(err));
 }
 
-static uint64_t essential_handle(const char *path)
+static uint64_t copy_system(uint32_t rights)
 {
-	if (!strcmp(path, "/boot/bin/uart"))
-		return VIREO_INIT_UART;
-	return !strcmp(path, "/boot/bin/shell") ? VIREO_INIT_SYSTEM : 0;
+	return (uint64_t)vireo_syscall(SYS_HANDLE_COPY, VIREO_INIT_SYSTEM,
+				       (long)(rights | VIREO_RIGHT_TRANSFER), 0, 0, 0, 0);
+}
+
+static uint64_t make_quota(uint64_t pages)
+{
+	int64_t q = vireo_syscall(SYS_QUOTA_CREATE, VIREO_INIT_SYSTEM, (long)pages, 0, 0, 0, 0);
+	if (q < 0)
+		printf("init: cannot make a memory quota: %s\n", error_name(q));
+	return q < 0 ? 0 : (uint64_t)q;
+}
+
+static void plan_services(void)
+{
+	struct vireo_mem_info m = { 0 };
+	vireo_syscall(SYS_MEM_INFO, VIREO_INIT_SYSTEM, (long)&m, 0, 0, 0, 0);
+	uint64_t log = copy_system(VIREO_RIGHT_LOG);
+	essentials[0] = (struct essential){ "/boot/bin/uart", { VIREO_INIT_UART, log },
+					    make_quota(2ul << 20 >> 12) };
+	essentials[1] = (struct essential){ "/boot/bin/vmm", { copy_system(VIREO_RIGHT_VM) },
+					    make_quota(m.total_pages / 8 * 5) };
+	essentials[2] = (struct essential){
+		"/boot/bin/shell", { copy_system(VIREO_RIGHT_CONTROL | VIREO_RIGHT_LOG) },
+		make_quota(8ul << 20 >> 12) };
+	programs_quota = make_quota(m.total_pages / 4);
 }
 
 static void describe_status(int64_t status, char *buf, size_t len)
@@ -139,7 +179,7 @@ static void reap(void)
 			*c = (struct child){ 0 };
 			if (restarts++ < MAX_RESTARTS) {
 				printf("init: %s ended (%s); restarting it\n", path, why);
-				start_essential(path, essential_handle(path));
+				start_essential(path);
 			} else {
 				printf("init: %s ended (%s); not restarting it again\n", path, why);
 			}
@@ -220,7 +260,7 @@ static void handle_spawn(const struct msg *m)
 	char path[64];
 	copy_name(path, sizeof(path), m);
 	int64_t err;
-	struct child *c = spawn(path, NULL, 0, false, &err);
+	struct child *c = spawn(path, NULL, 0, programs_quota, false, &err);
 	if (!c) {
 		reply_status(m->status, err);
 		return;
@@ -305,10 +345,11 @@ int main(uint64_t bootfs_size, uint64_t nvirtio)
 {
 	(void)nvirtio;
 	bootfs_init((const void *)VIREO_USER_BOOTFS, bootfs_size);
+	console_log_right(VIREO_INIT_SYSTEM);
 	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
-	start_essential("/boot/bin/uart", VIREO_INIT_UART);
-	start_essential("/boot/bin/vmm", 0);
-	start_essential("/boot/bin/shell", VIREO_INIT_SYSTEM);
+	plan_services();
+	for (unsigned i = 0; i < sizeof(essentials) / sizeof(*essentials); i++)
+		start_essential(essentials[i].path);
 
 	for (;;) {
 		struct msg m = ipc_recv(ep);

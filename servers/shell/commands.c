@@ -5,7 +5,7 @@
 
 #include "vireo.h"
 
-#define SYSTEM 2 /* handle: init gives the shell the system handle after its own endpoint */
+#define SYSTEM VIREO_SHELL_SYSTEM
 #define SLEEP_BIT 1
 
 struct command {
@@ -138,7 +138,7 @@ static void cmd_log(int argc, char **argv)
 	(void)argc, (void)argv;
 	char buf[256];
 	for (long pos = 0;;) {
-		long n = vireo_syscall(SYS_LOG_READ, pos, (long)buf, sizeof(buf), 0, 0, 0);
+		long n = vireo_syscall(SYS_LOG_READ, SYSTEM, pos, (long)buf, sizeof(buf), 0, 0);
 		if (n <= 0)
 			break;
 		puts_raw(buf, (size_t)n);

@@ -10,7 +10,7 @@
 #define DETACH_KEY 0x1d /* Ctrl-] */
 #define INPUT_BIT 1
 #define ENDED_BIT 2
-#define SYSTEM 2
+#define SYSTEM VIREO_SHELL_SYSTEM
 
 static int64_t vmm = -1, events;
 

@@ -132,5 +132,10 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 
 	fdt_end_node(fdt);
 	int err = fdt_finish(fdt);
-	return err ? VIREO_E_NOMEM : 0;
+	if (err)
+		return VIREO_E_NOMEM;
+	/* libfdt built the strings at the buffer's end before moving them down: leave the
+	 * guest no stale bytes past the tree. */
+	memset((uint8_t *)fdt + fdt_totalsize(fdt), 0, size - fdt_totalsize(fdt));
+	return 0;
 }

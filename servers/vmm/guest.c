@@ -6,8 +6,8 @@
 #include "vmm.h"
 
 #define BOOTFS_VA 0x2a00000000ul    /* in the monitor's heap region, far above malloc's */
-#define GUEST_RAM_VA 0x2c00000000ul /* in the monitor's heap region, 4 GiB per guest */
-#define GUEST_RAM_VA_STRIDE 0x100000000ul
+#define GUEST_RAM_VA 0x2c00000000ul /* in the monitor's heap region, MAX_RAM_MIB per guest */
+#define GUEST_RAM_VA_STRIDE ((uint64_t)MAX_RAM_MIB << 20)
 #define MAX_RAM_MIB 2048
 
 static int64_t fail(char *why, size_t len, const char *text, const char *detail)
@@ -239,7 +239,7 @@ static int64_t build(struct guest *g, char *why, size_t len)
 	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa };
 	memcpy(cfg.name, g->name, VIREO_NAME_MAX);
 	add_devices(g, &cfg);
-	int64_t vm = vireo_syscall(SYS_VM_CREATE, (long)&cfg, 0, 0, 0, 0, 0);
+	int64_t vm = vireo_syscall(SYS_VM_CREATE, VIREO_VMM_VM_RIGHT, (long)&cfg, 0, 0, 0, 0);
 	if (vm < 0)
 		return fail(why, len, "cannot create the VM", error_name(vm));
 	g->vm = (uint64_t)vm;

@@ -105,7 +105,7 @@ static void handle_exit(struct guest *g)
 			 e->vcpu, e->code, e->pc);
 		end(g, what);
 		break;
-	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive */
+	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive; VIREO_VM_EXIT_SLICE: next VM */
 		break;
 	}
 }
@@ -148,7 +148,8 @@ static void request(struct msg *m)
 				g = &guests[i];
 		if (!g) {
 			close_handle(handle);
-			ipc_reply(caller, ipc_data(0, "too many VMs", 12), (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+			n = snformat(why, sizeof(why), "the VM table is full (%d VMs)", MAX_GUESTS);
+			ipc_reply(caller, ipc_data(0, why, n), (uint64_t)VIREO_E_FULL, 0, 0, 0);
 			return;
 		}
 		if (n >= sizeof(text))
@@ -179,7 +180,11 @@ static void request(struct msg *m)
 	case VMM_DETACH:
 		if (!g)
 			break;
+		/* Detached, it no longer tells the shell it ended: a stale bit would end the
+		 * next attach at once. */
 		g->attached = false;
+		close_handle(g->notify_ep);
+		g->notify_ep = 0;
 		reply_status(caller, 0);
 		return;
 	case VMM_INPUT:

@@ -9,7 +9,7 @@
 #include "vireo.h"
 #include "virtio_mmio.h"
 
-#define MAX_GUESTS 4
+#define MAX_GUESTS 8 /* as many as the kernel's VM table holds (hv/vm.h MAX_VMS) */
 #define OUTPUT_KEEP 4096 /* guest output kept while nobody is attached */
 
 /* The guest physical map (include/vireo/syscall.h has the kernel's part of it). */

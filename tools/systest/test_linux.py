@@ -120,7 +120,7 @@ def test_bad_guest_images_are_refused(shell):
     assert out == "vm: not a Linux Image: no RISC-V boot image header", out
     assert shell.run("linux ram=0") == "vm: ram= takes MiB from 4 to 2048"
     out = shell.run("linux ram=2048")
-    assert out == "vm: not enough memory for guest RAM: out of memory", out
+    assert out == "vm: not enough memory for guest RAM: over the memory quota", out
     out = shell.run("linux initrd=/boot/etc/version")
     assert out == "vm: /boot/etc/version: not a cpio archive (plain or gzip)", out
     out = shell.run("linux image=/boot/guest/truncated-Image")

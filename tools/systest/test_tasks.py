@@ -42,7 +42,7 @@ def test_bad_pointers_and_handles_are_refused(shell):
     out = shell.run("run /boot/test/badcalls")
     assert "NOT REFUSED" not in out, out
     assert "badcalls: all refused" in out
-    assert len(re.findall(r": refused$", out, re.M)) == 12
+    assert len(re.findall(r": refused$", out, re.M)) == 15
 
 
 def test_200_spawn_exit_cycles_return_every_page(shell):

@@ -364,6 +364,25 @@ static void test_rejects_atomics(void **state)
 				      10u << 7 | 0x2f);
 }
 
+static void test_store_amo(void **state)
+{
+	(void)state;
+	/* amoswap.w, amoadd.d, sc.d: store/AMO faults; raw and transformed (rs1 cleared) */
+	assert_true(mmio_is_store_amo(0x08b6252f));
+	assert_true(mmio_is_store_amo(0x00b6352f));
+	assert_true(mmio_is_store_amo(0x18b6352f));
+	assert_true(mmio_is_store_amo(0x08b6252f & ~(31u << 15)));
+	for (uint32_t funct5 = 0; funct5 < 32; funct5++)
+		assert_int_equal(mmio_is_store_amo(funct5 << 27 | 11u << 20 | 12u << 15 | 3u << 12 |
+						   10u << 7 | 0x2f), funct5 != 0x02);
+	/* lr.w is a load; loads, stores, FP accesses and wide htinst values are not AMOs */
+	assert_false(mmio_is_store_amo(0x1005a52f));
+	assert_false(mmio_is_store_amo(enc_load(LW, 10, 11, 0)));
+	assert_false(mmio_is_store_amo(enc_store(SD, 10, 11, 8)));
+	assert_false(mmio_is_store_amo(0x00d03027));
+	assert_false(mmio_is_store_amo(1ull << 32 | 0x08b6252f));
+}
+
 static void test_rejects_reserved_funct3(void **state)
 {
 	(void)state;
@@ -592,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_sign_extension_flags),
 		cmocka_unit_test(test_rejects_fp),
 		cmocka_unit_test(test_rejects_atomics),
+		cmocka_unit_test(test_store_amo),
 		cmocka_unit_test(test_rejects_reserved_funct3),
 		cmocka_unit_test(test_rejects_compressed_reserved),
 		cmocka_unit_test(test_rejects_other_opcodes),

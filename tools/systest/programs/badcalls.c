@@ -16,10 +16,20 @@ int main(void)
 	console_open();
 	expect("log write from kernel memory",
 	       vireo_syscall(SYS_LOG_WRITE, 0x80200000, 64, 0, 0, 0, 0), VIREO_E_FAULT);
-	expect("log read into kernel memory",
-	       vireo_syscall(SYS_LOG_READ, 0, 0x80200000, 64, 0, 0, 0), VIREO_E_FAULT);
-	expect("log read into read-only text",
-	       vireo_syscall(SYS_LOG_READ, 0, (long)VIREO_USER_BASE, 64, 0, 0, 0), VIREO_E_FAULT);
+	char buf[64];
+	expect("log read without the log right",
+	       vireo_syscall(SYS_LOG_READ, 0, 0, (long)buf, sizeof(buf), 0, 0), VIREO_E_BADHANDLE);
+	expect("log read with an endpoint for the system handle",
+	       vireo_syscall(SYS_LOG_READ, VIREO_HANDLE_INIT, 0, (long)buf, sizeof(buf), 0, 0),
+	       VIREO_E_BADHANDLE);
+	struct vireo_vm_config cfg = { .nvcpus = 1, .plic_ndev = 1 };
+	expect("create a VM without the VM right",
+	       vireo_syscall(SYS_VM_CREATE, 0, (long)&cfg, 0, 0, 0, 0), VIREO_E_BADHANDLE);
+	expect("create a VM with an endpoint for the VM right",
+	       vireo_syscall(SYS_VM_CREATE, VIREO_HANDLE_INIT, (long)&cfg, 0, 0, 0, 0),
+	       VIREO_E_BADHANDLE);
+	expect("make a quota without the system handle",
+	       vireo_syscall(SYS_QUOTA_CREATE, 0, 1 << 20, 0, 0, 0, 0), VIREO_E_BADHANDLE);
 	expect("call on a handle never given", ipc_call(9, 0, 0, 0, 0, 0).status,
 	       VIREO_E_BADHANDLE);
 	expect("system call without the system handle",
