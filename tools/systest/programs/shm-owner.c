@@ -31,8 +31,8 @@ int main(void)
 	const uint64_t rw = VIREO_PROT_READ | VIREO_PROT_WRITE;
 	expect("create with no pages", vireo_syscall(SYS_MEMORY_CREATE, 0, 0, 0, 0, 0, 0),
 	       VIREO_E_INVAL);
-	expect("create more pages than there is RAM",
-	       vireo_syscall(SYS_MEMORY_CREATE, 1l << 20, 0, 0, 0, 0, 0), VIREO_E_NOMEM);
+	expect("create more pages than its quota allows",
+	       vireo_syscall(SYS_MEMORY_CREATE, 1l << 20, 0, 0, 0, 0, 0), VIREO_E_LIMIT);
 	int64_t h = vireo_syscall(SYS_MEMORY_CREATE, PAGES, 0, 0, 0, 0, 0);
 	expect("create", h > 0, 1);
 	expect("map", map((uint64_t)h, AT, rw), PAGES);
