@@ -6,8 +6,11 @@
 #include "console.h"
 #include "csr.h"
 #include "exit.h"
+#include "format.h"
+#include "guest_isa.h"
 #include "ipc.h"
 #include "memory.h"
+#include "machine.h"
 #include "mmio.h"
 #include "page_alloc.h"
 #include "sbi.h"
@@ -22,11 +25,29 @@ static struct vm *vms[MAX_VMS];
 static uint64_t next_vm_id = 1;
 bool hv_host_sstc;
 static uint64_t console_delay_ticks;
+/* What every guest's device tree says of its harts (vm_create writes it back). */
+static char guest_isa_string[VIREO_ISA_MAX], guest_mmu_type[16];
+static uint32_t guest_cbom_block_size, guest_cboz_block_size;
 
-void hv_init(bool host_has_sstc, uint64_t timebase_hz)
+/* henvcfg's enables for VS-mode (priv spec 8.2.7): a bit reads back 0 when M-mode keeps
+ * the feature from S-mode too, and then the guest is not told of it. */
+static unsigned enable_for_guests(const struct machine *m)
 {
-	console_delay_ticks = timebase_hz * CONSOLE_DELAY_US / 1000000;
-	hv_host_sstc = host_has_sstc;
+	uint64_t want = (m->has_sstc ? HENVCFG_STCE : 0) |
+			(m->has_zicbom ? HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH : 0) |
+			(m->has_zicboz ? HENVCFG_CBZE : 0);
+	csr_write(CSR_HENVCFG, want);
+	uint64_t got = csr_read(CSR_HENVCFG) & want;
+	return (got & HENVCFG_STCE ? GUEST_ISA_SSTC : 0) |
+	       ((got & (HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH)) ==
+				(HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH) ? GUEST_ISA_ZICBOM : 0) |
+	       (got & HENVCFG_CBZE ? GUEST_ISA_ZICBOZ : 0);
+}
+
+void hv_init(const struct machine *m)
+{
+	console_delay_ticks = m->timebase_hz * CONSOLE_DELAY_US / 1000000;
+	hv_host_sstc = m->has_sstc;
 	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
 	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
 	 * its own VS-level interrupts. */
@@ -37,7 +58,20 @@ void hv_init(bool host_has_sstc, uint64_t timebase_hz)
 				       (1ul << EXC_STORE_PAGE_FAULT));
 	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
 	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
-	csr_write(CSR_HENVCFG, host_has_sstc ? HENVCFG_STCE : 0);
+	unsigned enabled = enable_for_guests(m);
+	/* Cannot fail: the boot hart is rv64 (it has H) and its string fits the buffer. */
+	guest_isa(m->extensions, enabled, guest_isa_string, sizeof(guest_isa_string));
+	snformat(guest_mmu_type, sizeof(guest_mmu_type), "%s", m->mmu_type);
+	guest_cbom_block_size = enabled & GUEST_ISA_ZICBOM ? m->cbom_block_size : 0;
+	guest_cboz_block_size = enabled & GUEST_ISA_ZICBOZ ? m->cboz_block_size : 0;
+}
+
+void hv_describe_guest_harts(struct vireo_vm_config *cfg)
+{
+	memcpy(cfg->isa, guest_isa_string, sizeof(cfg->isa));
+	memcpy(cfg->mmu_type, guest_mmu_type, sizeof(cfg->mmu_type));
+	cfg->cbom_block_size = guest_cbom_block_size;
+	cfg->cboz_block_size = guest_cboz_block_size;
 }
 
 /* G-stage tables are charged to the monitor, against its quota. */

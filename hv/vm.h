@@ -103,7 +103,11 @@ struct vm *vm_at(unsigned index);
 uint64_t hv_timer_check(uint64_t now);
 /* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
  * exit, hence inline. */
-void hv_init(bool host_has_sstc, uint64_t timebase_hz);
+struct machine;
+void hv_init(const struct machine *m);
+/* Fills in what SYS_VM_CREATE tells the monitor of the guest's harts: its ISA (the host's
+ * less what Vireo does not virtualize), MMU type and cache-block sizes. */
+void hv_describe_guest_harts(struct vireo_vm_config *cfg);
 /* Before the hart returns to a host task after running a guest: puts the host's values
  * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
 void hv_restore_host_csrs(void);

@@ -52,6 +52,9 @@
 #define HSTATUS_VSXL_64 (2ul << 32)
 
 #define HENVCFG_STCE (1ul << 63)
+#define HENVCFG_CBZE (1ul << 7)      /* cbo.zero */
+#define HENVCFG_CBCFE (1ul << 6)     /* cbo.clean, cbo.flush */
+#define HENVCFG_CBIE_FLUSH (1ul << 4) /* cbo.inval, done as a flush */
 #define HGATP_MODE_SV39X4 (8ul << 60)
 #define HGATP_VMID_SHIFT 44
 

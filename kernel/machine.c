@@ -98,6 +98,14 @@ static bool read_u64_prop(const void *fdt, int node, const char *name, uint64_t 
 	return true;
 }
 
+/* A string property, or NULL when it is missing or runs past its length unterminated. */
+static const char *string_prop(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+	return s && len > 0 && memchr(s, '\0', (size_t)len) ? s : NULL;
+}
+
 static bool node_enabled(const void *fdt, int node)
 {
 	const char *status = fdt_getprop(fdt, node, "status", NULL);
@@ -140,6 +148,26 @@ static bool cpu_has_extension(const void *fdt, int cpu, const char *isa, const c
 	return isa_has_extension(isa, ext);
 }
 
+/* riscv,isa-extensions as one riscv,isa-form string: "rv64" from riscv,isa, the letters,
+ * then "_name"s. A list that does not fit is cut at a whole name; size > 4. */
+static void join_extensions(const char *base, const char *list, int len, char *out,
+			    size_t size)
+{
+	size_t at = strnlen(base, 4); /* "rv64" */
+	memcpy(out, base, at);
+	out[at] = '\0';
+	for (int pass = 0; pass < 2; pass++) { /* letters first, then the others */
+		for (const char *e = list, *end = list + len; e < end; e += strlen(e) + 1) {
+			size_t elen = strnlen(e, (size_t)(end - e));
+			if (elen == (size_t)(end - e)) /* the last string is not terminated */
+				break;
+			if (!elen || (elen == 1) != (pass == 0) || elen + 1 >= size - at)
+				continue;
+			at += snformat(out + at, size - at, "%s%s", pass ? "_" : "", e);
+		}
+	}
+}
+
 static int parse_cpus(const void *fdt, uint32_t boot_hart, struct machine *m)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus");
@@ -170,12 +198,27 @@ static int parse_cpus(const void *fdt, uint32_t boot_hart, struct machine *m)
 	if (m->timebase_hz == 0)
 		return fail(m, "no timebase-frequency", 0);
 
-	const char *isa = fdt_getprop(fdt, boot_cpu, "riscv,isa", NULL);
+	const char *isa = string_prop(fdt, boot_cpu, "riscv,isa");
 	if (!isa)
 		return fail(m, "boot cpu has no riscv,isa", 0);
 	snformat(m->isa, sizeof(m->isa), "%s", isa);
+	int len;
+	const char *list = fdt_getprop(fdt, boot_cpu, "riscv,isa-extensions", &len);
+	if (list && len > 0)
+		join_extensions(isa, list, len, m->extensions, sizeof(m->extensions));
+	else
+		snformat(m->extensions, sizeof(m->extensions), "%s", isa);
 	m->has_h = cpu_has_extension(fdt, boot_cpu, isa, "h");
 	m->has_sstc = cpu_has_extension(fdt, boot_cpu, isa, "sstc");
+	m->has_zicbom = cpu_has_extension(fdt, boot_cpu, isa, "zicbom");
+	m->has_zicboz = cpu_has_extension(fdt, boot_cpu, isa, "zicboz");
+	uint64_t size;
+	if (read_u64_prop(fdt, boot_cpu, "riscv,cbom-block-size", &size) && size <= UINT32_MAX)
+		m->cbom_block_size = (uint32_t)size;
+	if (read_u64_prop(fdt, boot_cpu, "riscv,cboz-block-size", &size) && size <= UINT32_MAX)
+		m->cboz_block_size = (uint32_t)size;
+	const char *mmu = string_prop(fdt, boot_cpu, "mmu-type");
+	snformat(m->mmu_type, sizeof(m->mmu_type), "%s", mmu ? mmu : "");
 	return 0;
 }
 

@@ -28,8 +28,13 @@ struct machine {
 	uint32_t fdt_size;
 	unsigned nharts;
 	uint32_t hart_ids[MACHINE_MAX_HARTS];
-	char isa[128]; /* of the boot hart */
-	bool has_h, has_sstc;
+	char isa[512]; /* of the boot hart: its riscv,isa */
+	/* Every extension the boot hart has, in riscv,isa form: from riscv,isa-extensions
+	 * (the current binding) when the tree has it, else riscv,isa. */
+	char extensions[512];
+	bool has_h, has_sstc, has_zicbom, has_zicboz;
+	uint32_t cbom_block_size, cboz_block_size; /* bytes; 0 when the tree gives none */
+	char mmu_type[16]; /* "riscv,sv39" and so on; "" when the tree gives none */
 	uint64_t timebase_hz;
 
 	unsigned nram, nreserved;

@@ -140,7 +140,7 @@ void kmain(uint64_t hartid, void *fdt)
 	kprintf("boot: done %lu us after reset\n", timer_uptime_us());
 
 	testhook_after_boot();
-	hv_init(machine.has_sstc, machine.timebase_hz);
+	hv_init(&machine);
 	devices_init(&machine);
 	irq_init(&machine);
 	start_init(&machine);

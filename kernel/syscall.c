@@ -415,6 +415,7 @@ static int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 		return err_;
 	cfg.host_sstc = hv_sstc();
 	cfg.timebase_hz = timer_timebase_hz();
+	hv_describe_guest_harts(&cfg);
 	copy_to_user(t->task, a[1], &cfg, sizeof(cfg));
 	/* No TRANSFER right: a VM lives and dies with the monitor that made it. */
 	int h = handle_install(t->task, OBJ_VM, vm, VIREO_RIGHT_CONTROL);

@@ -110,6 +110,14 @@ int strcmp(const char *a, const char *b)
 	return strncmp(a, b, SIZE_MAX);
 }
 
+size_t strcspn(const char *s, const char *reject)
+{
+	size_t n = 0;
+	while (s[n] && !strchr(reject, s[n]))
+		n++;
+	return n;
+}
+
 char *strchr(const char *s, int c)
 {
 	for (;; s++) {

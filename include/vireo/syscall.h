@@ -209,6 +209,7 @@ struct vireo_mem_info {
 #define VIREO_GUEST_RAM 0x80000000ul
 #define VIREO_VM_MAX_VCPUS 4
 #define VIREO_VM_MAX_DEVICES 8
+#define VIREO_ISA_MAX 512
 
 struct vireo_vm_config {
 	char name[VIREO_NAME_MAX];
@@ -217,8 +218,13 @@ struct vireo_vm_config {
 	uint64_t plic_ndev;       /* the virtual PLIC's sources, 1..63 */
 	uint64_t ndevices;
 	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES]; /* the monitor's */
-	/* Written back by SYS_VM_CREATE, for the guest's device tree. */
+	/* Written back by SYS_VM_CREATE, for the guest's device tree: the harts' ISA in
+	 * riscv,isa form (the host's less what Vireo does not virtualize), their mmu-type
+	 * ("" if the host's tree has none) and cache-block sizes (0 without the extension). */
 	uint64_t host_sstc, timebase_hz;
+	char isa[VIREO_ISA_MAX];
+	char mmu_type[16];
+	uint32_t cbom_block_size, cboz_block_size;
 };
 
 /* SYS_VM_RUN returns 0 with *exit filled. After an MMIO read, the monitor puts the value in

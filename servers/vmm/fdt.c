@@ -18,12 +18,30 @@ static void reg(void *fdt, uint64_t base, uint64_t size)
 	fdt_property(fdt, "reg", cells, sizeof(cells));
 }
 
+/* riscv,isa-extensions (the current binding, Linux's riscv/extensions.yaml): the names in
+ * the kernel's riscv,isa string, letters one by one, as a string list. */
+static void isa_extensions(void *fdt, const char *isa)
+{
+	char list[VIREO_ISA_MAX * 2];
+	size_t n = 0;
+	const char *p = isa + 4; /* past "rv64" */
+	for (; *p && *p != '_'; p++) {
+		list[n++] = *p;
+		list[n++] = '\0';
+	}
+	while (*p) { /* '_' then a name: the name and its NUL take the same room */
+		size_t len = strcspn(++p, "_");
+		memcpy(list + n, p, len);
+		n += len;
+		list[n++] = '\0';
+		p += len;
+	}
+	fdt_property(fdt, "riscv,isa-extensions", list, (int)n);
+}
+
 static void cpus(void *fdt, const struct guest *g, const struct vireo_vm_config *cfg)
 {
-	char isa[96], name[16];
-	/* No "h": the guest gets no hypervisor extension of its own. */
-	snformat(isa, sizeof(isa), "rv64imafdc_zicsr_zifencei_zihintpause%s",
-		 cfg->host_sstc ? "_sstc" : "");
+	char name[16];
 	fdt_begin_node(fdt, "cpus");
 	fdt_property_u32(fdt, "#address-cells", 1);
 	fdt_property_u32(fdt, "#size-cells", 0);
@@ -35,8 +53,17 @@ static void cpus(void *fdt, const struct guest *g, const struct vireo_vm_config 
 		fdt_property_u32(fdt, "reg", i);
 		fdt_property_string(fdt, "status", "okay");
 		fdt_property_string(fdt, "compatible", "riscv");
-		fdt_property_string(fdt, "riscv,isa", isa);
-		fdt_property_string(fdt, "mmu-type", "riscv,sv39");
+		/* The kernel's riscv,isa string names no extension it does not virtualize. */
+		fdt_property_string(fdt, "riscv,isa", cfg->isa);
+		fdt_property_string(fdt, "riscv,isa-base", "rv64i");
+		if (!strncmp(cfg->isa, "rv64", 4))
+			isa_extensions(fdt, cfg->isa);
+		if (cfg->mmu_type[0])
+			fdt_property_string(fdt, "mmu-type", cfg->mmu_type);
+		if (cfg->cbom_block_size)
+			fdt_property_u32(fdt, "riscv,cbom-block-size", cfg->cbom_block_size);
+		if (cfg->cboz_block_size)
+			fdt_property_u32(fdt, "riscv,cboz-block-size", cfg->cboz_block_size);
 		fdt_begin_node(fdt, "interrupt-controller");
 		fdt_property_u32(fdt, "#interrupt-cells", 1);
 		fdt_property(fdt, "interrupt-controller", NULL, 0);

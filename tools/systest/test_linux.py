@@ -28,6 +28,29 @@ def power_off(shell):
     shell.prompt()
 
 
+def host_extensions(shell):
+    """The extensions of the host hart, from Vireo's boot report."""
+    isa = re.search(r"^isa: rv64([a-z]+)(\S*)", shell.output(), re.M)
+    return set(isa.group(1)) | set(isa.group(2).split("_")[1:])
+
+
+def check_cpu_node(shell):
+    """The guest's cpu node follows the current bindings and claims nothing the host lacks,
+    nor H, V or anything else Vireo does not virtualize."""
+    node = "/proc/device-tree/cpus/cpu@0/"
+    assert guest(shell, f"cat {node}riscv,isa-base") == "rv64i\x00"
+    extensions = guest(shell, f"cat {node}riscv,isa-extensions").split("\x00")[:-1]
+    isa = guest(shell, f"cat {node}riscv,isa").rstrip("\x00")
+    letters = [e for e in extensions if len(e) == 1]
+    assert isa == "_".join(["rv64" + "".join(letters)] + [e for e in extensions if len(e) > 1])
+    assert {"i", "m", "a", "c", "zicsr", "zifencei"} <= set(extensions), extensions
+    assert set(extensions) <= host_extensions(shell), (extensions, host_extensions(shell))
+    assert not {"h", "v", "svpbmt", "svadu", "sscofpmf", "smstateen", "zawrs"} & \
+        set(extensions), extensions
+    assert re.fullmatch(r"riscv,sv(39|48|57)\x00", guest(shell, f"cat {node}mmu-type"))
+    assert "deprecated" not in guest(shell, "dmesg")
+
+
 def test_boots_to_busybox_and_commands_behave(shell):
     boot_linux(shell)
     assert re.match(r"Linux vireo 6\.1\.\d+ .* riscv64", guest(shell, "uname -a"))
@@ -39,6 +62,7 @@ def test_boots_to_busybox_and_commands_behave(shell):
     # core has read from it by the time the prompt shows.
     assert re.search(r"^\s*\d+:\s+[1-9]\d*\s+SiFive PLIC\s+2\s+\w+\s+virtio0$", interrupts,
                      re.M), interrupts
+    check_cpu_node(shell)
     assert guest(shell, "cat /sys/class/misc/hw_random/rng_current").strip() == "virtio_rng.0"
     random = guest(shell, "head -c 32 /dev/hwrng | od -An -tx1").split()
     assert len(random) == 32 and all(re.fullmatch(r"[0-9a-f]{2}", b) for b in random), random

@@ -106,8 +106,12 @@ static void test_qemu_virt_harts_and_isa(void **state)
 	assert_int_equal(m->nharts, 1);
 	assert_int_equal(m->hart_ids[0], 0);
 	assert_string_equal(m->isa, "rv64imafdch_zicsr_zifencei_zihintpause_zba_zbb_zbc_zbs_sstc");
+	assert_string_equal(m->extensions, m->isa); /* no riscv,isa-extensions: the same */
 	assert_true(m->has_h);
 	assert_true(m->has_sstc);
+	assert_string_equal(m->mmu_type, "riscv,sv48");
+	assert_false(m->has_zicbom);
+	assert_int_equal(m->cbom_block_size, 0);
 	assert_int_equal(m->timebase_hz, 10000000);
 	assert_string_equal(m->error, "");
 }
@@ -203,8 +207,13 @@ static void test_multi_hart_extensions_from_string_list(void **state)
 	/* riscv,isa says only "rv64imafdc": H and Sstc come from riscv,isa-extensions. */
 	assert_int_equal(machine_parse(blob, size, 1, &m), 0);
 	assert_string_equal(m.isa, "rv64imafdc");
+	assert_string_equal(m.extensions, "rv64imafdch_zicsr_zifencei_zicbom_zicboz_sstc");
 	assert_true(m.has_h);
 	assert_true(m.has_sstc);
+	assert_true(m.has_zicbom && m.has_zicboz);
+	assert_int_equal(m.cbom_block_size, 64);
+	assert_int_equal(m.cboz_block_size, 64);
+	assert_string_equal(m.mmu_type, ""); /* none in the tree */
 	free(blob);
 }
 

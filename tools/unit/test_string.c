@@ -19,6 +19,7 @@
 #define strncmp vireo_strncmp
 #define strcmp vireo_strcmp
 #define strchr vireo_strchr
+#define strcspn vireo_strcspn
 #define strrchr vireo_strrchr
 #define strstr vireo_strstr
 #define strcpy vireo_strcpy
@@ -71,6 +72,16 @@ static void test_memmove_handles_overlap_both_ways(void **state)
 			}
 }
 
+static void test_strcspn_counts_up_to_the_first_rejected(void **state)
+{
+	(void)state;
+	assert_int_equal(vireo_strcspn("zicsr_zba", "_"), 5);
+	assert_int_equal(vireo_strcspn("zicsr", "_"), 5);
+	assert_int_equal(vireo_strcspn("_x", "_"), 0);
+	assert_int_equal(vireo_strcspn("", "_"), 0);
+	assert_int_equal(vireo_strcspn("abc", ""), 3);
+}
+
 static void test_memset_sets_exactly_the_bytes_at_every_alignment(void **state)
 {
 	(void)state;
@@ -90,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_memcpy_copies_exactly_the_bytes_at_every_alignment),
 		cmocka_unit_test(test_memmove_handles_overlap_both_ways),
 		cmocka_unit_test(test_memset_sets_exactly_the_bytes_at_every_alignment),
+		cmocka_unit_test(test_strcspn_counts_up_to_the_first_rejected),
 	};
 	return cmocka_run_group_tests_name("string", tests, NULL, NULL);
 }
