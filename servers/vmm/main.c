@@ -131,6 +131,13 @@ static void attach(struct guest *g, uint64_t notify_ep, uint64_t bits)
 	g->kept_len = 0;
 }
 
+/* A VMM_START refused: the caller's notification handle goes back, the reason goes along. */
+static void refuse_start(uint64_t caller, uint64_t handle, int64_t status, const char *why)
+{
+	close_handle(handle);
+	ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)status, 0, 0, 0);
+}
+
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
@@ -147,12 +154,14 @@ static void request(struct msg *m)
 			if (!guests[i].id)
 				g = &guests[i];
 		if (!g) {
-			close_handle(handle);
-			ipc_reply(caller, ipc_data(0, "too many VMs", 12), (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+			refuse_start(caller, handle, VIREO_E_BUSY, "too many VMs");
 			return;
 		}
-		if (n >= sizeof(text))
-			n = sizeof(text) - 1;
+		if (n >= sizeof(text)) {
+			refuse_start(caller, handle, VIREO_E_INVAL,
+				     "the arguments are too long (at most 511 characters)");
+			return;
+		}
 		memcpy(text, ipc_buffer()->data, n);
 		text[n] = '\0';
 		memset(g, 0, sizeof(*g));
@@ -161,8 +170,7 @@ static void request(struct msg *m)
 		int64_t err = guest_start(g, text, why, sizeof(why));
 		if (err) {
 			memset(g, 0, sizeof(*g));
-			close_handle(handle);
-			ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)err, 0, 0, 0);
+			refuse_start(caller, handle, err, why);
 			return;
 		}
 		if (handle)
