@@ -105,6 +105,11 @@ static void handle_exit(struct guest *g)
 			 e->vcpu, e->code, e->pc);
 		end(g, what);
 		break;
+	case VIREO_VM_EXIT_HALTED:
+		snformat(what, sizeof(what), "stopped: vCPU %lu waits in WFI at pc %lx with every "
+			 "interrupt disabled", e->vcpu, e->pc);
+		end(g, what);
+		break;
 	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive */
 		break;
 	}
