@@ -11,6 +11,7 @@
 # sbi-fuzz and flood print no such DONE line (see each file's header).
 GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reboot \
 	spin garbage sbi-fuzz flood sbi-bench idle
+GUEST_TESTS += bss
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy
