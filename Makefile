@@ -117,15 +117,26 @@ $(BUILD)/extra.stamp: FORCE
 	@echo "$(EXTRA)" | cmp -s - $@ || echo "$(EXTRA)" > $@
 $(BUILD)/bootfs.cpio: $(BOOTFS_BIN) $(LINUX_FILES) Makefile $(BUILD)/extra.stamp $(if $(EXTRA),$(shell find "$(EXTRA)" -type f 2>/dev/null))
 	$(call pack_bootfs,$(BUILD)/bootfs,$@,,)
-# A Linux Image cut in half, for the monitor to refuse.
+# A Linux Image cut in half: it loads (the boot protocol counts the rest as BSS) and its
+# kernel fails in the guest, which the monitor stops.
 $(BUILD)/test/truncated-Image: $(LINUX_OUT)/Image
 	@mkdir -p $(@D)
 	head -c $$(( $$(stat -c %s $<) / 2 )) $< > $@
+# Crafted boot image headers whose text_offset + image_size wraps past 2^64, for the monitor
+# to refuse: text_offset 2 MiB below 2^64 (in a file of half its image_size), and image_size
+# 1 MiB below 2^64.
+CRAFTED_IMAGES := $(BUILD)/test/wrap-text-offset-Image $(BUILD)/test/wrap-image-size-Image
+$(BUILD)/test/wrap-text-offset-Image: tools/linux-header.py
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)$(PYTHON) $< $@ 0xffffffffffe00000 0x210000 0x108000
+$(BUILD)/test/wrap-image-size-Image: tools/linux-header.py
+	@mkdir -p $(@D)
+	$(call quiet,GEN,$@)$(PYTHON) $< $@ 0x200000 0xfffffffffff00000 0x10000
 $(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(LINUX_FILES) $(TEST_BIN) $(GUEST_ELFS) $(GUEST_BINS) \
-		$(BUILD)/test/truncated-Image Makefile
+		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES) Makefile
 	@mkdir -p $(@D)
 	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN),$(GUEST_ELFS) $(GUEST_BINS) \
-		$(BUILD)/test/truncated-Image)
+		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES))
 .PHONY: FORCE
 
 clean:

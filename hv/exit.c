@@ -12,17 +12,46 @@
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v, struct vireo_vm_exit *exit);
 
+/* Priv spec 3.3.3: WFI ends on a pending interrupt enabled in sie, whatever sstatus.SIE says;
+ * with none enabled in vsie, nothing ends it. */
+static bool no_interrupt_enabled(const struct vcpu *v)
+{
+	return !(v->vsie & (SIE_SSIE | SIE_STIE | SIE_SEIE));
+}
+
+/* v enters WFI with no interrupt enabled, and every other vCPU is stopped (only a vCPU can
+ * start one again) or waits the same way: nothing can run the guest again, as when a kernel
+ * faults into its WFI loop with interrupts off. */
+static bool vm_halted(const struct vcpu *v)
+{
+	if (!no_interrupt_enabled(v))
+		return false;
+	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
+		const struct vcpu *o = &v->vm->vcpus[i];
+		if (o != v && o->state != VCPU_STOPPED &&
+		    !(o->state == VCPU_IDLE && no_interrupt_enabled(o)))
+			return false;
+	}
+	return true;
+}
+
 /* Priv spec 8.2.1 (hstatus.VTW): a guest WFI traps here, so an idle guest blocks instead
  * of spinning on the host. Any other virtual instruction is illegal for the guest. */
 static enum exit_action virtual_instruction(struct vcpu *v, struct vireo_vm_exit *exit)
 {
-	(void)exit;
 	int64_t insn = guest_fetch_instruction(v->pc);
 	if (insn == INSN_WFI) {
 		v->vm->stat.exits[VM_CAUSE_WFI]++;
 		v->pc += 4;
-		if (!vcpu_interrupt_pending(v))
+		if (!vcpu_interrupt_pending(v)) {
+			if (vm_halted(v)) {
+				exit->reason = VIREO_VM_EXIT_HALTED;
+				exit->vcpu = v->index;
+				exit->pc = v->pc - 4;
+				return EXIT_MONITOR;
+			}
 			v->state = VCPU_IDLE;
+		}
 		return EXIT_CONTINUE;
 	}
 	v->vm->stat.exits[VM_CAUSE_VIRTUAL_INSN]++;

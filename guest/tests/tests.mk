@@ -13,6 +13,7 @@ GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reb
 	spin garbage sbi-fuzz flood sbi-bench idle
 # Isolation: what one guest leaves or writes must not reach the host or the next guest.
 GUEST_TESTS += residue-fill residue-check csr-env poke
+GUEST_TESTS += bss
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -237,6 +237,7 @@ enum vireo_vm_exit_reason {
 	VIREO_VM_EXIT_REBOOT,    /* the guest asked for a reset (SBI SRST) */
 	VIREO_VM_EXIT_FAULT,     /* code, pc: the guest cannot go on (e.g. looping on faults) */
 	VIREO_VM_EXIT_SLICE,     /* the time slice ended: the monitor may run another VM */
+	VIREO_VM_EXIT_HALTED,    /* vcpu, pc: WFI with every interrupt disabled on every vCPU */
 };
 
 /* As much guest output as the monitor can pass to the console in one IPC message. */

@@ -1,14 +1,16 @@
-/* Making a VM from `vm run` arguments: guest RAM, the image (an ELF executable, or a raw
- * binary placed as QEMU's -kernel would be), an optional initrd, and the device tree. */
+/* Making a VM from `vm run` arguments: guest RAM, the image (a Linux Image, an ELF
+ * executable, or a raw binary placed as QEMU's -kernel would be), an optional initrd, and
+ * the device tree, where image.c decides and after it has checked them all. */
 #include <string.h>
 
-#include "elf.h"
+#include "image.h"
 #include "vmm.h"
 
 #define BOOTFS_VA 0x2a00000000ul    /* in the monitor's heap region, far above malloc's */
-#define GUEST_RAM_VA 0x2c00000000ul /* in the monitor's heap region, MAX_RAM_MIB per guest */
-#define GUEST_RAM_VA_STRIDE ((uint64_t)MAX_RAM_MIB << 20)
-#define MAX_RAM_MIB 2048
+#define GUEST_RAM_VA 0x2c00000000ul /* in the monitor's heap region, GUEST_RAM_MAX per guest */
+#define GUEST_RAM_VA_STRIDE GUEST_RAM_MAX
+_Static_assert(GUEST_RAM_VA + MAX_GUESTS * GUEST_RAM_VA_STRIDE <= VIREO_USER_DEVICES,
+	       "every guest's RAM window is in the monitor's heap region");
 
 static int64_t fail(char *why, size_t len, const char *text, const char *detail)
 {
@@ -63,9 +65,11 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 	int n = 0;
 	strncpy(buf, args, sizeof(buf) - 1);
 	buf[sizeof(buf) - 1] = '\0';
-	for (char *p = buf; *p && n < 32;) {
+	for (char *p = buf; *p;) {
 		while (*p == ' ')
 			*p++ = '\0';
+		if (*p && n == 32)
+			return fail(why, len, "too many words (at most 32)", NULL);
 		if (*p)
 			words[n++] = p;
 		while (*p && *p != ' ')
@@ -76,18 +80,23 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 	g->ram_size = 64ul << 20;
 	g->ncpus = 1;
 	g->bootargs[0] = '\0';
-	strncpy(g->path, words[0], sizeof(g->path) - 1);
+	if (strlen(words[0]) >= sizeof(g->path))
+		return fail(why, len, "the image path is too long (at most 63 characters)", NULL);
+	strcpy(g->path, words[0]);
 	for (int i = 1; i < n; i++) {
 		uint64_t v;
 		if (!strcmp(words[i], "--")) {
 			for (int j = i + 1; j < n; j++) {
 				size_t used = strlen(g->bootargs);
-				snformat(g->bootargs + used, sizeof(g->bootargs) - used, "%s%s",
-					 used ? " " : "", words[j]);
+				if (snformat(g->bootargs + used, sizeof(g->bootargs) - used, "%s%s",
+					     used ? " " : "", words[j]) >= sizeof(g->bootargs) - used)
+					return fail(why, len, "the kernel command line is too long "
+							      "(at most 255 characters)", NULL);
 			}
 			break;
 		} else if (!strncmp(words[i], "ram=", 4)) {
-			if (!parse_number(words[i] + 4, &v) || v < 4 || v > MAX_RAM_MIB)
+			if (!parse_number(words[i] + 4, &v) || v < GUEST_RAM_MIN >> 20 ||
+			    v > GUEST_RAM_MAX >> 20)
 				return fail(why, len, "ram= takes MiB from 4 to 2048", NULL);
 			g->ram_size = v << 20;
 		} else if (!strncmp(words[i], "cpus=", 5)) {
@@ -97,7 +106,10 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 		} else if (!strcmp(words[i], "linux")) {
 			g->linux_only = true;
 		} else if (!strncmp(words[i], "initrd=", 7)) {
-			strncpy(g->initrd, words[i] + 7, sizeof(g->initrd) - 1);
+			if (strlen(words[i] + 7) >= sizeof(g->initrd))
+				return fail(why, len, "the initrd path is too long (at most 63 characters)",
+					    NULL);
+			strcpy(g->initrd, words[i] + 7);
 		} else {
 			return fail(why, len, "unknown option", words[i]);
 		}
@@ -107,84 +119,16 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 	return 0;
 }
 
-/* The RISC-V Linux boot image header (Linux Documentation/riscv/boot-image-header.rst). */
-struct linux_header {
-	uint32_t code0, code1;
-	uint64_t text_offset, image_size, flags;
-	uint32_t version, res1;
-	uint64_t res2, magic;
-	uint32_t magic2, res3;
-};
-#define LINUX_MAGIC2 0x05435352 /* "RSC\x05" */
-
-static bool is_linux_image(const char *data, uint64_t size)
-{
-	struct linux_header h;
-	if (size < sizeof(h))
-		return false;
-	memcpy(&h, data, sizeof(h));
-	return h.magic2 == LINUX_MAGIC2;
-}
-
-/* Loads a Linux Image where its header asks (text_offset from the start of RAM), after
- * checking that the header is sane and the file plausibly whole: the file holds everything
- * but .bss, so it must reach past the middle of image_size, where a file cut in half does
- * not. */
-static uint64_t load_linux(struct guest *g, const char *data, uint64_t size, char *why,
-			   size_t len)
-{
-	struct linux_header h;
-	memcpy(&h, data, sizeof(h));
-	if (h.text_offset % (2ul << 20) || h.image_size < size || h.image_size == 0) {
-		fail(why, len, "not a valid Linux Image", "bad text_offset or image_size");
-		return 0;
-	}
-	if (size < h.image_size / 2) {
-		fail(why, len, "the Linux Image is truncated", "smaller than half its image_size");
-		return 0;
-	}
-	if (h.text_offset + h.image_size > g->ram_size - GUEST_FDT_MAX) {
-		fail(why, len, "the Linux Image does not fit in guest RAM", NULL);
-		return 0;
-	}
-	uint8_t *dst = (uint8_t *)g->ram_va + h.text_offset;
-	memcpy(dst, data, size);
-	memset(dst + size, 0, h.image_size - size);
-	return VIREO_GUEST_RAM + h.text_offset;
-}
-
-/* Loads the image into guest RAM; returns its entry point (guest physical) or 0. */
-static uint64_t load_image(struct guest *g, const char *data, uint64_t size, char *why,
-			   size_t len)
+/* Copies the image into guest RAM as guest_image_plan laid it out. BSS is zeroed here rather
+ * than left to zeroing on first touch: a reboot (guest_restart) reuses RAM the guest wrote. */
+static void load_image(struct guest *g, const char *data, const struct guest_image *img)
 {
 	uint8_t *ram = (uint8_t *)g->ram_va;
-	if (is_linux_image(data, size))
-		return load_linux(g, data, size, why, len);
-	if (g->linux_only) {
-		fail(why, len, "not a Linux Image", "no RISC-V boot image header");
-		return 0;
+	for (unsigned i = 0; i < img->npieces; i++) {
+		const struct image_piece *p = &img->pieces[i];
+		memcpy(ram + p->dst, data + p->src, p->filesz);
+		memset(ram + p->dst + p->filesz, 0, p->memsz - p->filesz);
 	}
-	if (size >= 4 && !memcmp(data, "\x7f" "ELF", 4)) {
-		struct elf_image img;
-		const char *err;
-		if (elf_parse(data, size, VIREO_GUEST_RAM, VIREO_GUEST_RAM + g->ram_size, 0, &img, &err)) {
-			fail(why, len, "not a loadable guest", err);
-			return 0;
-		}
-		for (unsigned i = 0; i < img.nsegments; i++) {
-			const struct elf_segment *s = &img.segments[i];
-			uint8_t *dst = ram + (s->vaddr - VIREO_GUEST_RAM);
-			memcpy(dst, data + s->offset, s->filesz);
-			memset(dst + s->filesz, 0, s->memsz - s->filesz);
-		}
-		return img.entry;
-	}
-	if (size > g->ram_size - GUEST_IMAGE_OFFSET - GUEST_FDT_MAX) {
-		fail(why, len, "the image does not fit in guest RAM", NULL);
-		return 0;
-	}
-	memcpy(ram + GUEST_IMAGE_OFFSET, data, size);
-	return VIREO_GUEST_RAM + GUEST_IMAGE_OFFSET;
 }
 
 /* The virtio device types, each given to every guest when the monitor can back it. */
@@ -212,16 +156,16 @@ static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 
 static int64_t build(struct guest *g, char *why, size_t len)
 {
-	const char *image, *initrd;
+	const char *image, *initrd = NULL;
 	uint64_t size, initrd_size = 0, initrd_start = 0;
+	struct guest_image img;
+	struct guest_layout layout;
 	int64_t err = open_file(g->path, &image, &size);
 	if (err)
 		return fail(why, len, g->path, error_name(err));
-	uint64_t entry = load_image(g, image, size, why, len);
-	if (!entry)
+	if (guest_image_plan(image, size, VIREO_GUEST_RAM, g->ram_size, g->linux_only, &img, why,
+			     len))
 		return VIREO_E_INVAL;
-
-	uint64_t fdt_gpa = VIREO_GUEST_RAM + g->ram_size - GUEST_FDT_MAX;
 	if (g->initrd[0]) {
 		err = open_file(g->initrd, &initrd, &initrd_size);
 		if (err)
@@ -230,11 +174,16 @@ static int64_t build(struct guest *g, char *why, size_t len)
 		 * only end in its panic, far from the mistake. */
 		if (initrd_size < 6 || (memcmp(initrd, "070701", 6) && memcmp(initrd, "\x1f\x8b", 2)))
 			return fail(why, len, g->initrd, "not a cpio archive (plain or gzip)");
-		if (initrd_size > g->ram_size / 2)
-			return fail(why, len, "the initrd does not fit in guest RAM", NULL);
-		initrd_start = (fdt_gpa - initrd_size) & ~0xffful;
-		memcpy((uint8_t *)g->ram_va + (initrd_start - VIREO_GUEST_RAM), initrd, initrd_size);
 	}
+	/* Everything is checked before the first byte of guest RAM is written. */
+	if (guest_layout_plan(g->ram_size, img.end, initrd_size, &layout, why, len))
+		return VIREO_E_INVAL;
+	load_image(g, image, &img);
+	if (initrd_size) {
+		memcpy((uint8_t *)g->ram_va + layout.initrd, initrd, initrd_size);
+		initrd_start = VIREO_GUEST_RAM + layout.initrd;
+	}
+	uint64_t entry = VIREO_GUEST_RAM + img.entry, fdt_gpa = VIREO_GUEST_RAM + layout.fdt;
 
 	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa };
 	memcpy(cfg.name, g->name, VIREO_NAME_MAX);

@@ -105,6 +105,11 @@ static void handle_exit(struct guest *g)
 			 e->vcpu, e->code, e->pc);
 		end(g, what);
 		break;
+	case VIREO_VM_EXIT_HALTED:
+		snformat(what, sizeof(what), "stopped: vCPU %lu waits in WFI at pc %lx with every "
+			 "interrupt disabled", e->vcpu, e->pc);
+		end(g, what);
+		break;
 	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive; VIREO_VM_EXIT_SLICE: next VM */
 		break;
 	}
@@ -131,6 +136,13 @@ static void attach(struct guest *g, uint64_t notify_ep, uint64_t bits)
 	g->kept_len = 0;
 }
 
+/* A VMM_START refused: the caller's notification handle goes back, the reason goes along. */
+static void refuse_start(uint64_t caller, uint64_t handle, int64_t status, const char *why)
+{
+	close_handle(handle);
+	ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)status, 0, 0, 0);
+}
+
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
@@ -147,13 +159,15 @@ static void request(struct msg *m)
 			if (!guests[i].id)
 				g = &guests[i];
 		if (!g) {
-			close_handle(handle);
-			n = snformat(why, sizeof(why), "the VM table is full (%d VMs)", MAX_GUESTS);
-			ipc_reply(caller, ipc_data(0, why, n), (uint64_t)VIREO_E_FULL, 0, 0, 0);
+			_Static_assert(MAX_GUESTS == 8, "the message below names the limit");
+			refuse_start(caller, handle, VIREO_E_FULL, "the VM table is full (8 VMs)");
 			return;
 		}
-		if (n >= sizeof(text))
-			n = sizeof(text) - 1;
+		if (n >= sizeof(text)) {
+			refuse_start(caller, handle, VIREO_E_INVAL,
+				     "the arguments are too long (at most 511 characters)");
+			return;
+		}
 		memcpy(text, ipc_buffer()->data, n);
 		text[n] = '\0';
 		memset(g, 0, sizeof(*g));
@@ -162,8 +176,7 @@ static void request(struct msg *m)
 		int64_t err = guest_start(g, text, why, sizeof(why));
 		if (err) {
 			memset(g, 0, sizeof(*g));
-			close_handle(handle);
-			ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)err, 0, 0, 0);
+			refuse_start(caller, handle, err, why);
 			return;
 		}
 		if (handle)

@@ -23,8 +23,6 @@
 #define VIRTIO_IRQ_BASE 2
 #define GUEST_MAX_VIRTIO 4
 #define GUEST_WARNINGS_MAX 20 /* device warnings shown per guest; the rest are dropped */
-#define GUEST_IMAGE_OFFSET 0x200000ul /* raw images go where OpenSBI would put them */
-#define GUEST_FDT_MAX 0x10000ul
 
 struct testdev {
 	uint8_t scratch[64];

@@ -1,7 +1,8 @@
 /* A mutation fuzzer for the parsers that take what others hand the kernel and the monitor:
  * ELF images (lib/elf.c), cpio archives (lib/cpio.c), device trees (kernel/machine.c),
- * trapped instructions (hv/mmio_decode.c) and virtqueues a guest lays out in its RAM
- * (servers/vmm/virtqueue.c). Built on the host with AddressSanitizer and UBSan, so a read
+ * trapped instructions (hv/mmio_decode.c), virtqueues a guest lays out in its RAM
+ * (servers/vmm/virtqueue.c), and the placement of a guest's Linux Image, initrd and device
+ * tree from the image's boot header and the sizes a user gives (servers/vmm/image.c). Built on the host with AddressSanitizer and UBSan, so a read
  * outside the input, an overflow or any undefined behaviour stops it with a report.
  *
  *   fuzz ROUNDS SEED ELF CPIO DTB
@@ -17,6 +18,7 @@
 
 #include "cpio.h"
 #include "elf.h"
+#include "image.h"
 #include "machine.h"
 #include "mmio_decode.h"
 #include "virtqueue.h"
@@ -24,7 +26,7 @@
 static uint64_t rng_state;
 /* How often each parser accepted its input: a fuzzer whose inputs all fail the first check
  * tests only that check. */
-static unsigned long elf_ok, cpio_entries, dtb_ok, decoded, chains;
+static unsigned long elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok;
 
 /* xorshift64*: fast, and the same sequence for the same seed. */
 static uint64_t rnd(void)
@@ -65,12 +67,19 @@ static void *load(const char *path, size_t *size)
 	return data;
 }
 
+/* Values at the edges of sizes and fields, and sizes a guest's RAM layout makes special. */
+static const uint64_t interesting[] = { 0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff, 0x7fffffff,
+					0xffffffff, 0x8000000000000000ull, ~0ull, 4096, 0x1000000,
+					0x200000, 0xffffffffffe00000ull, 0x4000000, 0x80000000 };
+
+static uint64_t pick_interesting(void)
+{
+	return interesting[below(sizeof(interesting) / sizeof(*interesting))];
+}
+
 /* A damaged copy of seed, in a buffer of exactly its new size (so ASan sees any overrun). */
 static uint8_t *mutate(const uint8_t *seed, size_t seed_size, size_t *size)
 {
-	static const uint64_t interesting[] = { 0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff,
-						0x7fffffff, 0xffffffff, 0x8000000000000000ull,
-						~0ull, 4096, 0x1000000 };
 	size_t n = seed_size;
 	if (below(8) == 0)
 		n = below(seed_size + 1); /* truncated */
@@ -86,7 +95,7 @@ static uint8_t *mutate(const uint8_t *seed, size_t seed_size, size_t *size)
 			d[at] = (uint8_t)rnd();
 			break;
 		case 2: {
-			uint64_t v = interesting[below(sizeof(interesting) / sizeof(*interesting))];
+			uint64_t v = pick_interesting();
 			size_t w = (size_t)1 << below(4);
 			if (at + w <= n)
 				memcpy(d + at, &v, w);
@@ -236,6 +245,83 @@ static void fuzz_virtqueue(unsigned long round)
 	free(ram);
 }
 
+/* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
+static uint64_t ram_size(void)
+{
+	switch (below(4)) {
+	case 0:
+		return (1 + below(GUEST_RAM_MAX >> 20)) << 20;
+	case 1:
+		return GUEST_RAM_MIN + (below(3) - 1) * 4096;
+	case 2:
+		return pick_interesting() + (below(3) - 1) * 4096;
+	default:
+		return rnd() >> below(64);
+	}
+}
+
+/* A damaged Linux Image (a header on a short body) loaded into guest RAM, then an initrd and
+ * the device tree placed above it: whatever is accepted lies within the RAM, the file and
+ * its own place, and nothing overlaps. */
+static void fuzz_image(unsigned long round, const uint8_t *seed, size_t seed_size)
+{
+	const uint64_t base = 0x80000000ull, ram = ram_size();
+	size_t n;
+	uint8_t *d = mutate(seed, seed_size, &n);
+	struct linux_header h;
+	if (n >= sizeof(h) && below(2)) { /* the header's sizes are what matters most */
+		memcpy(&h, d, sizeof(h));
+		h.text_offset = below(2) ? pick_interesting() + (below(3) - 1) * 2 : rnd() >> below(64);
+		h.image_size = below(2) ? pick_interesting() + (below(3) - 1) : rnd() >> below(64);
+		memcpy(d, &h, sizeof(h));
+	}
+	/* Sometimes a file that claims more than it has: only the header may be read then. */
+	uint64_t size = below(8) ? n : pick_interesting() + n;
+	if (size > n && !linux_header_read(d, n, &h))
+		size = n;
+	struct guest_image img;
+	char why[128] = "";
+	uint64_t limit = ram - GUEST_FDT_MAX, end = below(4) ? 0 : rnd() >> below(64);
+	if (guest_image_plan(d, size, base, ram, below(2), &img, why, sizeof(why)) == 0) {
+		images_ok++;
+		if (img.npieces == 0 || img.npieces > ELF_MAX_SEGMENTS || img.end > limit ||
+		    img.entry >= img.end)
+			fail("image", round, "accepted an image that ends past its place in RAM");
+		for (unsigned i = 0; i < img.npieces; i++) {
+			const struct image_piece *p = &img.pieces[i];
+			if (p->dst > img.end || p->memsz > img.end - p->dst || p->filesz > p->memsz ||
+			    p->src > size || p->filesz > size - p->src)
+				fail("image", round, "accepted a piece outside the file or the RAM");
+		}
+		end = img.end;
+	} else if (!why[0]) {
+		fail("image", round, "refused without a message");
+	}
+	struct guest_layout l;
+	uint64_t initrd = below(4) ? below(ram) : below(2) ? pick_interesting() : rnd() >> below(64);
+	why[0] = '\0';
+	if (guest_layout_plan(ram, end, initrd, &l, why, sizeof(why)) == 0) {
+		layouts_ok++;
+		if (l.fdt != limit || end > l.fdt || (initrd && (l.initrd < end || l.initrd % 4096 ||
+								  initrd > l.fdt - l.initrd)))
+			fail("layout", round, "placed the initrd or device tree over the image or past RAM");
+	} else if (!why[0]) {
+		fail("layout", round, "refused without a message");
+	}
+	free(d);
+}
+
+/* The seed of fuzz_image: a boot image header (2 MiB in, 16 KiB with BSS) on 192 bytes. */
+static uint8_t *linux_seed(size_t *size)
+{
+	struct linux_header h = { .text_offset = 0x200000, .image_size = 0x4000, .version = 2,
+				  .magic = LINUX_MAGIC, .magic2 = LINUX_MAGIC2 };
+	*size = sizeof(h) + 192;
+	uint8_t *seed = calloc(1, *size);
+	memcpy(seed, &h, sizeof(h));
+	return seed;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 6) {
@@ -244,21 +330,24 @@ int main(int argc, char **argv)
 	}
 	unsigned long rounds = strtoul(argv[1], NULL, 0);
 	rng_state = strtoull(argv[2], NULL, 0) | 1;
-	size_t elf_size, cpio_size, dtb_size;
+	size_t elf_size, cpio_size, dtb_size, linux_size;
 	uint8_t *elf = load(argv[3], &elf_size), *cpio = load(argv[4], &cpio_size),
-		*dtb = load(argv[5], &dtb_size);
+		*dtb = load(argv[5], &dtb_size), *linux_image = linux_seed(&linux_size);
 	for (unsigned long round = 0; round < rounds; round++) {
 		fuzz_elf(round, elf, elf_size);
 		fuzz_cpio(round, cpio, cpio_size);
 		fuzz_dtb(round, dtb, dtb_size);
 		fuzz_decode(round);
 		fuzz_virtqueue(round);
+		fuzz_image(round, linux_image, linux_size);
 	}
 	free(elf);
 	free(cpio);
 	free(dtb);
+	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
-	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains\n", rounds,
-	       argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains);
+	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
+	       "%lu guest layouts\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
+	       images_ok, layouts_ok);
 	return 0;
 }

@@ -2,4 +2,5 @@
 TEST_PROGRAMS := hello crash poke-kernel poke-init badcalls ipc-bench ipc-client conspeed \
 	shm-owner shm-peer ipcmix ipcmix-server ipcmix-hold
 TEST_PROGRAMS += bigbss memhog counters
+TEST_PROGRAMS += vmm-args
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))
