@@ -1,4 +1,7 @@
 # Programs that exist only for the system tests; they go into build/test/bootfs.cpio.
 TEST_PROGRAMS := hello crash poke-kernel poke-init badcalls ipc-bench ipc-client conspeed \
 	shm-owner shm-peer ipcmix ipcmix-server ipcmix-hold
+TEST_PROGRAMS += impostor
+TEST_PROGRAMS += name-owner
+TEST_PROGRAMS += waitthief
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))
