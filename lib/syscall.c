@@ -66,8 +66,8 @@ int64_t lookup(const char *name)
 static int64_t name_call(uint32_t label, const char *name, uint64_t ep, uint64_t w0)
 {
 	ipc_buffer()->handle = ep;
-	struct msg r = ipc_call(VIREO_HANDLE_INIT,
-				ipc_data(label, name, strlen(name)) | VIREO_IPC_HANDLE, w0, 0, 0, 0);
+	uint64_t info = ipc_data(label, name, strlen(name)) | VIREO_IPC_HANDLE;
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, info, w0, 0, 0, 0);
 	return r.status < 0 ? r.status : (int64_t)r.w[0];
 }
 

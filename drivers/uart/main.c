@@ -99,7 +99,9 @@ int main(void)
 	uart[FCR] = FCR_ENABLE;
 	uart[IER] = IER_RX;
 	drain_input();
-	register_service("console", (uint64_t)ep);
+	err = register_service("console", (uint64_t)ep);
+	if (err)
+		printf("uart: cannot register the console: %s\n", error_name(err));
 
 	for (;;) {
 		struct msg m = ipc_recv((uint64_t)ep);

@@ -81,7 +81,8 @@ static struct watch watches[MAX_WATCHES];
 static struct service *find_service(const char *name)
 {
 	for (unsigned i = 0; i < MAX_SERVICES; i++)
-		if ((services[i].owner || services[i].reserved_for) && !strcmp(services[i].name, name))
+		if ((services[i].owner || services[i].reserved_for) &&
+		    !strcmp(services[i].name, name))
 			return &services[i];
 	return NULL;
 }
@@ -293,8 +294,9 @@ static void service_ended(struct essential *e, const char *what)
 	if (now - e->started_us >= STABLE_US)
 		e->quick_ends = 0;
 	if (++e->quick_ends >= GIVE_UP_AFTER) {
-		printf("init: %s %s, %u times in a row within %lu s of its start; not restarting it "
-		       "again\n", e->path, what, e->quick_ends, STABLE_US / 1000000);
+		printf("init: %s %s, %u times in a row within %lu s of its start; "
+		       "not restarting it again\n",
+		       e->path, what, e->quick_ends, STABLE_US / 1000000);
 		e->given_up = true;
 		if (e->name)
 			answer_lookups(e->name, 0, VIREO_E_DEAD);

@@ -67,7 +67,8 @@ bool line_read(const char *prompt, char *buf)
 		} else if (c == '\r' || c == '\n') {
 			puts_raw("\n", 1);
 			if (too_long) {
-				printf("shell: line longer than %d characters; not run\n", LINE_MAX - 1);
+				printf("shell: line longer than %d characters; not run\n",
+				       LINE_MAX - 1);
 				return false;
 			}
 			buf[len] = '\0';

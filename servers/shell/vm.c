@@ -59,7 +59,8 @@ static void report_lost(void)
 {
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		if (vms[i].id)
-			printf("[vm %lu (%s): lost: the VM monitor ended]\n", vms[i].id, vms[i].name);
+			printf("[vm %lu (%s): lost: the VM monitor ended]\n", vms[i].id,
+			       vms[i].name);
 		vms[i].id = 0;
 	}
 }

@@ -107,9 +107,9 @@ int main(void)
 			break;
 		case IPCMIX_CHECK: {
 			ipc_reply(caller, m.info, wrong, busy, 0, 0);
-			const char *hold_path = "/boot/test/ipcmix-hold";
-			struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_SPAWN, hold_path,
-									   strlen(hold_path)), 0, 0, 0, 0);
+			const char *hold = "/boot/test/ipcmix-hold";
+			uint64_t info = ipc_data(INIT_SPAWN, hold, strlen(hold));
+			struct msg r = ipc_call(VIREO_HANDLE_INIT, info, 0, 0, 0, 0);
 			if (r.status || r.w[0])
 				printf("ipcmix-server: cannot start ipcmix-hold: %s\n",
 				       error_name(r.status ? r.status : (int64_t)r.w[0]));
