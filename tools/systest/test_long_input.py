@@ -67,3 +67,13 @@ def test_a_long_line_pasted_into_a_guest_arrives_whole(shell):
     shell.send("poweroff\r")
     shell.expect(r"\[vm \d+ \(Image\): powered off, reason 0\]", timeout=60)
     shell.prompt()
+
+
+def test_keys_after_ctrl_bracket_go_to_the_prompt(shell):
+    shell.send("vm run /boot/guest/spin.elf\r")
+    shell.expect("spin: spinning forever")
+    shell.send("\x1decho typed after the detach key\r")  # one write
+    vm = shell.expect(r"\[detached from vm (\d+);").group(1)
+    shell.expect(r"\ntyped after the detach key\r*\n")
+    shell.prompt()
+    assert shell.run(f"vm kill {vm}") == f"killed vm {vm}"
