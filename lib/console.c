@@ -23,12 +23,25 @@ int64_t console_open(void)
 	return console;
 }
 
-/* A console driver that was restarted has a new endpoint: look it up again, once. */
-static struct msg console_call(uint64_t info, uint64_t w0)
+static struct msg console_send(uint32_t label, const char *data, size_t len, uint64_t handle,
+				uint64_t w0, uint64_t w1)
 {
-	struct msg r = ipc_call((uint64_t)console, info, w0, 0, 0, 0);
+	uint64_t info = ipc_data(label, data, len);
+	if (handle) {
+		ipc_buffer()->handle = handle;
+		info |= VIREO_IPC_HANDLE;
+	}
+	return ipc_call((uint64_t)console, info, w0, w1, 0, 0);
+}
+
+/* A console driver that was restarted has a new endpoint: look it up again, once, and send
+ * the message anew (the look-up went through the same IPC buffer). */
+static struct msg console_call(uint32_t label, const char *data, size_t len, uint64_t handle,
+			       uint64_t w0, uint64_t w1)
+{
+	struct msg r = console_send(label, data, len, handle, w0, w1);
 	if (r.status == VIREO_E_DEAD && console_open() > 0)
-		r = ipc_call((uint64_t)console, info, w0, 0, 0, 0);
+		r = console_send(label, data, len, handle, w0, w1);
 	return r;
 }
 
@@ -48,7 +61,7 @@ void console_write(const char *s, size_t n)
 	while (n) {
 		size_t chunk = n < VIREO_IPC_DATA_MAX ? n : VIREO_IPC_DATA_MAX;
 		if (console > 0)
-			console_call(ipc_data(CONSOLE_WRITE, s, chunk), 0);
+			console_call(CONSOLE_WRITE, s, chunk, 0, 0, 0);
 		else
 			vireo_syscall(SYS_LOG_WRITE, (long)s, (long)chunk, (long)log_right, 0, 0, 0);
 		s += chunk;
@@ -105,7 +118,10 @@ int printf(const char *fmt, ...)
 static size_t read_input(char *buf, size_t len, uint64_t no_wait)
 {
 	console_flush();
-	struct msg r = console_call(vireo_ipc_info(CONSOLE_READ, 0), no_wait);
+	if (len == 0) /* w1 = 0 would ask for all there is */
+		return 0;
+	/* The console keeps what does not fit for the next read. */
+	struct msg r = console_call(CONSOLE_READ, NULL, 0, 0, no_wait, len);
 	if (r.status < 0)
 		return 0;
 	size_t n = vireo_ipc_len(r.info);
@@ -127,10 +143,5 @@ size_t console_read_available(char *buf, size_t len)
 
 void console_subscribe(uint64_t ep, uint64_t bits)
 {
-	uint64_t info = vireo_ipc_info(CONSOLE_SUBSCRIBE, 0);
-	if (ep) {
-		ipc_buffer()->handle = ep;
-		info |= VIREO_IPC_HANDLE;
-	}
-	console_call(info, bits);
+	console_call(CONSOLE_SUBSCRIBE, NULL, 0, ep, bits, 0);
 }

@@ -64,11 +64,21 @@ int64_t lookup(const char *name)
 	return (r.info & VIREO_IPC_HANDLE) ? (int64_t)ipc_buffer()->handle : VIREO_E_NOENT;
 }
 
-int64_t register_service(const char *name, uint64_t ep)
+/* A request to init about a name that sends an endpoint along. */
+static int64_t name_call(uint32_t label, const char *name, uint64_t ep, uint64_t w0)
 {
 	ipc_buffer()->handle = ep;
-	struct msg r = ipc_call(VIREO_HANDLE_INIT,
-				ipc_data(INIT_REGISTER, name, strlen(name)) | VIREO_IPC_HANDLE, 0,
-				0, 0, 0);
+	uint64_t info = ipc_data(label, name, strlen(name)) | VIREO_IPC_HANDLE;
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, info, w0, 0, 0, 0);
 	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}
+
+int64_t register_service(const char *name, uint64_t ep)
+{
+	return name_call(INIT_REGISTER, name, ep, 0);
+}
+
+int64_t watch_service(const char *name, uint64_t ep, uint64_t bits)
+{
+	return name_call(INIT_WATCH, name, ep, bits);
 }

@@ -109,5 +109,7 @@ void free(void *p);
 /* Name service (init): an endpoint handle for a service, or a negative error. */
 int64_t lookup(const char *name);
 int64_t register_service(const char *name, uint64_t ep);
+/* Bits notified on ep once, when the task holding the name ends (protocol.h INIT_WATCH). */
+int64_t watch_service(const char *name, uint64_t ep, uint64_t bits);
 
 #endif

@@ -24,7 +24,8 @@
 static volatile uint8_t *uart = (volatile uint8_t *)VIREO_USER_DEVICES;
 static char input[1024];
 static size_t in_head, in_len;
-static uint64_t reader; /* a CONSOLE_READ caller waiting for input, or 0 */
+static bool rx_paused; /* input full: the UART keeps what comes next (see drain_input) */
+static uint64_t reader, reader_max; /* a CONSOLE_READ caller waiting for input, or 0 */
 static uint64_t subscriber, subscriber_bits; /* an endpoint told when input arrives */
 
 /* THR empty means the whole transmit FIFO is: one status read lets 16 bytes go out. */
@@ -52,12 +53,17 @@ static void write_bytes(const char *s, size_t n)
 	}
 }
 
+/* With the buffer full, bytes stay in the UART and its receive interrupt goes off until
+ * there is room again: what was pasted waits (QEMU holds it back until the FIFO has room)
+ * instead of being dropped here. */
 static void drain_input(void)
 {
-	while (uart[LSR] & LSR_DATA_READY) {
-		char c = (char)uart[RBR];
-		if (in_len < sizeof(input)) /* a full buffer drops what is typed on */
-			input[(in_head + in_len++) % sizeof(input)] = c;
+	while (in_len < sizeof(input) && (uart[LSR] & LSR_DATA_READY))
+		input[(in_head + in_len++) % sizeof(input)] = (char)uart[RBR];
+	bool full = in_len == sizeof(input);
+	if (full != rx_paused) {
+		rx_paused = full;
+		uart[IER] = full ? 0 : IER_RX;
 	}
 }
 
@@ -67,13 +73,15 @@ static void answer_reader(void)
 		return;
 	char *out = (char *)ipc_buffer()->data;
 	size_t n = 0;
-	while (in_len > 0 && n < VIREO_IPC_DATA_MAX) {
+	while (in_len > 0 && n < reader_max) {
 		out[n++] = input[in_head];
 		in_head = (in_head + 1) % sizeof(input);
 		in_len--;
 	}
 	ipc_reply(reader, vireo_ipc_info(0, n), 0, 0, 0, 0);
 	reader = 0;
+	if (rx_paused)
+		drain_input();
 }
 
 int main(void)
@@ -92,7 +100,9 @@ int main(void)
 	uart[FCR] = FCR_ENABLE;
 	uart[IER] = IER_RX;
 	drain_input();
-	register_service("console", (uint64_t)ep);
+	err = register_service("console", (uint64_t)ep);
+	if (err)
+		printf("uart: cannot register the console: %s\n", error_name(err));
 
 	for (;;) {
 		struct msg m = ipc_recv((uint64_t)ep);
@@ -122,6 +132,7 @@ int main(void)
 				break;
 			}
 			reader = (uint64_t)m.status;
+			reader_max = m.w[1] && m.w[1] < VIREO_IPC_DATA_MAX ? m.w[1] : VIREO_IPC_DATA_MAX;
 			answer_reader();
 			break;
 		case CONSOLE_SUBSCRIBE:

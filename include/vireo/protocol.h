@@ -14,13 +14,18 @@
 #define VIREO_VMM_VM_RIGHT 2
 
 enum init_label {
-	/* data = name; the handle sent along is the service's endpoint. */
+	/* data = name (1 to 15 bytes); the handle sent along is the service's endpoint. The
+	 * names of the services init starts ("console", "vmm") are theirs alone; any other name
+	 * is its first registrant's until that task ends, and only it may register it again.
+	 * Only tasks init started may register. Refused: VIREO_E_RIGHTS. */
 	INIT_REGISTER = 1,
-	/* data = name -> a handle to the service's endpoint (the reply waits until it exists). */
+	/* data = name -> a handle to the service's endpoint (the reply waits until it exists;
+	 * VIREO_E_DEAD for a service init has given up restarting). */
 	INIT_LOOKUP,
-	/* data = path in the bootfs -> w1 = task id. */
+	/* data = path in the bootfs -> w1 = task id. The caller is the task's parent. */
 	INIT_SPAWN,
-	/* w0 = task id -> w1 = its exit status, once it has ended. */
+	/* w0 = task id -> w1 = its exit status, once it has ended. Only its parent may wait
+	 * (others: VIREO_E_RIGHTS); a task whose parent ended first is waited for by nobody. */
 	INIT_WAIT,
 	/* data = directory path, w0 = index -> w1 = 1 and data = the index-th entry's name, with
 	 * w2 = its size and w3 = 1 for a directory; w1 = 0 past the end. */
@@ -30,12 +35,18 @@ enum init_label {
 	/* data = path -> w1 = where the file's bytes start in the bootfs, w2 = its size; the
 	 * handle that comes back is the bootfs, a memory object to map read-only. */
 	INIT_OPEN,
+	/* data = name, handle = an endpoint, w0 = bits: notified once when the task holding the
+	 * name ends (for "console" or "vmm" while nobody holds it, the next one to hold it). Watch
+	 * first, then look up, so that the endpoint looked up is the one watched. One watch per
+	 * task and name; watching again replaces it. */
+	INIT_WATCH,
 };
 
 enum console_label {
 	CONSOLE_WRITE = 1, /* data = bytes */
-	/* -> data = at least one byte of input, waiting for it if needed; with w0 = 1, what
-	 * input there is now, possibly none. */
+	/* w1 = the most bytes wanted (0: up to VIREO_IPC_DATA_MAX) -> data = at least one byte
+	 * of input, waiting for it if needed; with w0 = 1, what input there is now, possibly
+	 * none. Input beyond w1 stays for the next read. */
 	CONSOLE_READ,
 	/* handle = an endpoint, w0 = bits: notified whenever input arrives; without a handle,
 	 * the subscription ends. */
@@ -44,14 +55,17 @@ enum console_label {
 
 /* The VM monitor ("vmm"). A VM is named by its id. */
 enum vmm_label {
-	/* data = "PATH [ram=MiB] [cpus=N] [initrd=PATH] [-- bootargs...]" -> w1 = VM id; started
-	 * attached, as VMM_ATTACH, when a handle comes along (w1 = its bits). */
+	/* data = "PATH [ram=MiB] [cpus=N] [initrd=PATH] [-- bootargs...]" -> w1 = VM id, data =
+	 * its name; started attached, as VMM_ATTACH, when a handle comes along (w1 = its bits). */
 	VMM_START = 1,
-	/* w0 = id; handle = an endpoint, w1 = bits notified when the VM ends. Guest output goes
-	 * to the console until VMM_DETACH; what it printed while detached comes first. */
+	/* w0 = id; handle = an endpoint, w1 = bits notified when the VM ends -> data = its name.
+	 * Guest output goes to the console until VMM_DETACH; what it printed while detached
+	 * comes first. */
 	VMM_ATTACH,
 	VMM_DETACH,  /* w0 = id */
-	VMM_INPUT,   /* w0 = id, data = keyboard bytes for the guest */
+	/* w0 = id, data = keyboard bytes for the guest -> w1 = how many its console input took;
+	 * it has room for a few hundred: send the rest again once it has read some. */
+	VMM_INPUT,
 	VMM_KILL,    /* w0 = id */
 	VMM_LIST,    /* -> data = a text table of the VMs */
 };

@@ -3,10 +3,10 @@
 #include <string.h>
 #include <vireo/boot.h>
 
+#include "events.h"
 #include "vireo.h"
 
 #define SYSTEM VIREO_SHELL_SYSTEM
-#define SLEEP_BIT 1
 
 struct command {
 	const char *name, *args, *help;
@@ -207,11 +207,7 @@ static void cmd_sleep(int argc, char **argv)
 		printf("sleep: how many seconds?\n");
 		return;
 	}
-	static int64_t ep;
-	if (!ep)
-		ep = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
-	vireo_syscall(SYS_TIMER_SET, ep, SLEEP_BIT, (long)(s * 1000000), 0, 0, 0);
-	ipc_recv((uint64_t)ep);
+	pause_us(s * 1000000);
 }
 
 static void reset(long how)

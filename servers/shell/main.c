@@ -7,15 +7,18 @@
 
 #define MAX_ARGS 16
 
+/* The words of line; -1 when there are more than MAX_ARGS. */
 static int split(char *line, char **argv)
 {
 	int argc = 0;
 	char *p = line;
-	while (*p && argc < MAX_ARGS) {
+	while (*p) {
 		while (*p == ' ' || *p == '\t')
 			*p++ = '\0';
 		if (!*p)
 			break;
+		if (argc == MAX_ARGS)
+			return -1;
 		argv[argc++] = p;
 		while (*p && *p != ' ' && *p != '\t')
 			p++;
@@ -35,7 +38,9 @@ int main(void)
 		if (!line_read("vireo> ", line))
 			continue;
 		int argc = split(line, argv);
-		if (argc > 0)
+		if (argc < 0)
+			printf("shell: more than %d words; not run\n", MAX_ARGS);
+		else if (argc > 0)
 			run_command(argc, argv);
 		console_flush();
 	}

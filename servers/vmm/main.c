@@ -181,14 +181,14 @@ static void request(struct msg *m)
 		}
 		if (handle)
 			attach(g, handle, m->w[1]);
-		ipc_reply(caller, 0, 0, g->id, 0, 0);
+		ipc_reply(caller, ipc_data(0, g->name, strlen(g->name)), 0, g->id, 0, 0);
 		return;
 	}
 	case VMM_ATTACH:
 		if (!g)
 			break;
 		attach(g, handle, m->w[1]);
-		reply_status(caller, 0);
+		ipc_reply(caller, ipc_data(0, g->name, strlen(g->name)), 0, 0, 0, 0);
 		return;
 	case VMM_DETACH:
 		if (!g)
@@ -200,12 +200,23 @@ static void request(struct msg *m)
 		g->notify_ep = 0;
 		reply_status(caller, 0);
 		return;
-	case VMM_INPUT:
+	case VMM_INPUT: {
 		if (!g)
 			break;
-		vireo_syscall(SYS_VM_INPUT, (long)g->vm, (long)ipc_buffer()->data, (long)n, 0, 0, 0);
-		reply_status(caller, 0);
+		/* The kernel takes so much a call, and only what the guest's queue has room for:
+		 * the caller learns how far it got and sends the rest again. */
+		const char *keys = (const char *)ipc_buffer()->data;
+		size_t queued = 0;
+		int64_t got = 1;
+		while (queued < n && got > 0) {
+			got = vireo_syscall(SYS_VM_INPUT, (long)g->vm, (long)(keys + queued),
+					    (long)(n - queued), 0, 0, 0);
+			if (got > 0)
+				queued += (size_t)got;
+		}
+		ipc_reply(caller, 0, (uint64_t)(queued || got >= 0 ? 0 : got), queued, 0, 0);
 		return;
+	}
 	case VMM_KILL:
 		if (!g)
 			break;

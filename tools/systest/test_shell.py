@@ -96,7 +96,9 @@ def test_killed_console_driver_is_restarted_and_the_shell_carries_on(shell):
     uart = number(r"^\s+(\d+)\s+uart", shell.run("ps"))
     shell.send(f"kill {uart}\r")
     shell.expect(r"restarting it")
-    shell.send("\r")
+    shell.send("\r")  # typed while the driver restarts: not lost
+    shell.expect(rf"\nkilled task {uart}\r*\n")  # not sent again clobbered by the look-up
+    shell.prompt()
     shell.prompt()
     assert shell.run("echo after restart") == "after restart"
     assert re.search(r"^\s+\d+\s+uart\s+(blocked|ready)", shell.run("ps"), re.M)

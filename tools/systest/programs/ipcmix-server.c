@@ -1,6 +1,7 @@
 /* The IPC fallback test's server (tools/systest/test_ipc.py): answers ipcmix's calls (see
- * ipcmix.h), counting anything that arrives wrong, then holds ipcmix-hold's call until
- * that task is killed and checks that late replies to it go nowhere. */
+ * ipcmix.h), counting anything that arrives wrong, then starts ipcmix-hold (so that it is
+ * the one init lets wait for it), holds its call until that task is killed and checks
+ * that late replies to it go nowhere. */
 #include <string.h>
 
 #include "ipcmix.h"
@@ -104,9 +105,17 @@ int main(void)
 			}
 			m = ipc_reply_recv(ep, caller, m.info, w[0] + 1, 0, 0, 0);
 			break;
-		case IPCMIX_CHECK:
-			m = ipc_reply_recv(ep, caller, m.info, wrong, busy, 0, 0);
+		case IPCMIX_CHECK: {
+			ipc_reply(caller, m.info, wrong, busy, 0, 0);
+			const char *hold = "/boot/test/ipcmix-hold";
+			uint64_t info = ipc_data(INIT_SPAWN, hold, strlen(hold));
+			struct msg r = ipc_call(VIREO_HANDLE_INIT, info, 0, 0, 0, 0);
+			if (r.status || r.w[0])
+				printf("ipcmix-server: cannot start ipcmix-hold: %s\n",
+				       error_name(r.status ? r.status : (int64_t)r.w[0]));
+			m = ipc_recv(ep);
 			break;
+		}
 		case IPCMIX_HOLD:
 			hold(caller, m.task);
 			return 0;

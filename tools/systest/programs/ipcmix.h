@@ -7,7 +7,8 @@ enum ipcmix_label {
 	IPCMIX_DATA,     /* data -> w0 = the bytes' sum, w1 = their count, data reversed */
 	IPCMIX_HANDLE,   /* a handle -> w0 = 1 if it arrived, and the server's endpoint */
 	IPCMIX_BUSY,     /* w0 -> w0 + 1, answered while notification bits wait */
-	IPCMIX_CHECK,    /* -> w0 = wrong messages the server saw, w1 = BUSY calls served */
+	IPCMIX_CHECK,    /* -> w0 = wrong messages the server saw, w1 = BUSY calls served;
+			  * then the server starts ipcmix-hold */
 	IPCMIX_HOLD,     /* never answered: the caller is to be killed while it waits */
 };
 

@@ -3,4 +3,7 @@ TEST_PROGRAMS := hello crash poke-kernel poke-init badcalls ipc-bench ipc-client
 	shm-owner shm-peer ipcmix ipcmix-server ipcmix-hold
 TEST_PROGRAMS += bigbss memhog counters
 TEST_PROGRAMS += vmm-args
+TEST_PROGRAMS += impostor
+TEST_PROGRAMS += name-owner
+TEST_PROGRAMS += waitthief
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))
