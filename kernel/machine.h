@@ -28,7 +28,7 @@ struct machine {
 	uint32_t fdt_size;
 	unsigned nharts;
 	uint32_t hart_ids[MACHINE_MAX_HARTS];
-	char isa[128]; /* of the boot hart */
+	const char *isa; /* of the boot hart; points into the blob, as long as the tree has it */
 	bool has_h, has_sstc;
 	uint64_t timebase_hz;
 
