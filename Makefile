@@ -4,6 +4,7 @@
 #   make test       host unit tests (cmocka), then QEMU system tests (pytest)
 #   make bench      boot-time and size figures, printed and written to build/bench.json
 #   make gdb        QEMU halted at the first instruction, gdb-multiarch attached
+#   QEMU=10         run, test, bench and gdb on QEMU 10 from the Debian release's backports
 
 VERSION := 0.1.0
 GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -46,8 +47,17 @@ include tools/fuzz/fuzz.mk
 .PHONY: all run test unit systest soak bench gdb setup clean
 all: $(BUILD)/vireo.elf $(BUILD)/bootfs.cpio
 
+# QEMU=10: tools/qemu.sh runs QEMU 10 and its OpenSBI from the backports of the machine's
+# Debian release, unpacked into the cache by tools/qemu-backports.sh (fetched in setup, so
+# that no test waits for it); without it, the system's QEMU.
+ifneq ($(QEMU),)
+export VIREO_QEMU := $(QEMU)
+endif
+fetch_qemu = $(if $(QEMU),@tools/qemu-backports.sh $(QEMU) >/dev/null)
+
 setup:
 	@tools/setup.sh
+	$(fetch_qemu)
 
 run: setup
 	@$(MAKE) --no-print-directory all
@@ -65,6 +75,7 @@ test: setup
 	@$(MAKE) --no-print-directory systest
 
 systest:
+	$(fetch_qemu)
 	cd tools/systest && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # The cycle tests (spawn/exit, Linux boot/poweroff) five times over: 1000 spawns and 100

@@ -198,10 +198,13 @@ static int parse_cpus(const void *fdt, uint32_t boot_hart, struct machine *m)
 	if (m->timebase_hz == 0)
 		return fail(m, "no timebase-frequency", 0);
 
-	const char *isa = string_prop(fdt, boot_cpu, "riscv,isa");
+	int isa_len;
+	const char *isa = fdt_getprop(fdt, boot_cpu, "riscv,isa", &isa_len);
 	if (!isa)
 		return fail(m, "boot cpu has no riscv,isa", 0);
-	snformat(m->isa, sizeof(m->isa), "%s", isa);
+	if (isa_len < 1 || isa[isa_len - 1] != '\0')
+		return fail(m, "boot cpu's riscv,isa is not a string", 0);
+	m->isa = isa;
 	int len;
 	const char *list = fdt_getprop(fdt, boot_cpu, "riscv,isa-extensions", &len);
 	if (list && len > 0)
@@ -311,7 +314,10 @@ static int parse_chosen(const void *fdt, struct machine *m)
 	m->bootargs = "";
 	if (chosen < 0)
 		return 0;
-	const char *args = fdt_getprop(fdt, chosen, "bootargs", NULL);
+	int args_len;
+	const char *args = fdt_getprop(fdt, chosen, "bootargs", &args_len);
+	if (args && (args_len < 1 || args[args_len - 1] != '\0'))
+		return fail(m, "/chosen/bootargs is not a string", 0);
 	if (args)
 		m->bootargs = args;
 	bool has_start = read_u64_prop(fdt, chosen, "linux,initrd-start", &m->initrd_start);

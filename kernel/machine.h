@@ -28,7 +28,7 @@ struct machine {
 	uint32_t fdt_size;
 	unsigned nharts;
 	uint32_t hart_ids[MACHINE_MAX_HARTS];
-	char isa[512]; /* of the boot hart: its riscv,isa */
+	const char *isa; /* of the boot hart; points into the blob, as long as the tree has it */
 	/* Every extension the boot hart has, in riscv,isa form: from riscv,isa-extensions
 	 * (the current binding) when the tree has it, else riscv,isa. */
 	char extensions[512];

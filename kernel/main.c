@@ -26,12 +26,21 @@ void kmain(uint64_t hartid, void *fdt);
 
 static struct machine machine;
 
+/* kprintf formats into a 256-byte line; device-tree strings have no such bound (QEMU 10's
+ * riscv,isa alone is over 300 bytes), so they go to the console whole. */
+static void print_dt_string(const char *before, const char *s, const char *after)
+{
+	console_write(before, strlen(before));
+	console_write(s, strlen(s));
+	console_write(after, strlen(after));
+}
+
 static void report_machine(const struct machine *m, uint32_t boot_hart)
 {
 	kprintf("harts: %u (booting on hart %u):", m->nharts, boot_hart);
 	for (unsigned i = 0; i < m->nharts; i++)
 		kprintf(" %u", m->hart_ids[i]);
-	kprintf("\nisa: %s\n", m->isa);
+	print_dt_string("\nisa: ", m->isa, "\n");
 	kprintf("extensions: H %s, sstc %s\n", m->has_h ? "yes" : "no", m->has_sstc ? "yes" : "no");
 	for (unsigned i = 0; i < m->nram; i++)
 		kprintf("ram: %016lx-%016lx (%lu MiB)\n", m->ram[i].base,
@@ -55,7 +64,7 @@ static void report_machine(const struct machine *m, uint32_t boot_hart)
 	if (m->has_initrd)
 		kprintf("initrd: %016lx-%016lx (%lu bytes)\n", m->initrd_start, m->initrd_end,
 			m->initrd_end - m->initrd_start);
-	kprintf("bootargs: \"%s\"\n", m->bootargs);
+	print_dt_string("bootargs: \"", m->bootargs, "\"\n");
 }
 
 /* Seeds the generator, then wipes the seed both in the copy and in the blob: the first key
@@ -83,9 +92,8 @@ static void require_hypervisor(const struct machine *m)
 {
 	if (m->has_h)
 		return;
-	kprintf("vireo: this hart has no H extension (riscv,isa \"%s\").\n"
-		"vireo: Vireo's hypervisor is not optional; run QEMU with -cpu rv64,h=true.\n",
-		m->isa);
+	print_dt_string("vireo: this hart has no H extension (riscv,isa \"", m->isa, "\").\n");
+	kprintf("vireo: Vireo's hypervisor is not optional; run QEMU with -cpu rv64,h=true.\n");
 	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_FAILURE);
 	panic("SBI refused to power off");
 }

@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages Vireo's build, run and tests need, and nothing when all are
 # there already. Called by `make run`, `make test` and .ci/run; safe to run again.
+#   tools/setup.sh [PACKAGE...]   with names: those of them that are missing instead
 set -eu
 
-packages="gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu qemu-system-misc opensbi
+packages="${*:-gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu qemu-system-misc opensbi
 device-tree-compiler gdb-multiarch python3-pytest python3-pexpect libcmocka-dev libfdt-dev
-pkg-config linux-source-6.1 cpio xz-utils"
+pkg-config linux-source-6.1 cpio xz-utils}"
 
 missing=""
 for p in $packages; do

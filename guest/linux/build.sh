@@ -82,69 +82,10 @@ ensure_packages() {
 	stage "packages: installing ${missing[*]}" "$log" install_missing "${missing[@]}"
 }
 
-# Prints, as deb822 stanzas, a deb-src entry for each enabled `deb` entry of the machine's
-# apt sources: deb822 files in sources.list.d and one-line entries in sources.list and
-# sources.list.d/*.list. Every field but Types (and Architectures and Enabled) is copied,
-# so URIs, Suites, Components and Signed-By (even an inline key) stay as the machine has them.
+# Prints, as deb822 stanzas, a deb-src twin of each enabled `deb` entry of the machine's
+# apt sources (tools/apt-deb-entries.sh reads them).
 derive_deb_src() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		if [ ! -e "$f" ] || [ "$f" = "$debsrc_file" ]; then
-			continue
-		fi
-		awk '
-			function flush(   i, n, w, deb, src) {
-				if (nf == 0) return
-				deb = src = 0
-				n = split(tolower(val["types"]), w, /[ \t]+/)
-				for (i = 1; i <= n; i++) { if (w[i] == "deb") deb = 1; if (w[i] == "deb-src") src = 1 }
-				if (deb && !src && tolower(val["enabled"]) != "no" && val["uris"] != "") {
-					print "Types: deb-src"
-					for (i = 1; i <= nf; i++)
-						if (lkey[i] != "types" && lkey[i] != "architectures" && lkey[i] != "enabled")
-							print raw[i]
-					print ""
-				}
-				nf = 0; split("", val); split("", lkey); split("", raw)
-			}
-			/^[ \t]*#/ { next }
-			/^[ \t]*$/ { flush(); next }
-			/^[ \t]/ { if (nf) { raw[nf] = raw[nf] "\n" $0; val[lkey[nf]] = val[lkey[nf]] " " $0 }; next }
-			{
-				k = $0; sub(/:.*/, "", k)
-				v = $0; sub(/^[^:]*:[ \t]*/, "", v)
-				nf++; lkey[nf] = tolower(k); raw[nf] = $0; val[lkey[nf]] = v
-			}
-			END { flush() }
-		' "$f"
-	done
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -e "$f" ] || continue
-		awk '
-			{ sub(/#.*/, "") }
-			$1 != "deb" { next }
-			{
-				signed = ""; i = 2
-				if ($2 ~ /^\[/) {
-					opts = ""
-					for (; i <= NF; i++) { opts = opts " " $i; if ($i ~ /\]$/) { i++; break } }
-					gsub(/[][]/, "", opts)
-					n = split(opts, o, /[ \t]+/)
-					for (j = 1; j <= n; j++)
-						if (tolower(o[j]) ~ /^signed-by=/) { signed = o[j]; sub(/^[^=]*=/, "", signed) }
-				}
-				uri = $i; suite = $(i + 1); comps = ""
-				for (j = i + 2; j <= NF; j++) comps = comps (comps == "" ? "" : " ") $j
-				if (uri == "" || suite == "") next
-				print "Types: deb-src"
-				print "URIs: " uri
-				print "Suites: " suite
-				if (comps != "") print "Components: " comps
-				if (signed != "") print "Signed-By: " signed
-				print ""
-			}
-		' "$f"
-	done
+	"$here/../../tools/apt-deb-entries.sh" | sed 's/^Types: deb$/Types: deb-src/'
 }
 
 # Makes `apt-get source busybox` possible: adds deb-src entries mirroring the machine's deb

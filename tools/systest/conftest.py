@@ -115,6 +115,21 @@ def boot():
         m.close()
 
 
+def qemu_device_tree(directory, cpu=None):
+    """The device tree QEMU builds for the launch line's machine, dumped through tools/qemu.sh
+    (so by the QEMU the tests run on) into directory. Returns get(node, prop, kind="s"),
+    which reads a property with fdtget (kind "u" for a number)."""
+    dtb = os.path.join(str(directory), "qemu.dtb")
+    args = ["--cpu", cpu] if cpu else []
+    subprocess.run([QEMU_SH, *args, "--", "-machine", f"dumpdtb={dtb}"], check=True,
+                   capture_output=True)
+
+    def get(node, prop, kind="s"):
+        return subprocess.run(["fdtget", "-t", kind, dtb, node, prop], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    return get
+
+
 def nm_symbols(elf):
     out = subprocess.run(["riscv64-linux-gnu-nm", elf], check=True, capture_output=True,
                          text=True).stdout

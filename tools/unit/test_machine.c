@@ -337,7 +337,61 @@ static void test_disabled_devices_are_skipped(void **state)
 	free(blob);
 }
 
+/* QEMU 10's riscv,isa (virt, -cpu rv64,h=true) is longer than any console line: it is kept
+ * whole, not cut. */
+static void test_long_isa_string_kept_whole(void **state)
+{
+	(void)state;
+	static const char isa[] =
+		"rv64imafdch_zic64b_zicbom_zicbop_zicboz_ziccamoa_ziccif_zicclsm_ziccrse_zicntr_"
+		"zicsr_zifencei_zihintntl_zihintpause_zihpm_zmmul_za64rs_zaamo_zalrsc_zawrs_zfa_zca_"
+		"zcd_zba_zbb_zbc_zbs_shcounterenw_shgatpa_shtvala_shvsatpa_shvstvala_shvstvecd_"
+		"ssccptr_sscounterenw_sstc_sstvala_sstvecd_ssu64xl_svadu_svvptc";
+	size_t size;
+	void *blob = load_fixture("qemu-virt", &size);
+	void *fdt = editable_copy(blob, 512);
+	assert_int_equal(fdt_setprop_string(fdt, node(fdt, "/cpus/cpu@0"), "riscv,isa", isa), 0);
+	struct machine m;
+	assert_int_equal(machine_parse(fdt, fdt_totalsize(fdt), 0, &m), 0);
+	assert_string_equal(m.isa, isa);
+	assert_true(m.has_h);
+	assert_true(m.has_sstc);
+	free(fdt);
+	free(blob);
+}
+
 /* Trees that must be rejected, with the reason machine.c gives. */
+
+/* Sets PATH's PROP to LEN bytes of "rv64imac" (no terminating NUL) and expects ERROR. */
+static void expect_unterminated_rejected(const char *path, const char *prop, int len,
+					 const char *error)
+{
+	size_t size;
+	void *blob = load_fixture("qemu-virt", &size);
+	void *fdt = editable_copy(blob, 64);
+	assert_int_equal(fdt_setprop(fdt, node(fdt, path), prop, "rv64imac", len), 0);
+	struct machine m;
+	assert_int_equal(machine_parse(fdt, fdt_totalsize(fdt), 0, &m), -1);
+	assert_string_equal(m.error, error);
+	free(fdt);
+	free(blob);
+}
+
+static void test_isa_that_is_not_a_string_rejected(void **state)
+{
+	(void)state;
+	expect_unterminated_rejected("/cpus/cpu@0", "riscv,isa", 8,
+				     "device tree: boot cpu's riscv,isa is not a string");
+	expect_unterminated_rejected("/cpus/cpu@0", "riscv,isa", 0,
+				     "device tree: boot cpu's riscv,isa is not a string");
+}
+
+static void test_bootargs_that_are_not_a_string_rejected(void **state)
+{
+	(void)state;
+	expect_unterminated_rejected("/chosen", "bootargs", 8,
+				     "device tree: /chosen/bootargs is not a string");
+}
 
 static void test_no_memory_node_rejected(void **state)
 {
@@ -496,8 +550,14 @@ static void parse_damaged(const void *fdt, size_t size)
 		assert_true(m.nram >= 1 && m.nram <= MACHINE_MAX_RANGES);
 		assert_true(m.nreserved <= MACHINE_MAX_RANGES);
 		assert_true(m.nvirtio <= MACHINE_MAX_VIRTIO);
+		/* The strings kept point into the blob and end there. */
+		const char *end = (const char *)fdt + size;
+		assert_true(m.isa >= (const char *)fdt && m.isa < end);
+		assert_non_null(memchr(m.isa, '\0', (size_t)(end - m.isa)));
 		assert_non_null(m.bootargs);
-		assert_true(strlen(m.isa) < sizeof(m.isa));
+		if (m.bootargs[0])
+			assert_true(m.bootargs >= (const char *)fdt && m.bootargs < end &&
+				    memchr(m.bootargs, '\0', (size_t)(end - m.bootargs)));
 	} else {
 		assert_int_equal(rc, -1);
 		assert_true(m.error[0] != '\0');
@@ -645,6 +705,9 @@ int main(void)
 		cmocka_unit_test(test_empty_initrd_is_no_initrd),
 		cmocka_unit_test(test_32bit_initrd_cells_accepted),
 		cmocka_unit_test(test_disabled_devices_are_skipped),
+		cmocka_unit_test(test_long_isa_string_kept_whole),
+		cmocka_unit_test(test_isa_that_is_not_a_string_rejected),
+		cmocka_unit_test(test_bootargs_that_are_not_a_string_rejected),
 		cmocka_unit_test(test_no_memory_node_rejected),
 		cmocka_unit_test(test_no_timebase_rejected),
 		cmocka_unit_test(test_malformed_memory_reg_rejected),
