@@ -37,23 +37,27 @@ enum pmu_result pmu_event_decode(unsigned long event_idx, uint64_t event_data,
 	if (event_idx >> SBI_PMU_EVENT_IDX_BITS)
 		return PMU_INVALID;
 	unsigned type = (unsigned)(event_idx >> 16), code = (unsigned)(event_idx & 0xffff);
+	struct pmu_event e;
 	if (type == SBI_PMU_TYPE_FW && code == SBI_PMU_FW_PLATFORM) {
 		if (event_data >= exit_causes)
 			return PMU_NOT_SUPPORTED;
-		*out = (struct pmu_event){ PMU_SRC_EXITS, (unsigned)event_data };
-		return PMU_OK;
+		e = (struct pmu_event){ PMU_SRC_EXITS, (unsigned)event_data };
+	} else {
+		if (type == SBI_PMU_TYPE_HW && code == SBI_PMU_HW_CPU_CYCLES)
+			e = (struct pmu_event){ PMU_SRC_CYCLE, 0 };
+		else if (type == SBI_PMU_TYPE_HW && code == SBI_PMU_HW_INSTRUCTIONS)
+			e = (struct pmu_event){ PMU_SRC_INSTRET, 0 };
+		else if (type == SBI_PMU_TYPE_FW && code >= SBI_PMU_FW_ACCESS_LOAD &&
+			 code < SBI_PMU_FW_EVENTS)
+			e = (struct pmu_event){ PMU_SRC_FW, code };
+		else
+			return PMU_NOT_SUPPORTED; /* other types (cache, raw) and codes */
+		/* Every event but the platform's takes no event_data (11.1, 11.6). */
+		if (event_data)
+			return PMU_INVALID;
 	}
-	if (type == SBI_PMU_TYPE_HW && code == SBI_PMU_HW_CPU_CYCLES)
-		*out = (struct pmu_event){ PMU_SRC_CYCLE, 0 };
-	else if (type == SBI_PMU_TYPE_HW && code == SBI_PMU_HW_INSTRUCTIONS)
-		*out = (struct pmu_event){ PMU_SRC_INSTRET, 0 };
-	else if (type == SBI_PMU_TYPE_FW && code >= SBI_PMU_FW_ACCESS_LOAD &&
-		 code < SBI_PMU_FW_EVENTS)
-		*out = (struct pmu_event){ PMU_SRC_FW, code };
-	else
-		return PMU_NOT_SUPPORTED; /* other types (cache, raw) and codes */
-	/* Every event but the platform's takes no event_data (11.1, 11.6). */
-	return event_data ? PMU_INVALID : PMU_OK;
+	*out = e;
+	return PMU_OK;
 }
 
 bool pmu_counter_can_count(unsigned idx, const struct pmu_event *e)

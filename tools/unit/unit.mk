@@ -42,3 +42,4 @@ unit_deps_chacha20 := lib/chacha20.c
 unit_deps_virtqueue := servers/vmm/virtqueue.c lib/format.c
 # test_string includes lib/string.c under other names rather than linking it.
 $(BUILD)/unit/test_string: lib/string.c
+unit_deps_pmu := hv/pmu.c
