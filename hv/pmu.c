@@ -52,7 +52,7 @@ enum pmu_result pmu_event_decode(unsigned long event_idx, uint64_t event_data,
 			e = (struct pmu_event){ PMU_SRC_FW, code };
 		else
 			return PMU_NOT_SUPPORTED; /* other types (cache, raw) and codes */
-		/* Every event but the platform's takes no event_data (11.1, 11.6). */
+		/* Every event but the platform's takes no event_data (11.1-11.4). */
 		if (event_data)
 			return PMU_INVALID;
 	}
@@ -78,7 +78,7 @@ int pmu_match(const struct vcpu_pmu *p, uint64_t set, bool skip_match,
 	for (unsigned i = 0; i < PMU_COUNTERS; i++) {
 		if (!(set & (1ul << i)))
 			continue;
-		if (skip_match) /* the first of the set, whatever it holds (11.8) */
+		if (skip_match) /* the first of the set, whatever it holds (11.7) */
 			return pmu_counter_can_count(i, e) ? (int)i : -1;
 		if (p->ctr[i].event.source == PMU_SRC_NONE && pmu_counter_can_count(i, e))
 			return (int)i;

@@ -25,13 +25,13 @@
 #define PMU_CSR_CYCLE 0xc00
 #define PMU_CSR_INSTRET 0xc02
 
-/* event_idx (SBI spec 11.1): 20 bits, the type in 19:16 and the code in 15:0. */
+/* event_idx (SBI spec chapter 11, before 11.1): 20 bits, type in 19:16, code in 15:0. */
 #define SBI_PMU_EVENT_IDX_BITS 20
 #define SBI_PMU_TYPE_HW 0x0
 #define SBI_PMU_TYPE_FW 0xf
 #define SBI_PMU_HW_CPU_CYCLES 1
 #define SBI_PMU_HW_INSTRUCTIONS 2
-/* Firmware events (11.6). Vireo counts those from ACCESS_LOAD on: the access faults and
+/* Firmware events (11.4). Vireo counts those from ACCESS_LOAD on: the access faults and
  * illegal instructions it injects (guest-page faults outside RAM and devices, virtual
  * instructions it does not emulate), set_timer, and the IPIs and remote fences it passes
  * on. Misaligned accesses go to the guest's own handler (hedeleg) and never reach Vireo,
@@ -49,17 +49,17 @@ enum {
  * counts the exits of all the VM's vCPUs. */
 #define SBI_PMU_FW_PLATFORM 0xffff
 
-/* counter_get_info's value (11.7): CSR in 11:0, width - 1 in 17:12, firmware in XLEN-1. */
+/* counter_get_info's value (11.6): CSR in 11:0, width - 1 in 17:12, firmware in XLEN-1. */
 #define SBI_PMU_INFO_FIRMWARE (1ul << 63)
 #define PMU_COUNTER_BITS 64
 
-/* config_matching flags (11.8). Bits 3-7 ask to inhibit counting in some modes; the spec
+/* config_matching flags (11.7). Bits 3-7 ask to inhibit counting in some modes; the spec
  * lets an implementation ignore them, and Vireo does: it cannot filter by mode. */
 #define SBI_PMU_CFG_SKIP_MATCH (1ul << 0)
 #define SBI_PMU_CFG_CLEAR_VALUE (1ul << 1)
 #define SBI_PMU_CFG_AUTO_START (1ul << 2)
 #define SBI_PMU_CFG_FLAGS 0xfful
-/* counter_start and counter_stop flags (11.9, 11.10). */
+/* counter_start and counter_stop flags (11.8, 11.9). */
 #define SBI_PMU_START_SET_INIT_VALUE (1ul << 0)
 #define SBI_PMU_START_INIT_SNAPSHOT (1ul << 1)
 #define SBI_PMU_STOP_RESET (1ul << 0)
@@ -95,13 +95,13 @@ bool pmu_counter_info(unsigned long idx, uint64_t *info);
  * counter: past the last, time's, or one that base + bit would wrap around to. */
 bool pmu_counter_set(unsigned long base, unsigned long mask, uint64_t *set);
 /* What config_matching's event_idx and event_data ask to count. PMU_INVALID for bits
- * beyond event_idx's 20 or event_data for an event that takes none (reserved, 11.1-11.6);
+ * beyond event_idx's 20 or event_data for an event that takes none (reserved, 11.1-11.4);
  * PMU_NOT_SUPPORTED for an event no counter here counts. A platform event's event_data is
  * an exit cause, which must be below exit_causes. */
 enum pmu_result pmu_event_decode(unsigned long event_idx, uint64_t event_data,
 				 unsigned exit_causes, struct pmu_event *out);
 bool pmu_counter_can_count(unsigned idx, const struct pmu_event *e);
-/* config_matching's choice in set (11.8): with skip_match the set's first counter, which
+/* config_matching's choice in set (11.7): with skip_match the set's first counter, which
  * must be able to count e; otherwise the first unconfigured counter that can. -1 if none. */
 int pmu_match(const struct vcpu_pmu *p, uint64_t set, bool skip_match,
 	      const struct pmu_event *e);

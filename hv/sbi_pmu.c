@@ -32,7 +32,8 @@
 /* cycle, time and instret (priv spec 8.2.5). */
 #define HCOUNTEREN_DEFAULT 7ul
 
-_Static_assert(PMU_INVALID == SBI_ERR_INVALID_PARAM && PMU_NOT_SUPPORTED == SBI_ERR_NOT_SUPPORTED,
+_Static_assert(PMU_INVALID == SBI_ERR_INVALID_PARAM &&
+		       PMU_NOT_SUPPORTED == SBI_ERR_NOT_SUPPORTED,
 	       "pmu_result values are SBI error codes");
 _Static_assert(SBI_PMU_FW_IPI_RECEIVED == SBI_PMU_FW_IPI_SENT + 1 &&
 		       SBI_PMU_FW_FENCE_I_RECEIVED == SBI_PMU_FW_FENCE_I_SENT + 1 &&
@@ -186,11 +187,11 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 		if (!is_configured_fw(v, idx))
 			return error(SBI_ERR_INVALID_PARAM);
 		return (struct sbiret){ .value = (long)read_counter(v, (unsigned)idx) };
-	case SBI_PMU_COUNTER_FW_READ_HI: /* the high half is for RV32: zero on RV64 (11.12) */
+	case SBI_PMU_COUNTER_FW_READ_HI: /* the high half is for RV32: zero on RV64 (11.11) */
 		if (!is_configured_fw(v, idx))
 			return error(SBI_ERR_INVALID_PARAM);
 		return (struct sbiret){ .value = 0 };
-	case SBI_PMU_SNAPSHOT_SET_SHMEM: /* optional (11.13) */
+	case SBI_PMU_SNAPSHOT_SET_SHMEM: /* optional (11.12) */
 		return error(SBI_ERR_NOT_SUPPORTED);
 	}
 	/* Past 7 come SBI 3.0's functions (event_get_info); Vireo implements 2.0. */

@@ -22,7 +22,7 @@
 #define SBI_ERR_ALREADY_STOPPED (-8)
 #define SBI_ERR_NO_SHMEM (-9)
 
-/* event_idx: type in 19:16, code in 15:0 (spec 11.1). */
+/* event_idx: type in 19:16, code in 15:0 (spec chapter 11, before 11.1). */
 #define HW_EVENT(code) (code)
 #define FW_EVENT(code) (0xf0000UL | (code))
 #define HW_CPU_CYCLES 1
