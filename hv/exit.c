@@ -55,6 +55,8 @@ static enum exit_action virtual_instruction(struct vcpu *v, struct vireo_vm_exit
 		return EXIT_CONTINUE;
 	}
 	v->vm->stat.exits[VM_CAUSE_VIRTUAL_INSN]++;
+	if (insn >= 0 && pmu_emulate_counter_read(v, (uint32_t)insn))
+		return EXIT_CONTINUE;
 	vcpu_inject(v, EXC_ILLEGAL_INST, insn < 0 ? 0 : (uint64_t)insn);
 	return EXIT_CONTINUE;
 }

@@ -6,6 +6,7 @@
 
 static const struct sbi_extension *const extensions[] = {
 	&sbi_base, &sbi_legacy, &sbi_time, &sbi_ipi, &sbi_rfence, &sbi_hsm, &sbi_srst, &sbi_dbcn,
+	&sbi_pmu,
 };
 
 static bool covers(const struct sbi_extension *ext, unsigned long eid)

@@ -21,6 +21,9 @@
 #define SBI_ERR_DENIED (-4)
 #define SBI_ERR_INVALID_ADDRESS (-5)
 #define SBI_ERR_ALREADY_AVAILABLE (-6)
+#define SBI_ERR_ALREADY_STARTED (-7)
+#define SBI_ERR_ALREADY_STOPPED (-8)
+#define SBI_ERR_NO_SHMEM (-9)
 
 struct sbiret {
 	long error, value;
@@ -36,6 +39,7 @@ struct sbi_extension {
 
 extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_rfence,
 	sbi_hsm, sbi_srst, sbi_dbcn;
+extern const struct sbi_extension sbi_pmu;
 
 /* Handles the guest's ecall: sets a0/a1 and steps the pc as the result says. */
 enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
@@ -55,5 +59,21 @@ void console_flush(struct vm *vm, struct vireo_vm_exit *exit);
 void console_take(struct vm *vm, struct vireo_vm_exit *exit);
 
 #define sbi_arg(v, n) ((v)->regs[10 + (n)])
+
+/* The SBI PMU (hv/sbi_pmu.c), for the code that sees its firmware events and runs vCPUs.
+ * pmu_count: one event (SBI_PMU_FW_*) on v. pmu_count_sent: sent_event on v and its
+ * _RECEIVED twin (sent_event + 1) on each target vCPU, once per target. */
+static inline void pmu_count(struct vcpu *v, unsigned event)
+{
+	v->pmu.fw_events[event]++;
+}
+void pmu_count_sent(struct vcpu *v, uint64_t targets, unsigned sent_event);
+/* An exception Vireo injects into the guest: access faults and illegal instructions. */
+void pmu_count_injected(struct vcpu *v, uint64_t cause);
+/* A virtual-instruction exit that reads a configured hardware counter: answers it (rd, pc)
+ * and returns true; false leaves the exit to its other handling. */
+bool pmu_emulate_counter_read(struct vcpu *v, uint32_t insn);
+/* Loading v on the hart: its hcounteren, which traps the reads of its configured counters. */
+void pmu_load(const struct vcpu *v);
 
 #endif

@@ -12,6 +12,7 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 	int64_t set = hart_mask_to_set(v->vm, sbi_arg(v, 0), sbi_arg(v, 1));
 	if (set < 0)
 		return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
+	pmu_count_sent(v, (uint64_t)set, SBI_PMU_FW_IPI_SENT);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++)
 		if ((uint64_t)set & (1ul << i))
 			v->vm->vcpus[i].hvip |= HVIP_VSSIP;

@@ -9,7 +9,8 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 	(void)eid, (void)exit;
 	if (fid > 6)
 		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
-	if (hart_mask_to_set(v->vm, sbi_arg(v, 0), sbi_arg(v, 1)) < 0)
+	int64_t set = hart_mask_to_set(v->vm, sbi_arg(v, 0), sbi_arg(v, 1));
+	if (set < 0)
 		return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
 	if (fid == 0)
 		__asm__ volatile("fence.i" ::: "memory");
@@ -17,6 +18,8 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 		__asm__ volatile(".word 0x22000073" ::: "memory"); /* hfence.vvma zero, zero */
 	else /* the HFENCE calls (3..6) are for guests that are hypervisors themselves */
 		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+	/* FENCE_I, SFENCE_VMA, SFENCE_VMA_ASID: each one's _SENT event is 8 + 2 * fid. */
+	pmu_count_sent(v, (uint64_t)set, SBI_PMU_FW_FENCE_I_SENT + 2 * (unsigned)fid);
 	return (struct sbiret){ 0 };
 }
 

@@ -12,6 +12,7 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 	if (fid != 0)
 		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
 	uint64_t when = sbi_arg(v, 0); /* in guest time */
+	pmu_count(v, SBI_PMU_FW_SET_TIMER);
 	if (hv_sstc()) {
 		vcpu_sync(v);
 		v->vstimecmp = when;

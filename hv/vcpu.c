@@ -4,6 +4,7 @@
 
 #include "csr.h"
 #include "page_alloc.h"
+#include "sbi.h"
 
 void vcpu_enter(struct vcpu *v); /* switch.S */
 void fpu_save(uint64_t *area);    /* fpu.S */
@@ -119,6 +120,7 @@ static void vs_restore(struct vcpu *v)
 	csr_write(CSR_VSATP, v->vsatp);
 	if (hv_sstc())
 		csr_write(CSR_VSTIMECMP, v->vstimecmp);
+	pmu_load(v);
 }
 
 void vcpu_sync(struct vcpu *v)
@@ -196,6 +198,7 @@ void vcpu_run_once(struct vcpu *v, bool again)
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval)
 {
 	vcpu_sync(v);
+	pmu_count_injected(v, cause);
 	uint64_t s = v->vsstatus;
 	bool from_vs = v->hstatus & HSTATUS_SPVP;
 	v->vsepc = v->pc;

@@ -9,6 +9,7 @@
 #include <vireo/syscall.h>
 
 #include "pagetable.h"
+#include "pmu.h"
 #include "task.h"
 #include "vplic.h"
 
@@ -49,6 +50,7 @@ struct vcpu {
 	uint64_t fp[33];         /* f0-f31 and fcsr while another vCPU owns the FPU */
 	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
 	unsigned fault_repeats;
+	struct vcpu_pmu pmu;     /* the SBI PMU's counters (hv/sbi_pmu.c) */
 };
 
 struct vm {

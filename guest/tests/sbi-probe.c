@@ -14,6 +14,7 @@ static const struct {
 	{ SBI_EXT_HSM, "HSM" },
 	{ SBI_EXT_SRST, "SRST" },
 	{ SBI_EXT_DBCN, "DBCN" },
+	{ SBI_EXT_PMU, "PMU" },
 	{ SBI_EXT_LEGACY_PUTCHAR, "legacy console putchar" },
 };
 

@@ -14,6 +14,9 @@ GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reb
 # Isolation: what one guest leaves or writes must not reach the host or the next guest.
 GUEST_TESTS += residue-fill residue-check csr-env poke
 GUEST_TESTS += bss
+# The SBI PMU (hv/sbi_pmu.c); it names exit causes, from Vireo's system-call header.
+GUEST_TESTS += sbi-pmu
+$(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -324,7 +324,7 @@ void cmd_hvstat(int argc, char **argv)
 		"sbi base", "sbi legacy console", "sbi time", "sbi ipi", "sbi rfence", "sbi hsm",
 		"sbi srst", "sbi dbcn", "sbi other", "mmio (kernel: plic)", "mmio (monitor)",
 		"access fault injected", "virtual instruction", "wfi", "host timer interrupt",
-		"host external interrupt", "guest RAM first touch",
+		"host external interrupt", "guest RAM first touch", "sbi pmu",
 	};
 	struct vireo_vm_stat st;
 	long i = 0;

@@ -10,6 +10,7 @@ import pytest
 from conftest import ROOT, TEST_BOOTFS, TEST_KERNEL
 
 GUESTS_PASSING = ["hello", "sbi-probe", "timer", "wfi", "mmio", "vplic", "virtio-rng", "fault"]
+GUESTS_PASSING += ["sbi-pmu"]
 
 # The line that ends a guest's run; reboots and device warnings come before it.
 GUEST_END = r"\[vm \d+ \(\S+\): (?!rebooting|virtio-|further device warnings)[^\]]*\]"

@@ -100,6 +100,31 @@ def test_detach_and_attach_while_linux_runs(shell):
     power_off(shell)
 
 
+def test_perf_counters_come_from_the_sbi_pmu(shell):
+    """Linux's perf driver finds Vireo's SBI PMU (hv/sbi_pmu.c): 2 hardware counters (cycle,
+    instret) and 16 firmware ones, not the legacy fallback it takes when the extension is
+    missing; busybox has no perf, so the counters' own behaviour is the sbi-pmu guest's."""
+    boot_linux(shell)
+    dmesg = guest(shell, "dmesg")
+    assert "riscv-pmu-sbi: SBI PMU extension is available" in dmesg, dmesg
+    assert "riscv-pmu-sbi: 16 firmware and 2 hardware counters" in dmesg, dmesg
+    assert "Legacy PMU implementation is available" not in dmesg, dmesg
+    # The driver registers its PMU as "cpu", of type PERF_TYPE_RAW (4).
+    assert guest(shell, "cat /sys/bus/event_source/devices/cpu/type").strip() == "4"
+    shell.send("\x1d")
+    shell.expect(r"\[detached from vm (\d+);")
+    vm = shell.child.match.group(1)
+    shell.prompt()
+    # Linux asked for every counter's info and stopped them all as its CPU came up.
+    calls = int(re.search(r"sbi pmu\s+(\d+)", shell.run("hvstat")).group(1))
+    assert calls >= 20, calls
+    shell.send(f"vm attach {vm}\r")
+    shell.send("echo attached again\r")
+    shell.expect(r"\nattached again\r*\n")
+    shell.expect(GUEST_PROMPT)
+    power_off(shell)
+
+
 def test_reboot_boots_again(shell):
     boot_linux(shell)
     shell.send("reboot\r")

@@ -44,3 +44,4 @@ unit_deps_virtqueue := servers/vmm/virtqueue.c lib/format.c
 $(BUILD)/unit/test_string: lib/string.c
 unit_deps_guest_isa := hv/guest_isa.c
 unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
+unit_deps_pmu := hv/pmu.c
