@@ -19,17 +19,24 @@ static uint64_t host_scounteren, host_senvcfg;
 /* A guest's scounteren and senvcfg stay in the hart from one exit to the next, like its VS
  * CSRs; only a return to host U-mode, the one place they matter to the host, puts the
  * host's back (the kernel in HS-mode is governed by neither). KVM swaps them likewise. */
+void vcpu_note_host_csrs(void)
+{
+	host_scounteren = csr_read(CSR_SCOUNTEREN);
+	host_senvcfg = csr_read(CSR_SENVCFG);
+}
+
+static void env_save(void)
+{
+	env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
+	env_owner->senvcfg = csr_read(CSR_SENVCFG);
+}
+
 static void env_take(struct vcpu *v)
 {
 	if (env_owner == v)
 		return;
-	if (env_owner) {
-		env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
-		env_owner->senvcfg = csr_read(CSR_SENVCFG);
-	} else {
-		host_scounteren = csr_read(CSR_SCOUNTEREN);
-		host_senvcfg = csr_read(CSR_SENVCFG);
-	}
+	if (env_owner)
+		env_save();
 	csr_write(CSR_SCOUNTEREN, v->scounteren);
 	csr_write(CSR_SENVCFG, v->senvcfg);
 	env_owner = v;
@@ -39,10 +46,8 @@ static void env_give_back(bool save)
 {
 	if (!env_owner)
 		return;
-	if (save) {
-		env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
-		env_owner->senvcfg = csr_read(CSR_SENVCFG);
-	}
+	if (save)
+		env_save();
 	csr_write(CSR_SCOUNTEREN, host_scounteren);
 	csr_write(CSR_SENVCFG, host_senvcfg);
 	env_owner = NULL;

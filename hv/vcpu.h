@@ -30,6 +30,9 @@ void vm_update_external(struct vm *vm);
  * returns its bits or -1. */
 int64_t guest_fetch_instruction(uint64_t pc);
 uint64_t guest_time(const struct vm *vm);
+/* Records the host's scounteren and senvcfg, which it sets once at boot, to put back
+ * whenever host code runs after a guest (hv_restore_host_csrs). */
+void vcpu_note_host_csrs(void);
 /* A vCPU going away must not stay the owner of the hart's FPU or VS CSRs. */
 void vcpu_forget(struct vcpu *v);
 

@@ -58,6 +58,7 @@ void hv_init(const struct machine *m)
 				       (1ul << EXC_STORE_PAGE_FAULT));
 	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
 	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
+	vcpu_note_host_csrs();
 	unsigned enabled = enable_for_guests(m);
 	/* Cannot fail: the boot hart is rv64 (it has H) and its string fits the buffer. */
 	guest_isa(m->extensions, enabled, guest_isa_string, sizeof(guest_isa_string));

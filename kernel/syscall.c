@@ -35,6 +35,14 @@ typedef int64_t (*syscall_fn)(struct thread *t, const uint64_t *a);
 	if (!var)                                                  \
 		return err_
 
+/* Calls that need the system handle's authority (syscall.h): h with all of rights. */
+#define NEED_SYSTEM(h, rights)                                 \
+	do {                                                   \
+		void *sys_;                                    \
+		GET(sys_, OBJ_SYSTEM, (h), (rights));          \
+		(void)sys_;                                    \
+	} while (0)
+
 static int64_t sys_exit(struct thread *t, const uint64_t *a)
 {
 	task_exit(t->task, (int64_t)(a[0] & 0xffff));
@@ -80,9 +88,7 @@ static int64_t sys_log_write(struct thread *t, const uint64_t *a)
 
 static int64_t sys_log_read(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_LOG);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_LOG);
 	char buf[256];
 	uint64_t pos = a[1], len = a[3] < sizeof(buf) ? a[3] : sizeof(buf);
 	size_t n = klog_read(&pos, buf, len);
@@ -308,9 +314,7 @@ static int64_t sys_task_status(struct thread *t, const uint64_t *a)
 
 static int64_t sys_task_list(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	/* The index counts live tasks, so a caller can walk them with 0, 1, 2, ... */
 	uint64_t seen = 0;
 	for (unsigned i = 0; i < MAX_TASKS; i++) {
@@ -332,9 +336,7 @@ static int64_t sys_task_list(struct thread *t, const uint64_t *a)
 
 static int64_t sys_task_kill(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	struct task *victim = task_by_id(a[1]);
 	if (!victim || victim->dead)
 		return VIREO_E_NOENT;
@@ -346,9 +348,7 @@ static int64_t sys_task_kill(struct thread *t, const uint64_t *a)
 
 static int64_t sys_mem_info(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	uint64_t charged = 0;
 	for (unsigned i = 0; i < MAX_TASKS; i++)
 		if (task_at(i) && !task_at(i)->dead)
@@ -391,9 +391,7 @@ static int64_t sys_irq_ack(struct thread *t, const uint64_t *a)
 
 static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	if (a[1] != VIREO_RESET_POWEROFF && a[1] != VIREO_RESET_REBOOT)
 		return VIREO_E_INVAL;
 	kprintf("vireo: %s\n", a[1] == VIREO_RESET_REBOOT ? "rebooting" : "powering off");
@@ -404,15 +402,14 @@ static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
 
 static int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_VM);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_VM);
 	struct vireo_vm_config cfg;
 	if (copy_from_user(t->task, &cfg, a[1], sizeof(cfg)))
 		return VIREO_E_FAULT;
-	struct vm *vm = vm_create(t->task, &cfg, &err_);
+	int err;
+	struct vm *vm = vm_create(t->task, &cfg, &err);
 	if (!vm)
-		return err_;
+		return err;
 	cfg.host_sstc = hv_sstc();
 	cfg.timebase_hz = timer_timebase_hz();
 	hv_describe_guest_harts(&cfg);
@@ -477,9 +474,7 @@ static int64_t sys_vm_irq(struct thread *t, const uint64_t *a)
 
 static int64_t sys_vm_stat(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	uint64_t seen = 0;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		struct vm *vm = vm_at(i);
@@ -513,9 +508,7 @@ static int64_t sys_random(struct thread *t, const uint64_t *a)
 
 static int64_t sys_quota_create(struct thread *t, const uint64_t *a)
 {
-	void *sys;
-	GET(sys, OBJ_SYSTEM, a[0], VIREO_RIGHT_CONTROL);
-	(void)sys;
+	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
 	if (a[1] == 0)
 		return VIREO_E_INVAL;
 	struct quota *q = quota_create(a[1]);
