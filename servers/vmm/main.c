@@ -210,9 +210,9 @@ static void request(struct msg *m)
 	case VMM_DETACH:
 		if (!g)
 			break;
+		uart_flush(g); /* what it wrote before the detach key shows before the prompt */
 		/* Detached, it no longer tells the shell it ended: a stale bit would end the
 		 * next attach at once. */
-		uart_flush(g);
 		g->attached = false;
 		close_handle(g->notify_ep);
 		g->notify_ep = 0;

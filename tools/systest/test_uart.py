@@ -141,3 +141,21 @@ def test_u_boot_reaches_its_prompt_on_the_uart(shell):
     shell.prompt()
     assert shell.run("echo shell ok") == "shell ok"
     assert free_pages(shell) == before
+
+
+def test_a_guest_flooding_its_uart_leaves_the_shell_responsive(shell):
+    """Every byte written to THR is an exit to the monitor: a guest doing nothing else must
+    still let the keyboard through, to itself (Ctrl-C) and to Vireo (Ctrl-])."""
+    boot_on_ttys0(shell)
+    shell.send("yes flooding the uart\r")
+    shell.expect(r"(flooding the uart\r*\n){100}", timeout=30)
+    shell.send("\x03")
+    shell.expect(GUEST_PROMPT, timeout=20)
+    shell.send("yes flooding the uart\r")
+    shell.expect(r"(flooding the uart\r*\n){100}", timeout=30)
+    shell.send("\x1d")
+    vm = shell.expect(r"\[detached from vm (\d+);").group(1)
+    shell.prompt(timeout=20)
+    assert shell.run("echo still typing") == "still typing"
+    assert shell.run(f"vm kill {vm}") == f"killed vm {vm}"
+    assert "Image" not in shell.run("vm list")
