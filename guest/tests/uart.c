@@ -3,8 +3,8 @@
  * priorities, then the interrupts through the PLIC (THR empty, received data, character
  * timeout, modem status) and output sent by THRE interrupts. Last it talks to whoever types:
  * one line received by interrupts, one by polling LSR, each echoed as it comes and reported
- * by its length and checksum; then a few accesses the monitor warns about (a wide access, an offset past the
- * registers, a write to LSR), after which the UART must still answer.
+ * by its length and checksum; then a few accesses the monitor warns about (a wide access,
+ * an offset past the registers, a write to LSR), after which the UART must still answer.
  *
  * Vireo only: the monitor puts the UART at 0x10010000 with PLIC source 10 (servers/vmm/vmm.h);
  * on bare QEMU 0x10010000 holds nothing. */
@@ -219,7 +219,8 @@ static void fifos_and_loopback(void)
 	for (const char *p = msg; *p; p++)
 		wr(THR, (uint8_t)*p);
 	uint8_t lsr = rd(LSR);
-	check(lsr == (LSR_DR | LSR_OE | LSR_THRE | LSR_TEMT) && rd(LSR) == (LSR_DR | LSR_THRE | LSR_TEMT),
+	check(lsr == (LSR_DR | LSR_OE | LSR_THRE | LSR_TEMT) &&
+		      rd(LSR) == (LSR_DR | LSR_THRE | LSR_TEMT),
 	      "17 bytes looped into the FIFO: data ready, an overrun, which reading LSR clears");
 	char got[17] = { 0 };
 	unsigned n = 0;

@@ -13,7 +13,7 @@
 #include "vmm.h"
 
 _Static_assert(UART_IRQ >= VIRTIO_IRQ_BASE + GUEST_MAX_VIRTIO, "UART_IRQ is a virtio device's");
-_Static_assert(2 + GUEST_MAX_VIRTIO <= VIREO_VM_MAX_DEVICES, "no device window left for the UART");
+_Static_assert(2 + GUEST_MAX_VIRTIO <= VIREO_VM_MAX_DEVICES, "no device window for the UART");
 
 static void update_line(struct guest *g)
 {

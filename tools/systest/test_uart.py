@@ -74,7 +74,8 @@ def test_bare_guest_gets_keyboard_input_on_the_uart_not_sbi(shell):
 
 def boot_on_ttys0(shell):
     shell.send("linux ram=128 console=ttyS0\r")
-    shell.expect(r"10010000\.serial: ttyS0 at MMIO 0x10010000 .* is a 16550A", timeout=BOOT_TIMEOUT)
+    shell.expect(r"10010000\.serial: ttyS0 at MMIO 0x10010000 .* is a 16550A",
+                 timeout=BOOT_TIMEOUT)
     shell.expect(GUEST_PROMPT, timeout=BOOT_TIMEOUT)
 
 
