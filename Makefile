@@ -143,11 +143,17 @@ $(BUILD)/test/wrap-text-offset-Image: tools/linux-header.py
 $(BUILD)/test/wrap-image-size-Image: tools/linux-header.py
 	@mkdir -p $(@D)
 	$(call quiet,GEN,$@)$(PYTHON) $< $@ 0x200000 0xfffffffffff00000 0x10000
+# U-Boot's QEMU S-mode build from Debian's u-boot-qemu (tools/setup.sh): firmware that wants
+# a 16550 console, for `vm run` (tools/systest/test_uart.py).
+UBOOT_SMODE := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+$(BUILD)/test/u-boot.bin: $(UBOOT_SMODE)
+	@mkdir -p $(@D)
+	cp $< $@
 $(BUILD)/test/bootfs.cpio: $(BOOTFS_BIN) $(LINUX_FILES) $(TEST_BIN) $(GUEST_ELFS) $(GUEST_BINS) \
-		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES) Makefile
+		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES) $(BUILD)/test/u-boot.bin Makefile
 	@mkdir -p $(@D)
 	$(call pack_bootfs,$(BUILD)/test/bootfs,$@,$(TEST_BIN),$(GUEST_ELFS) $(GUEST_BINS) \
-		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES))
+		$(BUILD)/test/truncated-Image $(CRAFTED_IMAGES) $(BUILD)/test/u-boot.bin)
 .PHONY: FORCE
 
 clean:

@@ -189,6 +189,34 @@ def linux_figures():
     return figures
 
 
+CONSOLE_BYTES = 100 * 1024
+CONSOLE_RUNS = 3
+
+
+def linux_console_throughput(console):
+    """Bytes per second of guest time (its /proc/uptime) for `cat` of a 100 KiB text file to
+    the Linux guest's console, the median of a few runs in one boot."""
+    child = spawn()
+    try:
+        child.expect(PROMPT)
+        child.send(f"linux quiet console={console}\r")
+        child.expect(LINUX_PROMPT)
+        line = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
+        child.send(f"yes {line} | head -c {CONSOLE_BYTES} > /tmp/f\r")
+        child.expect(LINUX_PROMPT)
+        rates = []
+        for _ in range(CONSOLE_RUNS):
+            child.send("a=$(cut -d' ' -f1 /proc/uptime); cat /tmp/f; "
+                       "b=$(cut -d' ' -f1 /proc/uptime); echo took $a $b\r")
+            child.expect(r"took ([\d.]+) ([\d.]+)")
+            rates.append(CONSOLE_BYTES / max(float(child.match.group(2)) -
+                                             float(child.match.group(1)), 0.01))
+            child.expect(LINUX_PROMPT)
+        return statistics.median(rates)
+    finally:
+        child.terminate(force=True)
+
+
 def main():
     runs = [boot_times() for _ in range(RUNS)]
     ipc_instructions, _, _, _ = ipc_round_trip(icount=True)
@@ -206,6 +234,8 @@ def main():
         ("console_line_via_kernel_sbi", sbi_console_us, "us"),
         *((name, value, unit) for name, (value, unit) in guest_figures().items()),
         *((name, value, unit) for name, (value, unit) in linux_figures().items()),
+        *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
+          for console in ("ttyS0", "hvc0")),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]

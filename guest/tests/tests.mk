@@ -17,6 +17,8 @@ GUEST_TESTS += bss
 # The SBI PMU (hv/sbi_pmu.c); it names exit causes, from Vireo's system-call header.
 GUEST_TESTS += sbi-pmu
 $(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
+# The monitor's ns16550a, polled and by interrupts, and text typed at the keyboard.
+GUEST_TESTS += uart
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -254,13 +254,13 @@ static size_t join(char *buf, size_t size, size_t len, int argc, char **argv)
 }
 
 /* linux [ram=MiB] [image=PATH] [initrd=PATH] [cmdline...]: the Linux guest from /boot/linux,
- * 256 MiB by default, with its console on hvc0 over SBI; other words go on the kernel
- * command line. */
+ * 256 MiB by default, with its console on hvc0 over SBI unless a console= word says
+ * otherwise (console=ttyS0: the monitor's UART); other words go on the kernel command line. */
 void cmd_linux(int argc, char **argv)
 {
 	char args[512];
 	const char *ram = "ram=256", *image = "/boot/linux/Image";
-	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz";
+	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz", *console = " console=hvc0";
 	if (!connect())
 		return;
 	for (int i = 1; i < argc; i++) {
@@ -270,9 +270,11 @@ void cmd_linux(int argc, char **argv)
 			image = argv[i] + 6;
 		else if (!strncmp(argv[i], "initrd=", 7))
 			initrd = argv[i];
+		else if (!strncmp(argv[i], "console=", 8))
+			console = "";
 	}
-	size_t len = snformat(args, sizeof(args), "%s %s %s linux -- console=hvc0 earlycon=sbi",
-			      image, ram, initrd);
+	size_t len = snformat(args, sizeof(args), "%s %s %s linux -- earlycon=sbi%s", image, ram,
+			      initrd, console);
 	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "ram=", 4) && strncmp(argv[i], "image=", 6) &&
 		    strncmp(argv[i], "initrd=", 7))

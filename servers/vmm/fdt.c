@@ -102,7 +102,8 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 		  uint64_t initrd_start, uint64_t initrd_end)
 {
 	void *fdt = buf;
-	char name[32];
+	char name[32], serial[32];
+	snformat(serial, sizeof(serial), "/soc/serial@%lx", UART_BASE);
 	fdt_create(fdt, (int)size);
 	fdt_finish_reservemap(fdt);
 	fdt_begin_node(fdt, "");
@@ -111,8 +112,15 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 	fdt_property_string(fdt, "compatible", "vireo,vm");
 	fdt_property_string(fdt, "model", "Vireo virtual machine");
 
+	fdt_begin_node(fdt, "aliases");
+	fdt_property_string(fdt, "serial0", serial);
+	fdt_end_node(fdt);
+
 	fdt_begin_node(fdt, "chosen");
 	fdt_property_string(fdt, "bootargs", g->bootargs);
+	/* Firmware and an earlycon with no options find their console here. */
+	if (uart_is_console(g))
+		fdt_property_string(fdt, "stdout-path", serial);
 	if (initrd_end > initrd_start) {
 		fdt_property_u64(fdt, "linux,initrd-start", initrd_start);
 		fdt_property_u64(fdt, "linux,initrd-end", initrd_end);
@@ -155,6 +163,14 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 		fdt_property_u32(fdt, "interrupts", d->irq);
 		fdt_end_node(fdt);
 	}
+	/* Byte registers one apart: the defaults of reg-shift and reg-io-width. */
+	fdt_begin_node(fdt, serial + strlen("/soc/"));
+	fdt_property_string(fdt, "compatible", "ns16550a");
+	reg(fdt, UART_BASE, UART_SIZE);
+	fdt_property_u32(fdt, "interrupt-parent", PHANDLE_PLIC);
+	fdt_property_u32(fdt, "interrupts", UART_IRQ);
+	fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ);
+	fdt_end_node(fdt);
 	fdt_end_node(fdt);
 
 	fdt_end_node(fdt);

@@ -134,7 +134,7 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 /* The virtio device types, each given to every guest when the monitor can back it. */
 static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops };
 
-/* The device windows of cfg: the test device, then one virtio-mmio slot per device. */
+/* The device windows of cfg: the test device, one virtio-mmio slot per device, the UART. */
 static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 {
 	cfg->devices[0].base = TESTDEV_BASE;
@@ -152,6 +152,10 @@ static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 		cfg->devices[cfg->ndevices++].size = VIRTIO_MMIO_SIZE;
 		cfg->plic_ndev = irq;
 	}
+	cfg->devices[cfg->ndevices].base = UART_BASE;
+	cfg->devices[cfg->ndevices++].size = UART_SIZE;
+	cfg->plic_ndev = UART_IRQ;
+	uart_init(g);
 }
 
 static int64_t build(struct guest *g, char *why, size_t len)

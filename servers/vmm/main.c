@@ -9,6 +9,8 @@ static uint64_t ep;
 static struct guest guests[MAX_GUESTS];
 static uint64_t next_id = 1;
 static unsigned turn; /* round robin between running guests */
+#define FLUSH_BIT 1 /* the timer's notification: UART output is waiting (uart.c) */
+static bool flush_armed;
 
 static struct guest *find(uint64_t id)
 {
@@ -19,7 +21,7 @@ static struct guest *find(uint64_t id)
 }
 
 /* Guest output: to the console while attached, kept (the most recent part) otherwise. */
-static void output(struct guest *g, const char *s, size_t n)
+void guest_output(struct guest *g, const char *s, size_t n)
 {
 	if (g->attached) {
 		console_write(s, n);
@@ -38,7 +40,7 @@ static void report(struct guest *g, const char *what)
 {
 	char line[192];
 	size_t n = snformat(line, sizeof(line), "\n[vm %lu (%s): %s]\n", g->id, g->name, what);
-	output(g, line, n < sizeof(line) ? n : sizeof(line) - 1);
+	guest_output(g, line, n < sizeof(line) ? n : sizeof(line) - 1);
 }
 
 void guest_warn(struct guest *g, const char *fmt, ...)
@@ -55,9 +57,19 @@ void guest_warn(struct guest *g, const char *fmt, ...)
 		report(g, "further device warnings dropped");
 }
 
+void monitor_flush_later(void)
+{
+	if (!flush_armed)
+		flush_armed = vireo_syscall(SYS_TIMER_SET, (long)ep, FLUSH_BIT, UART_FLUSH_US, 0, 0,
+					    0) == 0;
+}
+
 /* An MMIO exit: the access falls in one of the windows given to SYS_VM_CREATE. */
 static uint64_t device_access(struct guest *g, const struct vireo_vm_exit *e)
 {
+	if (e->mmio.gpa - UART_BASE < UART_SIZE)
+		return uart_access(g, e->mmio.gpa - UART_BASE, e->mmio.width, e->mmio.is_write,
+				   e->mmio.value);
 	for (unsigned i = 0; i < g->nvirtio; i++) {
 		struct virtio_mmio *d = &g->virtio[i];
 		if (e->mmio.gpa - d->base < VIRTIO_MMIO_SIZE)
@@ -70,6 +82,7 @@ static uint64_t device_access(struct guest *g, const struct vireo_vm_exit *e)
 
 static void end(struct guest *g, const char *what)
 {
+	uart_flush(g);
 	report(g, what);
 	if (g->notify_ep)
 		vireo_syscall(SYS_NOTIFY, (long)g->notify_ep, (long)g->notify_bits, 0, 0, 0, 0);
@@ -80,8 +93,12 @@ static void handle_exit(struct guest *g)
 {
 	struct vireo_vm_exit *e = &g->exit;
 	char what[96], why[96];
+	/* What the guest wrote to its UART came before what comes with this exit; a guest
+	 * that leaves the UART alone for now is done writing to it. */
+	if (e->console_len || e->reason != VIREO_VM_EXIT_MMIO)
+		uart_flush(g);
 	if (e->console_len) {
-		output(g, e->console, e->console_len);
+		guest_output(g, e->console, e->console_len);
 		e->console_len = 0;
 	}
 	switch (e->reason) {
@@ -193,6 +210,7 @@ static void request(struct msg *m)
 	case VMM_DETACH:
 		if (!g)
 			break;
+		uart_flush(g); /* what it wrote before the detach key shows before the prompt */
 		/* Detached, it no longer tells the shell it ended: a stale bit would end the
 		 * next attach at once. */
 		g->attached = false;
@@ -208,6 +226,12 @@ static void request(struct msg *m)
 		const char *keys = (const char *)ipc_buffer()->data;
 		size_t queued = 0;
 		int64_t got = 1;
+		if (n > VIREO_IPC_DATA_MAX)
+			n = VIREO_IPC_DATA_MAX;
+		if (uart_is_console(g)) {
+			ipc_reply(caller, 0, 0, uart_input(g, keys, n), 0, 0);
+			return;
+		}
 		while (queued < n && got > 0) {
 			got = vireo_syscall(SYS_VM_INPUT, (long)g->vm, (long)(keys + queued),
 					    (long)(n - queued), 0, 0, 0);
@@ -280,7 +304,14 @@ int main(void)
 				continue;
 		}
 		struct msg m = ipc_recv(ep);
-		if (m.status > 0)
+		if (m.status > 0) {
 			request(&m);
+		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY &&
+			   (m.w[0] & FLUSH_BIT)) {
+			flush_armed = false;
+			for (unsigned i = 0; i < MAX_GUESTS; i++)
+				if (guests[i].id)
+					uart_flush(&guests[i]);
+		}
 	}
 }

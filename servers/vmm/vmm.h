@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "uart16550.h"
 #include "vireo.h"
 #include "virtio_mmio.h"
 
@@ -17,15 +18,36 @@
 #define TESTDEV_SIZE 0x1000ul
 #define TESTDEV_IRQ 1
 /* virtio-mmio devices where QEMU's virt puts its slots, one page each; their interrupts
- * follow the test device's. The guest sees only the devices that exist (DESIGN.md 4), so
- * its PLIC has sources 1..TESTDEV_IRQ + (number of virtio devices). */
+ * follow the test device's. The guest sees only the devices that exist (DESIGN.md 4); its
+ * PLIC's sources end at the UART's (below), the last. */
 #define VIRTIO_MMIO_BASE 0x10001000ul
 #define VIRTIO_IRQ_BASE 2
 #define GUEST_MAX_VIRTIO 4
+/* The ns16550a UART, one page past QEMU virt's eight virtio slots (0x10001000-0x10008fff),
+ * since QEMU's own place for it, 0x10000000, is the test device's. Its interrupt is QEMU
+ * virt's UART interrupt, above every virtio device's. The clock is QEMU's too: 115200 baud
+ * is divisor 2. */
+#define UART_BASE 0x10010000ul
+#define UART_SIZE 0x1000ul
+#define UART_IRQ 10
+#define UART_CLOCK_HZ 3686400u
+#define UART_TX_BATCH VIREO_VM_CONSOLE_MAX
+#define UART_RX_QUEUE 4096 /* keyboard bytes kept for the guest while its FIFO is full */
+#define UART_FLUSH_US 20000 /* the longest a transmitted byte waits for its batch to go */
 #define GUEST_WARNINGS_MAX 20 /* device warnings shown per guest; the rest are dropped */
 
 struct testdev {
 	uint8_t scratch[64];
+};
+
+/* uart.c: the register file, and the bytes on their way in and out. */
+struct uart {
+	struct uart16550 regs;
+	bool line; /* the interrupt line as last set on the virtual PLIC */
+	uint8_t rx[UART_RX_QUEUE];
+	unsigned rx_head, rx_len;
+	char tx[UART_TX_BATCH];
+	unsigned tx_len;
 };
 
 struct guest {
@@ -40,6 +62,7 @@ struct guest {
 	struct testdev dev;
 	unsigned nvirtio;
 	struct virtio_mmio virtio[GUEST_MAX_VIRTIO];
+	struct uart uart;
 	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
@@ -51,6 +74,11 @@ struct guest {
 /* main.c: one line in the guest's console stream about something it did wrong with a
  * device; after GUEST_WARNINGS_MAX of them, the rest are dropped so a guest cannot flood. */
 void guest_warn(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* main.c: guest output, to the console while attached, kept otherwise. */
+void guest_output(struct guest *g, const char *s, size_t n);
+/* main.c: a wake-up of the monitor within about UART_FLUSH_US, which then flushes every
+ * guest's UART output (for a guest that went idle right after writing). */
+void monitor_flush_later(void);
 /* guest.c: building and starting a VM from a command line like the shell's vm run. */
 int64_t guest_start(struct guest *g, const char *args, char *why, size_t why_len);
 /* Makes a fresh VM of the same guest: image reloaded, RAM otherwise kept (a reboot). */
@@ -62,5 +90,19 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 /* testdev.c: the MMIO test device (Vireo's "vireo,test-mmio"). */
 uint64_t testdev_access(struct guest *g, uint64_t offset, unsigned width, bool write,
 			uint64_t value);
+
+/* uart.c: the guest's ns16550a. */
+void uart_init(struct guest *g);
+uint64_t uart_access(struct guest *g, uint64_t offset, unsigned width, bool write,
+		     uint64_t value);
+/* Keyboard bytes for the guest's UART: queued, and fed to its FIFO as room comes; returns
+ * how many the queue took (the shell sends the rest again). */
+size_t uart_input(struct guest *g, const char *s, size_t n);
+/* What the guest transmitted so far goes to guest_output. */
+void uart_flush(struct guest *g);
+/* Whether the UART is the guest's console: its command line names no console, or names a
+ * ttyS last (as Linux, the last console= is /dev/console). Keyboard input goes to it then,
+ * and to the SBI console otherwise. */
+bool uart_is_console(const struct guest *g);
 
 #endif

@@ -1,9 +1,12 @@
 /* A mutation fuzzer for the parsers that take what others hand the kernel and the monitor:
  * ELF images (lib/elf.c), cpio archives (lib/cpio.c), device trees (kernel/machine.c),
  * trapped instructions (hv/mmio_decode.c), virtqueues a guest lays out in its RAM
- * (servers/vmm/virtqueue.c), and the placement of a guest's Linux Image, initrd and device
- * tree from the image's boot header and the sizes a user gives (servers/vmm/image.c). Built on the host with AddressSanitizer and UBSan, so a read
- * outside the input, an overflow or any undefined behaviour stops it with a report.
+ * (servers/vmm/virtqueue.c), the placement of a guest's Linux Image, initrd and device
+ * tree from the image's boot header and the sizes a user gives (servers/vmm/image.c), and
+ * random register access sequences on the monitor's UART (servers/vmm/uart16550.c), which
+ * must keep its invariants and lose no byte it took. Built on the host with
+ * AddressSanitizer and UBSan, so a read outside the input, an overflow or any undefined
+ * behaviour stops it with a report.
  *
  *   fuzz ROUNDS SEED ELF CPIO DTB
  *
@@ -21,12 +24,14 @@
 #include "image.h"
 #include "machine.h"
 #include "mmio_decode.h"
+#include "uart16550.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
 /* How often each parser accepted its input: a fuzzer whose inputs all fail the first check
  * tests only that check. */
-static unsigned long elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok;
+static unsigned long elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok,
+	uart_bytes;
 
 /* xorshift64*: fast, and the same sequence for the same seed. */
 static uint64_t rnd(void)
@@ -322,6 +327,118 @@ static uint8_t *linux_seed(size_t *size)
 	return seed;
 }
 
+/* What the receiver should hold, followed from outside: each byte the UART took (its count
+ * grew), in order, until a FIFO reset empties it. */
+struct uart_shadow {
+	uint8_t b[UART16550_FIFO];
+	unsigned len;
+};
+
+/* A byte sent towards the receiver; reached: not a line byte in loopback (cut off). */
+static void uart_taken(const struct uart16550 *u, struct uart_shadow *sh, unsigned before,
+		       uint8_t byte, bool reached, unsigned long round)
+{
+	if (reached && u->rx_len == before + 1) {
+		sh->b[sh->len++] = byte;
+	} else if (reached && u->rx_len == before && !(u->fcr & UART_FCR_ENABLE)) {
+		/* A 16450 overrun: the new byte replaces the unread one. */
+		if (u->rx[u->rx_head] != byte || !(u->line_errors & UART_LSR_OE))
+			fail("uart16550", round, "a 16450 overrun kept the old byte or no OE");
+		sh->b[0] = byte;
+	} else if (u->rx_len != before) {
+		fail("uart16550", round, "the receiver's count moved by more than the byte");
+	} else if (reached && !(u->line_errors & UART_LSR_OE)) {
+		fail("uart16550", round, "a byte was lost without an overrun");
+	}
+}
+
+static void uart_check(const struct uart16550 *u, const struct uart_shadow *sh,
+		       unsigned long round)
+{
+	bool fifo = u->fcr & UART_FCR_ENABLE;
+	uint8_t iir = uart16550_iir(u), id = iir & 0x0f;
+	if (u->rx_len > (fifo ? UART16550_FIFO : 1u) || u->rx_head >= UART16550_FIFO)
+		fail("uart16550", round, "the receiver holds more than it has room for");
+	if (u->rx_len != sh->len)
+		fail("uart16550", round, "the receiver's count differs from the bytes it took");
+	if (u->ier & 0xf0 || u->mcr & 0xe0 || u->line_errors & ~UART_LSR_OE)
+		fail("uart16550", round, "a reserved bit or an impossible error is set");
+	if ((iir & UART_IIR_FIFOS) != (fifo ? UART_IIR_FIFOS : 0) || (iir & 0x30))
+		fail("uart16550", round, "IIR's FIFO bits disagree with FCR");
+	if (uart16550_irq(u) == (bool)(iir & UART_IIR_NO_INT))
+		fail("uart16550", round, "the interrupt line disagrees with IIR");
+	bool rls = (u->ier & UART_IER_RLSI) && u->line_errors;
+	bool rx = (u->ier & UART_IER_RDI) && u->rx_len;
+	bool thr = (u->ier & UART_IER_THRI) && u->thre_pending;
+	bool ms = (u->ier & UART_IER_MSI) && (u->msr & 0x0f);
+	uint8_t want = rls ? UART_IIR_RLSI : rx ? id : thr ? UART_IIR_THRI : ms ? UART_IIR_MSI :
+		       UART_IIR_NO_INT;
+	if (id != want || (rx && !rls && id != UART_IIR_RDI && id != UART_IIR_TIMEOUT))
+		fail("uart16550", round, "IIR names a source out of priority order");
+	if (id == UART_IIR_TIMEOUT && !fifo)
+		fail("uart16550", round, "a character timeout without FIFOs");
+	uint8_t lines = u->mcr & UART_MCR_LOOP ? u->msr & 0xf0 : UART_MSR_LINE;
+	if ((u->msr & 0xf0) != lines)
+		fail("uart16550", round, "the modem inputs are not the line's");
+}
+
+static void fuzz_uart(unsigned long round)
+{
+	static const uint8_t likely[] = { 0x00, 0x01, 0x03, 0x07, 0x0f, 0x10, 0x1f, 0x80, 0x83,
+					  0xc1, 0xc7, 0xff };
+	struct uart16550 u;
+	struct uart_shadow sh = { .len = 0 };
+	uart16550_reset(&u);
+	for (unsigned step = 0, steps = 1 + (unsigned)below(200); step < steps; step++) {
+		unsigned reg = (unsigned)below(UART16550_REGS + 1); /* and one past the end */
+		uint8_t v = below(2) ? likely[below(sizeof(likely))] : (uint8_t)rnd();
+		unsigned before = u.rx_len;
+		bool dlab = u.lcr & UART_LCR_DLAB;
+		switch (below(4)) {
+		case 0: /* the line, as the monitor feeds it: only when there is room */
+			if (uart16550_can_receive(&u)) {
+				uart16550_receive(&u, v);
+				if (u.rx_len != before + 1)
+					fail("uart16550", round, "a byte it had room for was not kept");
+				uart_taken(&u, &sh, before, v, true, round);
+				uart_bytes++;
+			}
+			break;
+		case 1: /* the line regardless */
+			uart16550_receive(&u, v);
+			uart_taken(&u, &sh, before, v, !(u.mcr & UART_MCR_LOOP), round);
+			break;
+		case 2: {
+			uint8_t got = uart16550_read(&u, reg);
+			if (reg == UART_RBR && !dlab && before) {
+				if (got != sh.b[0])
+					fail("uart16550", round, "RBR gave a byte out of order");
+				memmove(sh.b, sh.b + 1, --sh.len);
+			}
+			if (reg == UART_LSR && (bool)(got & UART_LSR_DR) != (before > 0))
+				fail("uart16550", round, "LSR's DR disagrees with the receiver");
+			if (reg == UART_LSR && (got & (UART_LSR_THRE | UART_LSR_TEMT)) !=
+						       (UART_LSR_THRE | UART_LSR_TEMT))
+				fail("uart16550", round, "the transmitter is not empty");
+			break;
+		}
+		default: {
+			int out = uart16550_write(&u, reg, v);
+			bool sends = reg == UART_THR && !dlab && !(u.mcr & UART_MCR_LOOP);
+			if (out != (sends ? v : -1))
+				fail("uart16550", round, "a write sent the wrong thing to the line");
+			if (reg == UART_THR && !dlab && (u.mcr & UART_MCR_LOOP))
+				uart_taken(&u, &sh, before, v, true, round);
+			else if (u.rx_len == 0)
+				sh.len = 0; /* a FIFO reset */
+			else if (u.rx_len != before)
+				fail("uart16550", round, "a register write moved the receiver");
+		}
+		}
+		uart_check(&u, &sh, round);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 6) {
@@ -340,6 +457,7 @@ int main(int argc, char **argv)
 		fuzz_decode(round);
 		fuzz_virtqueue(round);
 		fuzz_image(round, linux_image, linux_size);
+		fuzz_uart(round);
 	}
 	free(elf);
 	free(cpio);
@@ -347,7 +465,7 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-	       "%lu guest layouts\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
-	       images_ok, layouts_ok);
+	       "%lu guest layouts, %lu UART bytes\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok,
+	       decoded, chains, images_ok, layouts_ok, uart_bytes);
 	return 0;
 }

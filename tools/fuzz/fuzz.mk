@@ -28,3 +28,4 @@ fuzz-short: fuzz-build
 fuzz: setup
 	@$(MAKE) --no-print-directory fuzz-build
 	$(BUILD)/fuzz/fuzz $(FUZZ_LONG) $(FUZZ_SEED) $(FUZZ_SEEDS)
+FUZZ_SOURCES += servers/vmm/uart16550.c

@@ -45,3 +45,4 @@ $(BUILD)/unit/test_string: lib/string.c
 unit_deps_guest_isa := hv/guest_isa.c
 unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
 unit_deps_pmu := hv/pmu.c
+unit_deps_uart16550 := servers/vmm/uart16550.c
