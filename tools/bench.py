@@ -191,6 +191,26 @@ def linux_figures():
     return figures
 
 
+def gdb_prompt_seconds():
+    """Seconds from typing `make gdb` to GDB's first prompt with every symbol file loaded
+    (the kernel's, the programs', Linux's when built), median of RUNS; the goal is under 5 s
+    with the Linux guest built."""
+    times = []
+    for _ in range(RUNS):
+        start = time.monotonic()
+        child = pexpect.spawn("make", ["--no-print-directory", "gdb"], cwd=ROOT,
+                              encoding="utf-8", codec_errors="replace", timeout=120)
+        try:
+            child.expect(r"vireo: symbols of the kernel, .* loaded in")
+            child.expect(r"\(gdb\) ")
+            times.append(time.monotonic() - start)
+            child.sendline("quit")
+            child.expect(pexpect.EOF, timeout=30)
+        finally:
+            child.terminate(force=True)
+    return statistics.median(times)
+
+
 def main():
     runs = [boot_times() for _ in range(RUNS)]
     ipc_instructions, _, _, _ = ipc_round_trip(icount=True)
@@ -208,6 +228,8 @@ def main():
         ("console_line_via_kernel_sbi", sbi_console_us, "us"),
         *((name, value, unit) for name, (value, unit) in guest_figures().items()),
         *((name, value, unit) for name, (value, unit) in linux_figures().items()),
+        ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(
+            os.path.join(BUILD, "linux", "vmlinux")) else ""), gdb_prompt_seconds() * 1000, "ms"),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]
