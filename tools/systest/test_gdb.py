@@ -137,7 +137,8 @@ def section(out, start, end=None):
 
 def hit(out, number, function):
     """Whether GDB reported a stop at breakpoint number in function."""
-    return re.search(rf"Breakpoint {number}, (0x[0-9a-f]+ in )?{function} \(", out) is not None
+    return re.search(rf"Breakpoint {number}(\.\d+)?, (0x[0-9a-f]+ in )?{function} \(",
+                     out) is not None
 
 
 def no_traceback(out):
@@ -326,3 +327,24 @@ def test_task_bt_and_exits_match_hvstat(gdb_run):
                    if line.startswith("  vCPU") or line.startswith("    #")]
     assert gdb_lines and gdb_lines == shell_lines, (gdb_lines, shell_lines)
     assert "host timer interrupt" in "\n".join(shell_lines), shell_lines
+
+
+def test_stop_in_a_task_in_u_mode(gdb_run):
+    """A breakpoint in the shell, which runs in U-mode: GDB's bt with the shell's symbols,
+    task-bt from the live registers, and the machine going on to the shell's system call."""
+    r = gdb_run(["vireo use shell", 'break cmd_hvstat if $_streq($vireo_task(), "shell")',
+                 "continue", "bt", "vireo task-bt 4", "delete", "break sys_vm_stat",
+                 "continue", "echo --- end\\n"])
+    r.expect("vireo> ")
+    r.type("hvstat\r")
+    out = r.finish()
+    no_traceback(out)
+    assert "vireo: stopped in task 4 (shell) in U-mode" in out, out
+    bt = section(out, "vireo: stopped in task 4", "task 4 (shell), thread")
+    assert re.search(r"#0  (0x[0-9a-f]+ in )?cmd_hvstat \(.*servers/shell/vm\.c:\d+", bt), bt
+    assert re.search(r" run_command \(.*servers/shell/commands\.c:\d+", bt), bt
+    task = section(out, "task 4 (shell), thread", "Breakpoint 2")
+    assert "user stack (live: it runs in U-mode now):" in task, task
+    assert re.search(r"#0  (0x[0-9a-f]+ in )?cmd_hvstat \(", task), task
+    assert "kernel stack: it runs on a hart now" in task, task
+    assert hit(out, 2, "sys_vm_stat"), out

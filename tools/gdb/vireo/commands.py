@@ -362,8 +362,27 @@ the kernel shares its addresses, so its breakpoints want it as their condition:
         return 1 if target.hart_mode()[0] else 0
 
 
+class TaskName(gdb.Function):
+    """$vireo_task(): the name of the task whose thread this hart runs ("" in the idle
+loop). Programs share their addresses, so a breakpoint in one wants it as its condition:
+  break cmd_hvstat if $_streq($vireo_task(), "shell")"""
+
+    def __init__(self):
+        super().__init__("vireo_task")
+
+    def invoke(self):
+        with PhysicalMemory() as mem:
+            host = Host(_session().layout, mem)
+            current = host.hart_of_thread()["current"]
+            if not current:
+                return gdb.Value("")
+            task = host.struct("struct task", host.struct("struct thread", current)["task"])
+            return gdb.Value(task["name"])
+
+
 def register():
     InGuest()
+    TaskName()
     Vireo()
     for cls in (Tasks, Vms, Vcpu, GuestBt, HostBt, TaskBt, Exits):
         cls()

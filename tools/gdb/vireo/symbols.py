@@ -163,5 +163,7 @@ class Symbols:
                     self.in_use.discard(other.name)
         self._add(f)
         self.in_use.add(f.name)
-        return (f"{f.name}'s symbols are in use (at {f.ranges[0][0]:#x}, in every address "
-                f"space: a breakpoint there stops whichever task reaches it)")
+        condition = (f" if $_streq($vireo_task(), \"{f.name}\")" if f.kind == "program"
+                     else "")
+        return (f"{f.name}'s symbols are in use; its addresses are other programs' too, so "
+                f"give its breakpoints a condition: break FUNCTION{condition}")
