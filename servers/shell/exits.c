@@ -32,10 +32,12 @@ static void print_record(uint64_t n, const struct vireo_vm_exit_record *r)
 {
 	uint64_t code = r->scause & ~SCAUSE_INTERRUPT;
 	printf("    #%lu pc %016lx ", n, r->pc);
-	if (r->scause & SCAUSE_INTERRUPT)
-		printf(code == IRQ_S_TIMER ? "host timer interrupt\n" :
-		       code == IRQ_S_EXTERNAL ? "host external interrupt\n" : "host interrupt %lu\n",
-		       code);
+	if (r->scause & SCAUSE_INTERRUPT && code == IRQ_S_TIMER)
+		printf("host timer interrupt\n");
+	else if (r->scause & SCAUSE_INTERRUPT && code == IRQ_S_EXTERNAL)
+		printf("host external interrupt\n");
+	else if (r->scause & SCAUSE_INTERRUPT)
+		printf("host interrupt %lu\n", code);
 	else if (code == EXC_ECALL_VS)
 		printf("sbi %s (eid %lx) fid %lu\n", sbi_name(r->detail >> 32), r->detail >> 32,
 		       r->detail & 0xffffffffu);

@@ -43,7 +43,7 @@ class Command(gdb.Command):
             raise VireoError(f"vireo {self.name}: {e}") from None
         except pagewalk.PhysicalReadError as e:
             raise VireoError(f"vireo {self.name}: {e}") from None
-        except gdb.MemoryError as e:
+        except gdb.error as e:  # gdb.MemoryError too; the target running, say
             raise VireoError(f"vireo {self.name}: {e}") from None
 
     def run(self, arg, host, mem, s):

@@ -47,7 +47,11 @@ class PhysicalMemory:
         return self
 
     def __exit__(self, *exc):
-        _packet("Qqemu.PhyMemMode:0")
+        try:
+            _packet("Qqemu.PhyMemMode:0")
+        except gdb.error as e:
+            if exc[0] is None:  # else the first failure is the one worth telling
+                raise VireoError(f"QEMU did not leave physical memory mode: {e}") from None
         return False
 
     def read(self, address, size):
