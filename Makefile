@@ -1,9 +1,11 @@
 # Vireo's build. `make run` and `make test` are all a new user needs (README.md).
 #   make            build the kernel image and the boot file system
 #   make run        install what is missing, build, boot to Vireo in QEMU
-#   make test       host unit tests (cmocka), then QEMU system tests (pytest)
+#   make test       host unit tests (cmocka, and pytest for tools/gdb), then QEMU system
+#                   tests (pytest)
 #   make bench      boot-time and size figures, printed and written to build/bench.json
-#   make gdb        QEMU halted at the first instruction, gdb-multiarch attached
+#   make gdb        QEMU halted at the first instruction, gdb-multiarch attached with all
+#                   symbols and the `vireo` commands (docs/debugging.md)
 #   QEMU=10         run, test, bench and gdb on QEMU 10 from the Debian release's backports
 
 VERSION := 0.1.0
@@ -43,6 +45,7 @@ include tools/systest/programs/programs.mk
 include guest/tests/tests.mk
 include tools/unit/unit.mk
 include tools/fuzz/fuzz.mk
+include tools/gdb/gdb.mk
 
 .PHONY: all run test unit systest soak bench gdb setup clean
 all: $(BUILD)/vireo.elf $(BUILD)/bootfs.cpio
@@ -63,14 +66,17 @@ run: setup
 	@$(MAKE) --no-print-directory all
 	tools/qemu.sh
 
+# GUEST=path (one or more, space-separated) adds guests' symbols to those of the kernel, the
+# programs and the Linux guest (docs/debugging.md).
 gdb: setup
 	@$(MAKE) --no-print-directory all
-	tools/gdb.sh
+	tools/gdb.sh $(foreach g,$(GUEST),--guest $(g))
 
 test: setup
 	@$(MAKE) --no-print-directory all $(BUILD)/test/vireo.elf $(BUILD)/test/bootfs.cpio unit-build \
 		fuzz-build
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory gdb-unit
 	@$(MAKE) --no-print-directory fuzz-short
 	@$(MAKE) --no-print-directory systest
 
@@ -93,7 +99,8 @@ bench: setup
 # caches them outside the clone, keyed by their inputs; here it only copies when cached.
 LINUX_OUT := $(BUILD)/linux
 LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
-$(LINUX_FILES) &: guest/linux/build.sh guest/linux/config.fragment guest/linux/busybox.config \
+$(LINUX_FILES) &: guest/linux/build.sh guest/linux/config.fragment guest/linux/debug.fragment \
+		guest/linux/busybox.config \
 		guest/linux/init
 	guest/linux/build.sh $(LINUX_OUT)
 .PHONY: linux

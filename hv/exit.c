@@ -69,8 +69,30 @@ static const exit_handler handlers[] = {
 	[EXC_VIRTUAL_INST] = virtual_instruction,
 };
 
+/* Puts the exit in its vCPU's ring of recent ones (struct vireo_vm_exit_ring). Priv spec
+ * 8.6.3: on a guest-page fault htval holds the guest physical address shifted right by 2,
+ * and stval's low bits the rest. */
+static void record_exit(struct vcpu *v)
+{
+	struct vireo_vm_exit_ring *ring = &v->vm->stat.ring[v->index];
+	struct vireo_vm_exit_record *r = &ring->recent[ring->count++ % VIREO_VM_EXIT_RING];
+	uint64_t code = v->scause & ~SCAUSE_INTERRUPT;
+	r->scause = v->scause;
+	r->pc = v->pc;
+	if (v->scause == EXC_ECALL_VS)
+		r->detail = (v->regs[17] << 32) | (v->regs[16] & 0xffffffffu);
+	else if (v->scause & SCAUSE_INTERRUPT)
+		r->detail = 0;
+	else if (code == EXC_INST_GUEST_PAGE_FAULT || code == EXC_LOAD_GUEST_PAGE_FAULT ||
+		 code == EXC_STORE_GUEST_PAGE_FAULT)
+		r->detail = (v->htval << 2) | (v->stval & 3);
+	else
+		r->detail = v->stval;
+}
+
 enum exit_action vcpu_handle_exit(struct vcpu *v, struct vireo_vm_exit *exit)
 {
+	record_exit(v);
 	if (v->scause == EXC_ECALL_VS) /* the most frequent exit by far */
 		return sbi_dispatch(v, exit);
 	uint64_t code = v->scause & ~SCAUSE_INTERRUPT;

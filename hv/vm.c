@@ -288,12 +288,14 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 		/* The common exit (an SBI call, an emulated access) goes straight back in. */
 		enum exit_action a;
 		bool again = false; /* nothing but the exit handler ran since v's last exit */
+		this_hart()->vcpu = v;
 		do {
 			vcpu_run_once(v, again);
 			a = vcpu_handle_exit(v, &ex);
 			again = true;
 		} while (a == EXIT_CONTINUE && v->state == VCPU_RUNNABLE && !this_hart()->need_resched &&
 			 !v->mmio_read_pending && vm->nvcpus == 1 && !monitor_has_mail(ep));
+		this_hart()->vcpu = NULL;
 		if (a == EXIT_MONITOR)
 			break;
 		if (vm->out_len && read_time() - vm->out_since >= console_delay_ticks) {

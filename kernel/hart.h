@@ -13,6 +13,7 @@ struct context {
 };
 
 struct thread;
+struct vcpu;
 
 struct hart {
 	/* Where a trap in a guest-memory access resumes (hv/guest_access.S); it must stay the
@@ -27,6 +28,9 @@ struct hart {
 	uint64_t hartid;
 	volatile uint64_t ticks;
 	struct thread *current;   /* running on this hart, or NULL in the scheduler */
+	/* The vCPU this hart runs, or handles an exit of (hv/vm.c vm_run); NULL otherwise.
+	 * Debuggers read it (tools/gdb): the hart's own CSRs do not tell which guest runs. */
+	struct vcpu *vcpu;
 	struct context sched_ctx; /* the idle loop's, when no thread is ready */
 	struct thread *dead;      /* died on its own stack; freed after the next switch */
 	int need_resched;

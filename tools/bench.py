@@ -215,6 +215,24 @@ def linux_console_throughput(console):
         return statistics.median(rates)
     finally:
         child.terminate(force=True)
+def gdb_prompt_seconds():
+    """Seconds from typing `make gdb` to GDB's first prompt with every symbol file loaded
+    (the kernel's, the programs', Linux's when built), median of RUNS; the goal is under 5 s
+    with the Linux guest built."""
+    times = []
+    for _ in range(RUNS):
+        start = time.monotonic()
+        child = pexpect.spawn("make", ["--no-print-directory", "gdb"], cwd=ROOT,
+                              encoding="utf-8", codec_errors="replace", timeout=120)
+        try:
+            child.expect(r"vireo: symbols of the kernel, .* loaded in")
+            child.expect(r"\(gdb\) ")
+            times.append(time.monotonic() - start)
+            child.sendline("quit")
+            child.expect(pexpect.EOF, timeout=30)
+        finally:
+            child.terminate(force=True)
+    return statistics.median(times)
 
 
 def main():
@@ -236,6 +254,8 @@ def main():
         *((name, value, unit) for name, (value, unit) in linux_figures().items()),
         *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
           for console in ("ttyS0", "hvc0")),
+        ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(
+            os.path.join(BUILD, "linux", "vmlinux")) else ""), gdb_prompt_seconds() * 1000, "ms"),
         ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
         ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
     ]

@@ -4,7 +4,8 @@
 # Writes OUTDIR/Image (riscv64 Linux from Debian's linux-source-6.1, tinyconfig plus
 # config.fragment), OUTDIR/initramfs.cpio.gz (a static busybox from Debian's busybox source
 # package, configured by busybox.config, plus ./init), and OUTDIR/vmlinux and System.map for
-# debuggers. The kernel and busybox builds are cached outside the clone, in
+# debuggers, with the debug information debug.fragment asks for. The kernel and busybox
+# builds are cached outside the clone, in
 # ${VIREO_CACHE:-$HOME/.cache/vireo}/linux-KEY and busybox-KEY, where KEY hashes every input
 # (see README.md); the initramfs is packed anew each time, which takes well under a second.
 #
@@ -29,7 +30,7 @@ linux_tar=/usr/src/$linux_pkg.tar.xz
 # Written only when the machine's apt sources have no deb-src entry (see enable_deb_src).
 debsrc_file=/etc/apt/sources.list.d/vireo-deb-src.sources
 # Host tools the builds use, by the Debian package that provides them.
-packages=(make gcc libc6-dev bc bison flex xz-utils gzip cpio dpkg-dev
+packages=(make gcc libc6-dev bc bison flex xz-utils gzip cpio dpkg-dev gdb-multiarch
 	gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu libc6-dev-riscv64-cross "$linux_pkg")
 t_start=$SECONDS
 
@@ -202,9 +203,11 @@ unpack_linux() {
 configure_linux() {
 	local b=$1
 	linux_make "$b" tinyconfig
-	"$linux_src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" "$here/config.fragment"
+	"$linux_src/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" "$here/config.fragment" \
+		"$here/debug.fragment"
 	linux_make "$b" olddefconfig
 	check_config "$here/config.fragment" "$b/.config"
+	check_config "$here/debug.fragment" "$b/.config"
 }
 
 collect_linux() {
@@ -216,6 +219,17 @@ collect_linux() {
 	# The RISC-V Image header: "RSC\x05" at 0x38.
 	[ "$(od -An -c -j 56 -N 4 "$o/Image" | tr -d ' ')" = 'RSC005' ] ||
 		{ echo "$o/Image has no RISC-V Image header"; return 1; }
+	# GDB's Linux backtraces need its line tables and call frame information.
+	"${cross}readelf" -SW "$o/vmlinux" | grep -q ' \.debug_line ' &&
+		"${cross}readelf" -SW "$o/vmlinux" | grep -q ' \.debug_frame ' ||
+		{ echo "$o/vmlinux has no .debug_line or .debug_frame (debug.fragment)"; return 1; }
+}
+
+# Adds a .gdb_index to vmlinux, so that GDB opens it in a moment instead of reading all of
+# its debug information first (make gdb, docs/debugging.md).
+index_vmlinux() {
+	GDB=gdb-multiarch OBJCOPY="${cross}objcopy" READELF="${cross}readelf" gdb-add-index "$1"
+	"${cross}readelf" -SW "$1" | grep -q ' \.gdb_index ' || { echo "$1 has no .gdb_index"; return 1; }
 }
 
 build_linux() {
@@ -230,6 +244,7 @@ build_linux() {
 	stage "linux: configuring" "$work/build.log" configure_linux "$work/build"
 	stage "linux: compiling" "$work/build.log" linux_make "$work/build" -j"$jobs" Image vmlinux
 	collect_linux "$work/build" "$work/out"
+	stage "linux: indexing debug information" "$work/build.log" index_vmlinux "$work/out/vmlinux"
 	mv "$work/build.log" "$work/out/build.log"
 	mv "$work/out" "$linux_dir"
 	rm -rf "$work"
@@ -370,6 +385,8 @@ linux_key=$({
 	echo "$cc_ver"
 	echo "--- config.fragment"
 	cat "$here/config.fragment"
+	echo "--- debug.fragment"
+	cat "$here/debug.fragment"
 	echo "--- build.sh"
 	cat "$me"
 } | key_of)

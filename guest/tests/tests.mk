@@ -8,7 +8,7 @@
 # Each prints PASS:/FAIL:/SKIP: lines and "DONE: N passed, M failed", then powers off
 # through SBI SRST (reason 1 when something failed). hsm needs 2 harts; mmio, vplic,
 # virtio-rng and reboot need Vireo's devices or reboot semantics. The bad guests spin, garbage,
-# sbi-fuzz and flood print no such DONE line (see each file's header).
+# sbi-fuzz, flood and badpt print no such DONE line (see each file's header).
 GUEST_TESTS := hello sbi-probe timer wfi mmio vplic virtio-rng fault ram hsm reboot \
 	spin garbage sbi-fuzz flood sbi-bench idle
 # Isolation: what one guest leaves or writes must not reach the host or the next guest.
@@ -19,6 +19,8 @@ GUEST_TESTS += sbi-pmu
 $(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
 # The monitor's ns16550a, polled and by interrupts, and text typed at the keyboard.
 GUEST_TESTS += uart
+# GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
+GUEST_TESTS += badpt
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

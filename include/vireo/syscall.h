@@ -265,12 +265,29 @@ enum vireo_vm_exit_cause {
 	VM_CAUSE_COUNT
 };
 
+/* The last exits of each vCPU, oldest first from recent[count % VIREO_VM_EXIT_RING]: what
+ * `hvstat -v` and GDB's `vireo exits` show (docs/debugging.md). */
+#define VIREO_VM_EXIT_RING 16
+struct vireo_vm_exit_record {
+	uint64_t scause; /* why the guest trapped to the hypervisor (priv spec 8.6.1) */
+	uint64_t pc;     /* the guest's pc then */
+	/* An SBI call: its extension id << 32 | function id, each cut to 32 bits; a guest-page
+	 * fault: the guest physical address; any other exception: stval; an interrupt: 0. */
+	uint64_t detail;
+};
+
+struct vireo_vm_exit_ring {
+	uint64_t count; /* the vCPU's exits so far */
+	struct vireo_vm_exit_record recent[VIREO_VM_EXIT_RING];
+};
+
 struct vireo_vm_stat {
 	uint64_t id;
 	char name[VIREO_NAME_MAX];
 	uint64_t nvcpus, ram_pages;
 	uint64_t exits[VM_CAUSE_COUNT];
 	uint64_t timer_injected, external_injected;
+	struct vireo_vm_exit_ring ring[VIREO_VM_MAX_VCPUS];
 };
 
 #endif

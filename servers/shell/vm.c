@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "events.h"
+#include "exits.h"
 #include "line.h"
 #include "vireo.h"
 
@@ -321,7 +322,11 @@ void cmd_vm(int argc, char **argv)
 
 void cmd_hvstat(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	bool verbose = argc > 1 && !strcmp(argv[1], "-v");
+	if (argc > 2 || (argc == 2 && !verbose)) {
+		printf("usage: hvstat [-v]\n");
+		return;
+	}
 	static const char *const causes[VM_CAUSE_COUNT] = {
 		"sbi base", "sbi legacy console", "sbi time", "sbi ipi", "sbi rfence", "sbi hsm",
 		"sbi srst", "sbi dbcn", "sbi other", "mmio (kernel: plic)", "mmio (monitor)",
@@ -341,6 +346,8 @@ void cmd_hvstat(int argc, char **argv)
 				printf("  %-26s %lu\n", causes[c], st.exits[c]);
 		printf("  interrupts injected: timer %lu, external %lu\n", st.timer_injected,
 		       st.external_injected);
+		for (unsigned v = 0; verbose && v < st.nvcpus && v < VIREO_VM_MAX_VCPUS; v++)
+			print_exit_ring(v, &st.ring[v]);
 	}
 	if (i == 0)
 		printf("hvstat: no VMs are running\n");

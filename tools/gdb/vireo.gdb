@@ -1,5 +1,12 @@
-# Loaded by tools/gdb.sh: attach to QEMU's gdbstub, halted at the first instruction.
+# Loaded by tools/gdb.sh (make gdb): the symbols of the kernel, the programs and the guests,
+# the `vireo` commands (tools/gdb/vireo/), and the connection to QEMU's gdbstub.
 set architecture riscv:rv64
 set pagination off
 set confirm off
-target remote localhost:1234
+set print inferior-events off
+python
+import os, sys
+sys.path.insert(0, os.path.join(os.environ["VIREO_ROOT"], "tools", "gdb"))
+import vireo.session
+vireo.session.start()
+end
