@@ -5,6 +5,7 @@
 #     --initrd FILE   boot file system (default build/bootfs.cpio); --no-initrd for none
 #     --cpu MODEL     QEMU -cpu value (default rv64,h=true)
 #     --append ARGS   kernel command line (/chosen/bootargs)
+#     --disk FILE     a raw disk image as QEMU's virtio-blk device (modern virtio-mmio)
 #     --gdb           halt at the first instruction and wait for GDB on tcp::1234
 # Leave QEMU with Ctrl-A then X.
 set -eu
@@ -14,6 +15,7 @@ initrd="$root/build/bootfs.cpio"
 cpu="rv64,h=true"
 append=""
 gdb=""
+disk=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -21,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--no-initrd) initrd=""; shift ;;
 	--cpu) cpu=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--disk) disk=$2; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
@@ -28,4 +31,10 @@ while [ $# -gt 0 ]; do
 done
 set -- -machine virt -cpu "$cpu" -m 1G -smp 1 -nographic -bios default \
 	-kernel "$kernel" ${initrd:+-initrd "$initrd"} ${append:+-append "$append"} $gdb "$@"
+# Vireo's drivers speak virtio-mmio Version 2 only; QEMU's slots are legacy by default.
+if [ -n "$disk" ]; then
+	set -- "$@" -global virtio-mmio.force-legacy=false \
+		-drive "file=$disk,format=raw,if=none,id=disk0,cache=writeback" \
+		-device virtio-blk-device,drive=disk0
+fi
 exec qemu-system-riscv64 "$@"
