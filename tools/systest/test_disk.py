@@ -125,3 +125,16 @@ def test_two_guests_see_only_their_own_volumes(boot, tmp_path):
         assert "8192 vda" in guest(shell, "cat /proc/partitions")
         power_off(shell)
     assert re.search(r"left\s+8 MiB free", shell.run("disk list"))
+
+
+def test_other_tasks_get_nothing_of_the_disk(boot, tmp_path):
+    shell = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    assert shell.run("disk create secret 4") == "created secret"
+    out = shell.run("run /boot/test/disk-thief")
+    assert "disk-thief: all refused" in out, out
+    assert "WRONG" not in out, out
+    # The services run on: the volume is there and a guest can have it.
+    assert re.search(r"secret\s+4 MiB free", shell.run("disk list"))
+    boot_linux(shell, "disk=secret")
+    assert "4096 vda" in guest(shell, "cat /proc/partitions")
+    power_off(shell)
