@@ -41,6 +41,7 @@ endif
 include kernel/kernel.mk
 include lib/lib.mk
 include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk
+include drivers/virtio-blk/virtio-blk.mk servers/block/block.mk
 include tools/systest/programs/programs.mk
 include guest/tests/tests.mk
 include tools/unit/unit.mk
@@ -62,9 +63,18 @@ setup:
 	@tools/setup.sh
 	$(fetch_qemu)
 
+# The host disk that `make run` gives QEMU (virtio-blk): created sparse on first run, grown
+# (never shrunk) to DISK_MIB, kept across runs and by `make clean`. Its volumes are the
+# guests' disks (`disk list` at the prompt).
+DISK ?= $(HOME)/.cache/vireo/disk.img
+DISK_MIB ?= 1024
+
 run: setup
 	@$(MAKE) --no-print-directory all
-	tools/qemu.sh
+	@mkdir -p "$(dir $(DISK))"
+	@[ -f "$(DISK)" ] && [ $$(stat -c %s "$(DISK)") -ge $$(($(DISK_MIB) << 20)) ] || \
+		truncate -s $(DISK_MIB)M "$(DISK)"
+	tools/qemu.sh --disk "$(DISK)"
 
 # GUEST=path (one or more, space-separated) adds guests' symbols to those of the kernel, the
 # programs and the Linux guest (docs/debugging.md).
@@ -111,6 +121,7 @@ linux: $(LINUX_FILES)
 # tools/systest/programs as test/ and the test guests as guest/.
 BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf \
 	$(BUILD)/user/vmm.elf
+BOOTFS_BIN += $(BUILD)/user/virtio-blk.elf $(BUILD)/user/block.elf
 TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
 
 # $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS,GUEST_IMAGES)

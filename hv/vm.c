@@ -153,6 +153,9 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 		v->index = i;
 		v->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
 		v->vstimecmp = UINT64_MAX;
+		/* As OpenSBI leaves it for S-mode: cycle, time and instret readable in U-mode
+		 * (a guest's vDSO reads time; Linux 6.1 never sets scounteren itself). */
+		v->scounteren = 7;
 		v->state = VCPU_STOPPED;
 	}
 	vm->vcpus[0].pc = cfg->entry;

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include <vireo/syscall.h>
+
 #include "machine.h"
 
 #define MAX_DEVICES (2 + MACHINE_MAX_VIRTIO)
@@ -12,6 +14,7 @@
 enum device_kind { DEVICE_UART, DEVICE_VIRTIO_MMIO };
 
 struct endpoint;
+struct memobj;
 
 struct device {
 	int refs;
@@ -20,6 +23,7 @@ struct device {
 	struct endpoint *irq_ep; /* where its interrupt goes, or NULL */
 	uint64_t irq_bits;
 	int irq_claimed;         /* claimed from the PLIC, not yet acknowledged by the driver */
+	struct memobj *dma[VIREO_DMA_PINS]; /* pinned for the device's DMA (dma.c) */
 };
 
 void devices_init(const struct machine *m);

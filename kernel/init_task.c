@@ -47,7 +47,8 @@ void start_init(const struct machine *m)
 	struct device *d;
 	unsigned nvirtio = 0;
 	for (unsigned i = 0; (d = device_at(i)); i++) {
-		int h = handle_install(t, OBJ_DEVICE, d, VIREO_RIGHT_TRANSFER);
+		int h = handle_install(t, OBJ_DEVICE, d, VIREO_RIGHT_TRANSFER |
+				       (d->kind == DEVICE_VIRTIO_MMIO ? VIREO_RIGHT_DMA : 0));
 		if (d->kind == DEVICE_VIRTIO_MMIO)
 			nvirtio++;
 		else if (h != VIREO_INIT_UART)

@@ -4,6 +4,7 @@
 KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_alloc.c \
 	pagetable.c memory.c kalloc.c kernel_map.c panic.c ksyms.c device.c irq.c handle.c \
 	task.c quota.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c kstack.c
+KERNEL_C += dma.c
 KERNEL_S := entry.S trapvec.S switch.S
 HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c \
 	sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c

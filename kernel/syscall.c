@@ -8,6 +8,7 @@
 
 #include "console.h"
 #include "device.h"
+#include "dma.h"
 #include "format.h"
 #include "ipc.h"
 #include "irq.h"
@@ -389,6 +390,24 @@ static int64_t sys_irq_ack(struct thread *t, const uint64_t *a)
 	return irq_ack(d);
 }
 
+static int64_t sys_dma_pin(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	struct memobj *o;
+	{
+		GET(d, OBJ_DEVICE, a[0], VIREO_RIGHT_DMA);
+	}
+	GET(o, OBJ_MEMORY, a[1], VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE);
+	return dma_pin(d, o);
+}
+
+static int64_t sys_dma_reset(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	GET(d, OBJ_DEVICE, a[0], VIREO_RIGHT_DMA);
+	return dma_reset(d);
+}
+
 static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
 {
 	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
@@ -555,6 +574,8 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_HANDLE_COPY] = sys_handle_copy,
 	[SYS_RANDOM] = sys_random,
 	[SYS_QUOTA_CREATE] = sys_quota_create,
+	[SYS_DMA_PIN] = sys_dma_pin,
+	[SYS_DMA_RESET] = sys_dma_reset,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

@@ -82,3 +82,11 @@ int64_t watch_service(const char *name, uint64_t ep, uint64_t bits)
 {
 	return name_call(INIT_WATCH, name, ep, bits);
 }
+
+bool caller_is_service(uint64_t task, const char *path)
+{
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, vireo_ipc_info(INIT_WHOIS, 0), task, 0, 0, 0);
+	size_t n = vireo_ipc_len(r.info);
+	return r.status == 0 && r.w[0] == 0 && n == strlen(path) &&
+	       !memcmp(ipc_buffer()->data, path, n);
+}

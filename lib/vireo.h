@@ -111,5 +111,7 @@ int64_t lookup(const char *name);
 int64_t register_service(const char *name, uint64_t ep);
 /* Bits notified on ep once, when the task holding the name ends (protocol.h INIT_WATCH). */
 int64_t watch_service(const char *name, uint64_t ep, uint64_t bits);
+/* Whether task is the service init started from path ("/boot/bin/vmm"): INIT_WHOIS. */
+bool caller_is_service(uint64_t task, const char *path);
 
 #endif

@@ -6,6 +6,7 @@
 #     --cpu MODEL     QEMU -cpu value (default rv64,h=true)
 #     --mem SIZE      guest RAM, QEMU -m value (default 1G)
 #     --append ARGS   kernel command line (/chosen/bootargs)
+#     --disk FILE     a raw disk image as QEMU's virtio-blk device (modern virtio-mmio)
 #     --gdb           halt at the first instruction and wait for GDB on tcp::1234
 # Leave QEMU with Ctrl-A then X.
 # VIREO_QEMU=10 (`make ... QEMU=10`) runs QEMU 10 with its OpenSBI from the backports of the
@@ -19,6 +20,7 @@ cpu="rv64,h=true"
 mem=1G
 append=""
 gdb=""
+disk=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -27,6 +29,7 @@ while [ $# -gt 0 ]; do
 	--cpu) cpu=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--disk) disk=$2; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
@@ -37,6 +40,12 @@ done
 set -- -machine virt -cpu "$cpu" -m "$mem" -smp 1 -nographic -bios default \
 	-audiodev none,id=none \
 	-kernel "$kernel" ${initrd:+-initrd "$initrd"} ${append:+-append "$append"} $gdb "$@"
+# Vireo's drivers speak virtio-mmio Version 2 only; QEMU's slots are legacy by default.
+if [ -n "$disk" ]; then
+	set -- "$@" -global virtio-mmio.force-legacy=false \
+		-drive "file=$disk,format=raw,if=none,id=disk0,cache=writeback" \
+		-device virtio-blk-device,drive=disk0
+fi
 qemu=qemu-system-riscv64
 if [ -n "${VIREO_QEMU:-}" ]; then
 	tree=$("$root/tools/qemu-backports.sh" "$VIREO_QEMU")

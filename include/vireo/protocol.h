@@ -40,6 +40,10 @@ enum init_label {
 	 * first, then look up, so that the endpoint looked up is the one watched. One watch per
 	 * task and name; watching again replaces it. */
 	INIT_WATCH,
+	/* w0 = task id -> data = the bootfs path of the service init started as that task
+	 * ("/boot/bin/vmm"); VIREO_E_NOENT for any other task. Servers that serve only some of
+	 * init's services (the block server) ask this about their callers. */
+	INIT_WHOIS,
 };
 
 enum console_label {
@@ -68,6 +72,43 @@ enum vmm_label {
 	VMM_INPUT,
 	VMM_KILL,    /* w0 = id */
 	VMM_LIST,    /* -> data = a text table of the VMs */
+};
+
+/* The virtio-blk driver ("blkdev", drivers/virtio-blk): the host disk in 512-byte sectors,
+ * read and written through its DMA buffers. It serves the block server only. */
+#define BLKDEV_SECTOR 512
+#define BLKDEV_HANDLE_DEVICE 2 /* the driver's device handle, with VIREO_RIGHT_DMA */
+enum blkdev_buffer { BLKDEV_BUF_META, BLKDEV_BUF_DATA, BLKDEV_NBUFS };
+enum blkdev_label {
+	/* -> w1 = the disk's sectors, w2 = bytes in each buffer, w3 = 1 if it flushes */
+	BLKDEV_INFO = 1,
+	/* w0 = enum blkdev_buffer -> handle = that buffer (map and write, transferable) */
+	BLKDEV_BUFFER,
+	/* w0 = buffer, w1 = first sector, w2 = sectors: between the disk and the buffer's start */
+	BLKDEV_READ,
+	BLKDEV_WRITE,
+	/* Whatever was written is on the disk (VIRTIO_BLK_T_FLUSH to QEMU's image). */
+	BLKDEV_FLUSH,
+};
+
+/* The block server ("block", servers/block): volumes carved from the host disk. It serves
+ * the VM monitor (everything) and the shell (BLOCK_LIST, BLOCK_CREATE, BLOCK_DELETE). */
+#define BLOCK_NAME_MAX 16 /* with its terminating NUL */
+enum block_label {
+	BLOCK_LIST = 1,  /* -> data = a text table of the volumes */
+	BLOCK_CREATE,    /* data = name, w0 = MiB */
+	BLOCK_DELETE,    /* data = name; VIREO_E_BUSY while open */
+	/* data = name, w0 = MiB to create it with if missing (0: it must exist) -> w1 = a
+	 * session id, w2 = the volume's sectors, w3 = bytes in the buffer, handle = the buffer
+	 * that BLOCK_READ and BLOCK_WRITE move data through. A volume has one session at a time:
+	 * VIREO_E_BUSY while another has it open. */
+	BLOCK_OPEN,
+	BLOCK_CLOSE,     /* w0 = session */
+	/* w0 = session, w1 = first sector of the volume, w2 = sectors (at most the buffer's):
+	 * between the volume and the buffer's start. */
+	BLOCK_READ,
+	BLOCK_WRITE,
+	BLOCK_FLUSH,     /* w0 = session */
 };
 
 #endif

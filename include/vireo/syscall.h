@@ -51,6 +51,8 @@ enum vireo_syscall {
 	SYS_HANDLE_COPY,     /* (handle, rights) -> a new handle with only these of its rights */
 	SYS_RANDOM,          /* (ptr, len) fills len <= VIREO_RANDOM_MAX bytes with random ones */
 	SYS_QUOTA_CREATE,    /* (system, npages) -> handle to a memory quota, see below */
+	SYS_DMA_PIN,         /* (device, memory) -> the memory's physical address, see below */
+	SYS_DMA_RESET,       /* (device) resets the device, then drops its pins */
 	SYS_COUNT
 };
 
@@ -80,6 +82,7 @@ enum vireo_error {
 #define VIREO_RIGHT_WRITE (1u << 5)   /* memory: map it writable too */
 #define VIREO_RIGHT_VM (1u << 6)      /* system: create VMs */
 #define VIREO_RIGHT_LOG (1u << 7)     /* system: read the kernel log; write it unmarked */
+#define VIREO_RIGHT_DMA (1u << 8)     /* device: pin memory for it to read and write */
 
 /*
  * Authority over the machine is the system handle's: init gets it with every right and
@@ -103,6 +106,16 @@ enum vireo_error {
  * pages go back once no handle and no mapping is left. The boot file system is one too,
  * read-only (init hands it out, protocol.h INIT_OPEN).
  */
+
+/*
+ * DMA: a driver whose device handle has VIREO_RIGHT_DMA pins a memory object it may write
+ * (MAP and WRITE) for its device with SYS_DMA_PIN and learns the physical address of its
+ * first page (the pages are contiguous). No other task ever learns a physical address. A
+ * pinned object lives on, whatever its handles, until SYS_DMA_RESET (or the next driver's)
+ * has reset the device, so a device never writes to pages handed out again. Up to
+ * VIREO_DMA_PINS objects per device; pinning one twice gives the same address.
+ */
+#define VIREO_DMA_PINS 8
 
 /*
  * IPC: synchronous call and reply with a few words in registers, and up to

@@ -11,6 +11,7 @@
 #include "vireo.h"
 
 #define MAX_SERVICES 8
+#define PROBE_VA (VIREO_USER_DEVICES + 0x100000) /* where init looks at the virtio slots */
 #define MAX_CHILDREN 24
 #define MAX_PENDING 8
 #define MAX_WATCHES 8
@@ -43,6 +44,10 @@ static struct essential essentials[] = {
 	{ .path = "/boot/bin/uart", .name = "console" },
 	{ .path = "/boot/bin/vmm", .name = "vmm" },
 	{ .path = "/boot/bin/shell" },
+	/* Started only when QEMU gives the machine a disk (probe_disk); given up otherwise, so
+	 * that looking their names up says so at once. */
+	{ .path = "/boot/bin/virtio-blk", .name = "blkdev" },
+	{ .path = "/boot/bin/block", .name = "block" },
 };
 #define NESSENTIALS (sizeof(essentials) / sizeof(*essentials))
 
@@ -220,6 +225,31 @@ static void plan_services(void)
 	shell->handles[0] = copy_system(VIREO_RIGHT_CONTROL | VIREO_RIGHT_LOG);
 	shell->quota = make_quota(8ul << 20 >> 12);
 	programs_quota = make_quota(m.total_pages / 4);
+}
+
+/* The first virtio-mmio slot holding a block device (virtio 1.2 4.2.2: MagicValue "virt",
+ * Version 2, DeviceID 2), or 0. Its driver then needs no other slot's handle. */
+static uint64_t probe_disk(uint64_t nvirtio)
+{
+	for (uint64_t i = 0; i < nvirtio; i++) {
+		uint64_t h = VIREO_INIT_FIRST_VIRTIO + i;
+		volatile uint32_t *regs = (volatile uint32_t *)(PROBE_VA + i * 0x1000);
+		if (vireo_syscall(SYS_DEVICE_MAP, (long)h, (long)regs, 0, 0, 0, 0))
+			continue;
+		if (regs[0] == 0x74726976u && regs[1] == 2 && regs[2] == 2)
+			return h;
+	}
+	return 0;
+}
+
+static void plan_disk(uint64_t nvirtio)
+{
+	struct essential *driver = find_essential("/boot/bin/virtio-blk");
+	struct essential *block = find_essential("/boot/bin/block");
+	driver->handles[0] = probe_disk(nvirtio);
+	driver->given_up = block->given_up = !driver->handles[0];
+	driver->quota = make_quota(2ul << 20 >> 12);
+	block->quota = make_quota(2ul << 20 >> 12);
 }
 
 static void describe_status(int64_t status, char *buf, size_t len)
@@ -598,16 +628,28 @@ static void handle_open(const struct msg *m)
 		  (uint64_t)((const char *)f.data - (const char *)VIREO_USER_BOOTFS), f.size, 0);
 }
 
+/* INIT_WHOIS: which of init's services a task is, for servers that serve only some. */
+static void handle_whois(const struct msg *m)
+{
+	const struct child *c = find_running(m->w[0]);
+	if (!c || !c->essential) {
+		reply_status(m->status, VIREO_E_NOENT);
+		return;
+	}
+	ipc_reply(m->status, ipc_data(0, c->path, strlen(c->path)), 0, 0, 0, 0);
+}
+
 int main(uint64_t bootfs_size, uint64_t nvirtio)
 {
-	(void)nvirtio;
 	bootfs_init((const void *)VIREO_USER_BOOTFS, bootfs_size);
 	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
 	console_log_right(VIREO_INIT_SYSTEM);
 	reserve_names();
 	plan_services();
+	plan_disk(nvirtio);
 	for (unsigned i = 0; i < NESSENTIALS; i++)
-		start_essential(&essentials[i]);
+		if (!essentials[i].given_up)
+			start_essential(&essentials[i]);
 
 	for (;;) {
 		struct msg m = ipc_recv(ep);
@@ -629,6 +671,7 @@ int main(uint64_t bootfs_size, uint64_t nvirtio)
 		case INIT_READ: handle_read(&m); break;
 		case INIT_OPEN: handle_open(&m); break;
 		case INIT_WATCH: handle_watch(&m); break;
+		case INIT_WHOIS: handle_whois(&m); break;
 		default: reply_status(m.status, VIREO_E_NOSYS); break;
 		}
 	}

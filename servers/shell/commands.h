@@ -8,4 +8,7 @@ void cmd_vm(int argc, char **argv);
 void cmd_hvstat(int argc, char **argv);
 void cmd_linux(int argc, char **argv);
 
+/* disk.c */
+void cmd_disk(int argc, char **argv);
+
 #endif

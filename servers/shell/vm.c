@@ -254,14 +254,23 @@ static size_t join(char *buf, size_t size, size_t len, int argc, char **argv)
 	return len;
 }
 
-/* linux [ram=MiB] [image=PATH] [initrd=PATH] [cmdline...]: the Linux guest from /boot/linux,
- * 256 MiB by default, with its console on hvc0 over SBI unless a console= word says
- * otherwise (console=ttyS0: the monitor's UART); other words go on the kernel command line. */
+/* Words of the linux command that are the monitor's options, not kernel command line. */
+static bool monitor_option(const char *word)
+{
+	return !strncmp(word, "ram=", 4) || !strncmp(word, "image=", 6) ||
+	       !strncmp(word, "initrd=", 7) || !strncmp(word, "disk=", 5) ||
+	       !strncmp(word, "size=", 5);
+}
+
+/* linux [ram=MiB] [image=PATH] [initrd=PATH] [disk=NAME [size=MiB]] [cmdline...]: the Linux
+ * guest from /boot/linux, 256 MiB by default, with its console on hvc0 over SBI unless a
+ * console= word says otherwise (console=ttyS0: the monitor's UART), and the volume NAME (made
+ * with size MiB if missing) as /dev/vda; other words go on the kernel command line. */
 void cmd_linux(int argc, char **argv)
 {
 	char args[512];
 	const char *ram = "ram=256", *image = "/boot/linux/Image";
-	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz", *console = " console=hvc0";
+	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz", *console = "console=hvc0";
 	if (!connect())
 		return;
 	for (int i = 1; i < argc; i++) {
@@ -272,13 +281,17 @@ void cmd_linux(int argc, char **argv)
 		else if (!strncmp(argv[i], "initrd=", 7))
 			initrd = argv[i];
 		else if (!strncmp(argv[i], "console=", 8))
-			console = "";
+			console = NULL;
 	}
-	size_t len = snformat(args, sizeof(args), "%s %s %s linux -- earlycon=sbi%s", image, ram,
-			      initrd, console);
+	size_t len = snformat(args, sizeof(args), "%s %s %s", image, ram, initrd);
 	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "ram=", 4) && strncmp(argv[i], "image=", 6) &&
-		    strncmp(argv[i], "initrd=", 7))
+		if (!strncmp(argv[i], "disk=", 5) || !strncmp(argv[i], "size=", 5))
+			len = join(args, sizeof(args), len, 1, &argv[i]);
+	len = join(args, sizeof(args), len, 1, (char *[]){ "linux -- earlycon=sbi" });
+	if (console)
+		len = join(args, sizeof(args), len, 1, (char *[]){ (char *)console });
+	for (int i = 1; i < argc; i++)
+		if (!monitor_option(argv[i]))
 			len = join(args, sizeof(args), len, 1, &argv[i]);
 	start(args);
 }

@@ -103,6 +103,15 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 			if (!parse_number(words[i] + 5, &v) || v < 1 || v > VIREO_VM_MAX_VCPUS)
 				return fail(why, len, "cpus= takes 1 to 4", NULL);
 			g->ncpus = v;
+		} else if (!strncmp(words[i], "disk=", 5)) {
+			if (!words[i][5] || strlen(words[i] + 5) >= sizeof(g->disk.name))
+				return fail(why, len, "disk= takes a volume name of 1 to 15 characters",
+					    NULL);
+			strcpy(g->disk.name, words[i] + 5);
+		} else if (!strncmp(words[i], "size=", 5)) {
+			if (!parse_number(words[i] + 5, &v) || v == 0)
+				return fail(why, len, "size= takes the new disk's MiB", NULL);
+			g->disk.create_mib = v;
 		} else if (!strcmp(words[i], "linux")) {
 			g->linux_only = true;
 		} else if (!strncmp(words[i], "initrd=", 7)) {
@@ -132,7 +141,8 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 }
 
 /* The virtio device types, each given to every guest when the monitor can back it. */
-static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops };
+static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops,
+								 &virtio_blk_ops };
 
 /* The device windows of cfg: the test device, one virtio-mmio slot per device, the UART. */
 static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
@@ -143,7 +153,7 @@ static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 	cfg->plic_ndev = TESTDEV_IRQ;
 	g->nvirtio = 0;
 	for (unsigned i = 0; i < sizeof(virtio_types) / sizeof(*virtio_types); i++) {
-		if (g->nvirtio == GUEST_MAX_VIRTIO || !virtio_types[i]->available())
+		if (g->nvirtio == GUEST_MAX_VIRTIO || !virtio_types[i]->available(g))
 			continue;
 		uint64_t base = VIRTIO_MMIO_BASE + g->nvirtio * VIRTIO_MMIO_SIZE;
 		uint32_t irq = VIRTIO_IRQ_BASE + g->nvirtio;
@@ -218,10 +228,14 @@ int64_t guest_start(struct guest *g, const char *args, char *why, size_t len)
 		return err;
 	/* By slot, not by id: a new guest in a freed slot reuses the page tables of the last. */
 	g->ram_va = GUEST_RAM_VA + g->slot * GUEST_RAM_VA_STRIDE;
+	err = virtio_blk_open(g, why, len);
+	if (err)
+		return err;
 	err = vireo_syscall(SYS_MEM_ALLOC, (long)g->ram_va, (long)(g->ram_size >> 12),
 			    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
 	if (err) {
 		g->ram_va = 0;
+		virtio_blk_close(g);
 		return fail(why, len, "not enough memory for guest RAM", error_name(err));
 	}
 	err = build(g, why, len);
@@ -241,6 +255,7 @@ int64_t guest_restart(struct guest *g, char *why, size_t len)
 
 void guest_free(struct guest *g)
 {
+	virtio_blk_close(g);
 	if (g->vm)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->vm, 0, 0, 0, 0, 0);
 	if (g->ram_va)

@@ -41,8 +41,8 @@ struct virtio_device_ops {
 	unsigned nqueues;          /* up to VIRTIO_MAX_QUEUES */
 	uint16_t queue_max;        /* QueueNumMax, a power of two up to VQ_MAX_SIZE */
 	uint32_t config_size;      /* bytes of device configuration space */
-	/* Whether the device can exist in this monitor (e.g. the kernel has entropy). */
-	bool (*available)(void);
+	/* Whether guest g gets the device (e.g. the kernel has entropy, g has a disk). */
+	bool (*available)(const struct guest *g);
 	/* Reads width bytes at offset of the configuration space (inside config_size). */
 	uint64_t (*config_read)(struct virtio_mmio *d, uint32_t offset, unsigned width);
 	/* The driver notified queue q, which is ready, with DRIVER_OK set: serve what is
@@ -81,5 +81,7 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 
 /* virtio_rng.c */
 extern const struct virtio_device_ops virtio_rng_ops;
+/* virtio_blk.c */
+extern const struct virtio_device_ops virtio_blk_ops;
 
 #endif

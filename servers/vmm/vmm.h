@@ -50,6 +50,14 @@ struct uart {
 	unsigned tx_len;
 };
 
+/* The guest's volume on the block server (virtio_blk.c), from `disk=NAME [size=MiB]`. */
+struct guest_disk {
+	char name[VIREO_NAME_MAX]; /* "": no disk */
+	uint64_t create_mib;       /* its size if it must be made; 0: it must exist */
+	uint64_t session, sectors; /* open on the block server */
+	uint64_t requests, bytes, errors;
+};
+
 struct guest {
 	uint64_t id;     /* 0: a free slot */
 	unsigned slot;   /* its place in the monitor's table, which fixes where its RAM is mapped */
@@ -63,6 +71,7 @@ struct guest {
 	unsigned nvirtio;
 	struct virtio_mmio virtio[GUEST_MAX_VIRTIO];
 	struct uart uart;
+	struct guest_disk disk;
 	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
@@ -87,6 +96,9 @@ void guest_free(struct guest *g);
 /* fdt.c */
 int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vireo_vm_config *cfg,
 		  uint64_t initrd_start, uint64_t initrd_end);
+/* virtio_blk.c: opens the volume g->disk names (none: nothing to do), closes it. */
+int64_t virtio_blk_open(struct guest *g, char *why, size_t why_len);
+void virtio_blk_close(struct guest *g);
 /* testdev.c: the MMIO test device (Vireo's "vireo,test-mmio"). */
 uint64_t testdev_access(struct guest *g, uint64_t offset, unsigned width, bool write,
 			uint64_t value);

@@ -25,6 +25,7 @@
 #include "machine.h"
 #include "mmio_decode.h"
 #include "uart16550.h"
+#include "blk_request.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
@@ -250,6 +251,66 @@ static void fuzz_virtqueue(unsigned long round)
 	free(ram);
 }
 
+/* virtio-blk requests: random chains (lengths, directions, header bytes) against a random
+ * disk size. What the parser accepts must lie on the disk and within the streams. */
+static unsigned long blk_ok;
+static void fuzz_blk(unsigned long round)
+{
+	static struct vq_chain c;
+	enum { SLOT = 1040 };
+	static uint8_t bytes[VQ_MAX_SIZE * SLOT];
+	c.n = below(4) ? 1 + below(4) : below(VQ_MAX_SIZE + 1);
+	for (unsigned i = 0; i < c.n; i++) {
+		/* Mostly the shapes a driver uses: a 16-byte header, whole sectors, a status byte. */
+		static const uint32_t lens[] = { 16, 512, 1024, 1, 0, 8, 513 };
+		uint32_t len = below(4) ? lens[below(7)] : (uint32_t)below(SLOT + 1);
+		c.buf[i] = (struct vq_buf){ .len = len, .writable = i > 0 && below(2), .index = (uint16_t)i,
+					    .host = bytes + SLOT * i };
+		for (uint32_t k = 0; k < len; k += 8) {
+			uint64_t v = below(2) ? below(10) : rnd();
+			memcpy(bytes + SLOT * i + k, &v, len - k < 8 ? len - k : 8);
+		}
+	}
+	if (below(2)) { /* a well-shaped chain, with one of its fields perhaps wrong */
+		uint32_t type = (uint32_t)below(3);
+		uint64_t sector = below(2) ? below(4096) : pick_interesting();
+		c.n = 3;
+		for (unsigned i = 0; i < 3; i++)
+			c.buf[i] = (struct vq_buf){ .index = (uint16_t)i, .host = bytes + SLOT * i };
+		c.buf[0].len = 16;
+		c.buf[0].writable = false;
+		c.buf[1].len = 512 * (uint32_t)below(3) + (below(8) ? 0 : (uint32_t)below(512));
+		c.buf[1].writable = type == BLK_T_IN ? below(8) != 0 : below(8) == 0;
+		c.buf[2].len = below(8) ? 1 : (uint32_t)below(3);
+		c.buf[2].writable = true;
+		memcpy(bytes, &type, 4);
+		memcpy(bytes + 8, &sector, 8);
+	}
+	uint64_t capacity = below(2) ? below(4096) : pick_interesting();
+	struct blk_request r;
+	enum blk_parse p = blk_parse(&c, capacity, &r);
+	uint64_t in = 0, out = 0;
+	for (unsigned i = 0; i < c.n; i++)
+		*(c.buf[i].writable ? &in : &out) += c.buf[i].len;
+	if (p != BLK_PARSE_BROKEN && in == 0)
+		fail("blk_parse", round, "answered a request without a status byte");
+	if (p == BLK_PARSE_OK && (r.type == BLK_T_IN || r.type == BLK_T_OUT)) {
+		blk_ok++;
+		if (r.sector > capacity || r.sectors > capacity - r.sector ||
+		    r.data_len != r.sectors * BLK_SECTOR || r.data_len > BLK_REQUEST_MAX ||
+		    r.data_len > (r.type == BLK_T_IN ? in - 1 : out - 16))
+			fail("blk_parse", round, "accepted a range off the disk or the chain");
+		static uint8_t data[SLOT * VQ_MAX_SIZE];
+		size_t n = r.data_len < sizeof(data) ? r.data_len : sizeof(data);
+		if (r.type == BLK_T_IN ? blk_scatter(&c, 0, data, n) != n
+				       : blk_gather(&c, 16, data, n) != n)
+			fail("blk_parse", round, "data shorter than the request said");
+	}
+	uint8_t status = 0;
+	if (p != BLK_PARSE_BROKEN && blk_scatter(&c, r.in_len - 1, &status, 1) != 1)
+		fail("blk_parse", round, "no room for the status byte");
+}
+
 /* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
 static uint64_t ram_size(void)
 {
@@ -456,6 +517,7 @@ int main(int argc, char **argv)
 		fuzz_dtb(round, dtb, dtb_size);
 		fuzz_decode(round);
 		fuzz_virtqueue(round);
+		fuzz_blk(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
 	}
@@ -465,7 +527,7 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-	       "%lu guest layouts, %lu UART bytes\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok,
-	       decoded, chains, images_ok, layouts_ok, uart_bytes);
+	       "%lu guest layouts, %lu UART bytes, %lu disk requests\n", rounds, argv[2], elf_ok,
+	       cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok);
 	return 0;
 }

@@ -3,6 +3,7 @@
 # `make fuzz` a long one; FUZZ_SEED picks the sequence (a failure prints how to replay it).
 FUZZ_SOURCES := lib/elf.c lib/cpio.c lib/format.c kernel/machine.c hv/mmio_decode.c \
 	servers/vmm/virtqueue.c servers/vmm/image.c
+FUZZ_SOURCES += servers/vmm/blk_request.c
 FUZZ_SEEDS := $(BUILD)/user/hello.elf $(BUILD)/fuzz/seed.cpio $(BUILD)/unit/fixtures/qemu-virt.dtb
 FUZZ_SEED ?= 1
 FUZZ_SHORT := 20000

@@ -92,13 +92,28 @@ def free_pages(m):
     return int(number(r"(\d+) free", m.run("mem")))
 
 
-@pytest.fixture
-def boot():
-    """boot(kernel=..., cpu=..., append=..., initrd=..., timeout=...) starts a machine."""
-    machines = []
+def make_disk(path, mib=64):
+    """A sparse raw disk image of mib MiB, as `make run` makes the user's."""
+    with open(path, "wb") as f:
+        f.truncate(mib << 20)
+    return str(path)
 
-    def start(kernel=USER_KERNEL, cpu=None, append=None, initrd=BOOTFS, extra=(), timeout=30):
+
+@pytest.fixture
+def boot(tmp_path):
+    """boot(kernel=..., cpu=..., append=..., initrd=..., disk=..., timeout=...) starts a
+    machine. Each test has its own disk image, never the user's: a fresh 64 MiB one unless
+    disk names another (disk=None: no disk)."""
+    machines = []
+    fresh = []
+
+    def start(kernel=USER_KERNEL, cpu=None, append=None, initrd=BOOTFS, extra=(), timeout=30,
+              disk=fresh):
+        if disk is fresh:
+            disk = make_disk(tmp_path / f"disk{len(machines)}.img")
         args = ["--kernel", kernel]
+        if disk:
+            args += ["--disk", str(disk)]
         args += ["--initrd", initrd] if initrd else ["--no-initrd"]
         if cpu:
             args += ["--cpu", cpu]

@@ -5,7 +5,7 @@
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib -Ihv \
-	-Iservers/vmm \
+	-Iservers/vmm -Iservers/block \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'
 UNIT_LIBS := -lcmocka -lfdt
@@ -21,7 +21,7 @@ unit_deps_cpio := lib/cpio.c
 
 .SECONDEXPANSION:
 $(BUILD)/unit/test_%: tools/unit/test_%.c $$(unit_deps_$$*) \
-		$$(wildcard kernel/*.h lib/*.h hv/*.h servers/vmm/*.h)
+		$$(wildcard kernel/*.h lib/*.h hv/*.h servers/vmm/*.h servers/block/*.h)
 	@mkdir -p $(@D)
 	$(call quiet,HOSTCC,$@)gcc $(UNIT_CFLAGS) -o $@ $< $(unit_deps_$*) $(UNIT_LIBS)
 
@@ -40,6 +40,8 @@ unit_deps_vplic := hv/vplic.c
 unit_deps_mmio_decode := hv/mmio_decode.c
 unit_deps_chacha20 := lib/chacha20.c
 unit_deps_virtqueue := servers/vmm/virtqueue.c lib/format.c
+unit_deps_blk_request := servers/vmm/blk_request.c
+unit_deps_volumes := servers/block/volumes.c
 # test_string includes lib/string.c under other names rather than linking it.
 $(BUILD)/unit/test_string: lib/string.c
 unit_deps_guest_isa := hv/guest_isa.c

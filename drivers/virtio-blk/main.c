@@ -1,0 +1,284 @@
+/* The virtio-blk driver: owns QEMU's virtio-mmio block device (virtio 1.2 sections 4.2 and
+ * 5.2, modern interface, Version 2) and serves "blkdev" to the block server alone. One
+ * request at a time on one queue of three descriptors (header, data, status), completed
+ * by interrupt. Data moves by DMA between the disk and two buffers of this driver's, pinned
+ * for the device (SYS_DMA_PIN); the block server maps them. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "vireo.h"
+
+#define REGS_VA VIREO_USER_DEVICES
+#define RING_VA (VIREO_USER_HEAP + 0x100000)
+#define IRQ_BIT 1
+#define BUFFER_PAGES 64 /* 256 KiB each */
+#define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
+#define QUEUE_SIZE 8    /* three descriptors in use */
+
+/* 4.2.2: registers. */
+enum {
+	MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, DEVICE_FEATURES = 0x010,
+	DEVICE_FEATURES_SEL = 0x014, DRIVER_FEATURES = 0x020, DRIVER_FEATURES_SEL = 0x024,
+	QUEUE_SEL = 0x030, QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044,
+	QUEUE_NOTIFY = 0x050, INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070,
+	QUEUE_DESC = 0x080, QUEUE_DRIVER = 0x090, QUEUE_DEVICE = 0x0a0,
+	CONFIG_GENERATION = 0x0fc, CONFIG = 0x100,
+};
+#define S_ACKNOWLEDGE 1
+#define S_DRIVER 2
+#define S_DRIVER_OK 4
+#define S_FEATURES_OK 8
+#define F_VERSION_1 (1ull << 32)
+#define BLK_F_RO (1ull << 5)    /* 5.2.3 */
+#define BLK_F_FLUSH (1ull << 9)
+/* 5.2.6 */
+#define T_IN 0
+#define T_OUT 1
+#define T_FLUSH 4
+#define S_OK 0
+
+struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
+#define DESC_F_NEXT 1
+#define DESC_F_WRITE 2
+struct avail { uint16_t flags, idx, ring[QUEUE_SIZE], used_event; };
+struct used_elem { uint32_t id, len; };
+struct used { uint16_t flags, idx; struct used_elem ring[QUEUE_SIZE]; uint16_t avail_event; };
+struct req_header { uint32_t type, reserved; uint64_t sector; };
+
+/* The ring page: 2.7 alignment (16, 2, 4) holds at these offsets. */
+struct ring_page {
+	struct desc desc[QUEUE_SIZE];
+	struct avail avail;
+	uint8_t pad0[256 - sizeof(struct avail)];
+	struct used used;
+	uint8_t pad1[256 - sizeof(struct used)];
+	struct req_header header;
+	uint8_t status;
+};
+_Static_assert(sizeof(struct desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
+	       "the ring page layout");
+
+static volatile uint32_t *regs = (volatile uint32_t *)REGS_VA;
+static volatile struct ring_page *ring = (volatile struct ring_page *)RING_VA;
+static uint64_t ring_pa, ep, capacity;
+static bool can_flush, read_only;
+static uint16_t next_avail, last_used;
+static struct {
+	uint64_t handle, pa;
+} buffers[BLKDEV_NBUFS];
+static uint64_t allowed_task; /* the block server's task id, once init has vouched for it */
+
+static uint32_t reg(unsigned off) { return regs[off / 4]; }
+static void set_reg(unsigned off, uint32_t v) { regs[off / 4] = v; }
+static void set_reg64(unsigned off, uint64_t v)
+{
+	set_reg(off, (uint32_t)v);
+	set_reg(off + 4, (uint32_t)(v >> 32));
+}
+
+static int fail(const char *what, int64_t err)
+{
+	printf("virtio-blk: %s%s%s\n", what, err ? ": " : "", err ? error_name(err) : "");
+	set_reg(STATUS, 128); /* FAILED (2.1) */
+	return 1;
+}
+
+/* A memory object pinned for the device: its handle and physical address. */
+static int64_t dma_memory(uint64_t npages, uint64_t *handle, uint64_t *pa)
+{
+	int64_t h = vireo_syscall(SYS_MEMORY_CREATE, (long)npages, 0, 0, 0, 0, 0);
+	if (h < 0)
+		return h;
+	int64_t p = vireo_syscall(SYS_DMA_PIN, BLKDEV_HANDLE_DEVICE, h, 0, 0, 0, 0);
+	if (p < 0)
+		return p;
+	*handle = (uint64_t)h;
+	*pa = (uint64_t)p;
+	return 0;
+}
+
+static uint64_t read_capacity(void)
+{
+	uint32_t gen, lo, hi;
+	do { /* 4.2.2: a 64-bit field is read in two halves under one generation */
+		gen = reg(CONFIG_GENERATION);
+		lo = reg(CONFIG);
+		hi = reg(CONFIG + 4);
+	} while (gen != reg(CONFIG_GENERATION));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* 3.1.1: the initialization sequence, with one request queue. */
+static int setup(void)
+{
+	int64_t err = vireo_syscall(SYS_DEVICE_MAP, BLKDEV_HANDLE_DEVICE, REGS_VA, 0, 0, 0, 0);
+	if (err)
+		return fail("cannot map the device", err);
+	if (reg(MAGIC) != 0x74726976u || reg(VERSION) != 2 || reg(DEVICE_ID) != 2)
+		return fail("not a modern virtio-mmio block device", 0);
+	/* Resets the device and drops the pins of a driver before us, whose buffers the device
+	 * might otherwise still write. */
+	err = vireo_syscall(SYS_DMA_RESET, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+	if (err)
+		return fail("cannot reset the device", err);
+	set_reg(STATUS, S_ACKNOWLEDGE);
+	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER);
+	set_reg(DEVICE_FEATURES_SEL, 0);
+	uint64_t offered = reg(DEVICE_FEATURES);
+	set_reg(DEVICE_FEATURES_SEL, 1);
+	offered |= (uint64_t)reg(DEVICE_FEATURES) << 32;
+	if (!(offered & F_VERSION_1))
+		return fail("the device does not offer VIRTIO_F_VERSION_1", 0);
+	/* 5.2.6.2: without VIRTIO_BLK_F_FLUSH the device has no write cache to flush. */
+	uint64_t wanted = offered & (F_VERSION_1 | BLK_F_FLUSH | BLK_F_RO);
+	can_flush = wanted & BLK_F_FLUSH;
+	read_only = wanted & BLK_F_RO;
+	set_reg(DRIVER_FEATURES_SEL, 0);
+	set_reg(DRIVER_FEATURES, (uint32_t)wanted);
+	set_reg(DRIVER_FEATURES_SEL, 1);
+	set_reg(DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+	if (!(reg(STATUS) & S_FEATURES_OK))
+		return fail("the device refused the features", 0);
+
+	uint64_t ring_handle;
+	err = dma_memory(1, &ring_handle, &ring_pa);
+	if (!err)
+		err = vireo_syscall(SYS_MEMORY_MAP, (long)ring_handle, RING_VA,
+				    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0) < 0;
+	for (unsigned i = 0; !err && i < BLKDEV_NBUFS; i++)
+		err = dma_memory(BUFFER_PAGES, &buffers[i].handle, &buffers[i].pa);
+	if (err)
+		return fail("cannot set up DMA memory", err < 0 ? err : VIREO_E_NOMEM);
+
+	set_reg(QUEUE_SEL, 0);
+	if (reg(QUEUE_READY) || reg(QUEUE_NUM_MAX) < QUEUE_SIZE)
+		return fail("queue 0 is in use or too small", 0);
+	set_reg(QUEUE_NUM, QUEUE_SIZE);
+	set_reg64(QUEUE_DESC, ring_pa + __builtin_offsetof(struct ring_page, desc));
+	set_reg64(QUEUE_DRIVER, ring_pa + __builtin_offsetof(struct ring_page, avail));
+	set_reg64(QUEUE_DEVICE, ring_pa + __builtin_offsetof(struct ring_page, used));
+	set_reg(QUEUE_READY, 1);
+	capacity = read_capacity();
+
+	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	err = vireo_syscall(SYS_IRQ_BIND, BLKDEV_HANDLE_DEVICE, (long)ep, IRQ_BIT, 0, 0, 0);
+	if (err)
+		return fail("cannot bind the interrupt", err);
+	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
+	return 0;
+}
+
+/* Waits for the interrupt that says the request is done; calls meanwhile are turned away
+ * (only the block server calls, and it waits for this request). */
+static void wait_used(void)
+{
+	for (;;) {
+		__sync_synchronize();
+		if (ring->used.idx != last_used)
+			break;
+		struct msg m = ipc_recv(ep);
+		if (m.status > 0) {
+			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+			continue;
+		}
+		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			/* 4.2.2: acknowledge what InterruptStatus shows, then let the line fire again. */
+			set_reg(INTERRUPT_ACK, reg(INTERRUPT_STATUS));
+			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+		}
+	}
+	last_used++;
+	__sync_synchronize();
+}
+
+/* One request: type, sector, and (for reads and writes) bytes of buffer pa. */
+static int64_t transfer(uint32_t type, uint64_t sector, uint64_t pa, uint32_t bytes)
+{
+	volatile struct desc *d = ring->desc;
+	ring->header.type = type;
+	ring->header.reserved = 0;
+	ring->header.sector = sector;
+	ring->status = 0xff;
+	d[0] = (struct desc){ ring_pa + __builtin_offsetof(struct ring_page, header),
+			      sizeof(struct req_header), DESC_F_NEXT, 1 };
+	unsigned last = 0;
+	if (bytes) {
+		d[1] = (struct desc){ pa, bytes,
+				      (uint16_t)(DESC_F_NEXT | (type == T_IN ? DESC_F_WRITE : 0)), 2 };
+		last = 1;
+	}
+	d[last + 1] = (struct desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
+				     DESC_F_WRITE, 0 };
+	d[last].next = (uint16_t)(last + 1);
+	ring->avail.ring[next_avail % QUEUE_SIZE] = 0;
+	__sync_synchronize(); /* 2.7.13: descriptors and ring entry before the index */
+	ring->avail.idx = ++next_avail;
+	__sync_synchronize();
+	set_reg(QUEUE_NOTIFY, 0);
+	wait_used();
+	return ring->status == S_OK ? 0 : VIREO_E_INVAL;
+}
+
+static int64_t disk_io(uint32_t label, uint64_t buf, uint64_t sector, uint64_t count)
+{
+	if (buf >= BLKDEV_NBUFS || count == 0 || count > BUFFER_BYTES / BLKDEV_SECTOR ||
+	    sector > capacity || count > capacity - sector)
+		return VIREO_E_INVAL;
+	if (label == BLKDEV_WRITE && read_only)
+		return VIREO_E_RIGHTS;
+	return transfer(label == BLKDEV_READ ? T_IN : T_OUT, sector, buffers[buf].pa,
+			(uint32_t)(count * BLKDEV_SECTOR));
+}
+
+static void serve(const struct msg *m)
+{
+	uint64_t caller = (uint64_t)m->status;
+	if (m->task != allowed_task) {
+		if (!caller_is_service(m->task, "/boot/bin/block")) {
+			ipc_reply(caller, 0, (uint64_t)VIREO_E_RIGHTS, 0, 0, 0);
+			return;
+		}
+		allowed_task = m->task;
+	}
+	int64_t st = 0;
+	switch (vireo_ipc_label(m->info)) {
+	case BLKDEV_INFO:
+		ipc_reply(caller, 0, 0, capacity, BUFFER_BYTES, can_flush);
+		return;
+	case BLKDEV_BUFFER:
+		if (m->w[0] >= BLKDEV_NBUFS)
+			break;
+		ipc_buffer()->handle = buffers[m->w[0]].handle;
+		ipc_reply(caller, VIREO_IPC_HANDLE, 0, 0, 0, 0);
+		return;
+	case BLKDEV_READ:
+	case BLKDEV_WRITE:
+		st = disk_io(vireo_ipc_label(m->info), m->w[0], m->w[1], m->w[2]);
+		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
+		return;
+	case BLKDEV_FLUSH:
+		st = can_flush ? transfer(T_FLUSH, 0, 0, 0) : 0;
+		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
+		return;
+	}
+	ipc_reply(caller, 0, (uint64_t)VIREO_E_INVAL, 0, 0, 0);
+}
+
+int main(void)
+{
+	if (setup())
+		return 1;
+	int64_t err = register_service("blkdev", ep);
+	if (err)
+		return fail("cannot register", err);
+	for (;;) {
+		struct msg m = ipc_recv(ep);
+		if (m.status > 0)
+			serve(&m);
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			set_reg(INTERRUPT_ACK, reg(INTERRUPT_STATUS));
+			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+		}
+	}
+}

@@ -1,0 +1,1 @@
+$(eval $(call user_program,virtio-blk,drivers/virtio-blk/main.c))

@@ -1,0 +1,1 @@
+$(eval $(call user_program,block,servers/block/main.c servers/block/volumes.c))

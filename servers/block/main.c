@@ -1,0 +1,366 @@
+/* The block server ("block"): carves volumes out of the host disk (the "blkdev" driver)
+ * and serves them to the VM monitor, one session per open volume, so that each guest sees
+ * its own volume and no other. The shell lists, creates and deletes volumes. Callers are
+ * told apart by the task id the kernel reports, checked with init (INIT_WHOIS).
+ *
+ * Data moves through the driver's data buffer, which the monitor maps too: a read lands
+ * there by DMA, a write goes from there. The table and the zeroing of new volumes use the
+ * metadata buffer, which only this server and the driver see. */
+#include <string.h>
+
+#include "vireo.h"
+#include "volumes.h"
+
+#define META_VA (VIREO_USER_HEAP + 0x1000000)
+#define DATA_VA (VIREO_USER_HEAP + 0x2000000)
+#define MAX_SESSIONS 8
+#define VMM_GONE 1 /* notification bit: the monitor that held sessions ended */
+
+struct session {
+	uint64_t id;    /* 0: free */
+	uint64_t owner; /* the monitor's task id */
+	int volume;
+};
+
+static uint64_t ep, blkdev, disk_sectors, buffer_bytes, data_handle;
+static uint8_t *meta = (uint8_t *)META_VA;
+static struct vol_table table;
+static bool table_ok;
+static enum vol_error table_state;
+static struct session sessions[MAX_SESSIONS];
+static uint64_t next_session = 1;
+static uint64_t vmm_task, shell_task; /* vouched for by init */
+
+static int64_t driver(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
+{
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(label, 0), w0, w1, w2, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}
+
+static int64_t save_table(void)
+{
+	memset(meta, 0, VOL_TABLE_SECTORS * VOL_SECTOR);
+	memcpy(meta, &table, sizeof(table));
+	int64_t err = driver(BLKDEV_WRITE, BLKDEV_BUF_META, 0, VOL_TABLE_SECTORS);
+	return err ? err : driver(BLKDEV_FLUSH, 0, 0, 0);
+}
+
+/* A volume handed out must not show what an earlier one left on its sectors. */
+static int64_t zero_volume(const struct vol_entry *v)
+{
+	uint64_t chunk = buffer_bytes / VOL_SECTOR;
+	memset(meta, 0, buffer_bytes);
+	for (uint64_t done = 0; done < v->sectors;) {
+		uint64_t n = v->sectors - done < chunk ? v->sectors - done : chunk;
+		int64_t err = driver(BLKDEV_WRITE, BLKDEV_BUF_META, v->start + done, n);
+		if (err)
+			return err;
+		done += n;
+	}
+	return 0;
+}
+
+static int64_t map_buffer(enum blkdev_buffer which, uint64_t va, uint64_t *handle)
+{
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_BUFFER, 0), which, 0, 0, 0);
+	if (r.status < 0 || (int64_t)r.w[0] < 0)
+		return r.status < 0 ? r.status : (int64_t)r.w[0];
+	if (!(r.info & VIREO_IPC_HANDLE))
+		return VIREO_E_INVAL;
+	*handle = ipc_buffer()->handle;
+	int64_t n = vireo_syscall(SYS_MEMORY_MAP, (long)*handle, (long)va,
+				  VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
+	return n < 0 ? n : (uint64_t)n * 4096 < buffer_bytes ? VIREO_E_INVAL : 0;
+}
+
+static int setup(void)
+{
+	int64_t h = lookup("blkdev");
+	if (h < 0) {
+		printf("block: no disk driver: %s\n", error_name(h));
+		return 1;
+	}
+	blkdev = (uint64_t)h;
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_INFO, 0), 0, 0, 0, 0);
+	int64_t err = r.status < 0 ? r.status : (int64_t)r.w[0];
+	disk_sectors = r.w[1];
+	buffer_bytes = r.w[2];
+	uint64_t meta_handle;
+	if (!err && (buffer_bytes < VOL_TABLE_SECTORS * VOL_SECTOR || buffer_bytes % VOL_SECTOR))
+		err = VIREO_E_INVAL;
+	if (!err)
+		err = map_buffer(BLKDEV_BUF_META, META_VA, &meta_handle);
+	if (!err)
+		err = map_buffer(BLKDEV_BUF_DATA, DATA_VA, &data_handle);
+	if (!err)
+		err = driver(BLKDEV_READ, BLKDEV_BUF_META, 0, VOL_TABLE_SECTORS);
+	if (err) {
+		printf("block: cannot use the disk: %s\n", error_name(err));
+		return 1;
+	}
+	table_state = disk_sectors > VOL_DATA_START ? vol_load(&table, meta, disk_sectors)
+						    : VOL_NOSPACE;
+	if (table_state == VOL_EMPTY) {
+		vol_format(&table, disk_sectors);
+		err = save_table();
+		if (err) {
+			printf("block: cannot write a volume table: %s\n", error_name(err));
+			return 1;
+		}
+		table_state = VOL_OK;
+	}
+	table_ok = table_state == VOL_OK;
+	if (!table_ok) /* serve errors rather than write over what is there */
+		printf("block: %s; no volumes served\n", vol_error_text(table_state));
+	return 0;
+}
+
+static void reply_error(uint64_t caller, int64_t err, const char *why)
+{
+	ipc_reply(caller, why ? ipc_data(0, why, strlen(why)) : 0, (uint64_t)err, 0, 0, 0);
+}
+
+static int64_t vol_status(enum vol_error e)
+{
+	switch (e) {
+	case VOL_OK: return 0;
+	case VOL_EXISTS: return VIREO_E_BUSY;
+	case VOL_NOENT: return VIREO_E_NOENT;
+	case VOL_FULL: return VIREO_E_FULL;
+	case VOL_NOSPACE: return VIREO_E_NOMEM;
+	default: return VIREO_E_INVAL;
+	}
+}
+
+static bool take_name(const struct msg *m, char *name)
+{
+	size_t n = vireo_ipc_len(m->info);
+	if (n == 0 || n >= VOL_NAME_MAX)
+		return false;
+	memcpy(name, ipc_buffer()->data, n);
+	name[n] = '\0';
+	return vol_name_ok(name);
+}
+
+static struct session *session_of(const struct msg *m)
+{
+	for (unsigned i = 0; i < MAX_SESSIONS; i++)
+		if (sessions[i].id && sessions[i].id == m->w[0] && sessions[i].owner == m->task)
+			return &sessions[i];
+	return NULL;
+}
+
+static bool volume_open(int volume)
+{
+	for (unsigned i = 0; i < MAX_SESSIONS; i++)
+		if (sessions[i].id && sessions[i].volume == volume)
+			return true;
+	return false;
+}
+
+/* MiB to sectors, refusing what would overflow or could never fit. */
+static bool mib_sectors(uint64_t mib, uint64_t *sectors)
+{
+	if (mib == 0 || mib > disk_sectors >> 11)
+		return false;
+	*sectors = mib << 11;
+	return true;
+}
+
+static int64_t create(const char *name, uint64_t mib, int *index, const char **why)
+{
+	uint64_t sectors;
+	enum vol_error e = mib_sectors(mib, &sectors) ? vol_create(&table, name, sectors, index)
+						      : VOL_BADSIZE;
+	if (e) {
+		*why = vol_error_text(e);
+		return vol_status(e);
+	}
+	int64_t err = zero_volume(&table.e[*index]);
+	if (!err)
+		err = save_table();
+	if (err) {
+		vol_delete(&table, *index);
+		*why = "cannot write to the disk";
+	}
+	return err;
+}
+
+static void list(uint64_t caller)
+{
+	char text[VIREO_IPC_DATA_MAX];
+	size_t len = snformat(text, sizeof(text), "  NAME             SIZE      STATE\n");
+	for (unsigned i = 0; i < VOL_MAX; i++) {
+		const struct vol_entry *v = &table.e[i];
+		if (v->name[0] && len < sizeof(text))
+			len += snformat(text + len, sizeof(text) - len, "  %-16s %5lu MiB %s\n",
+					v->name, v->sectors >> 11,
+					volume_open((int)i) ? "in use" : "free");
+	}
+	if (len < sizeof(text))
+		len += snformat(text + len, sizeof(text) - len,
+				"disk: %lu MiB, %lu MiB in volumes\n", disk_sectors >> 11,
+				vol_used(&table) >> 11);
+	ipc_reply(caller, ipc_data(0, text, len < sizeof(text) ? len : sizeof(text) - 1), 0, 0, 0,
+		  0);
+}
+
+static void open_volume(const struct msg *m, const char *name)
+{
+	uint64_t caller = (uint64_t)m->status;
+	const char *why = NULL;
+	int index = vol_find(&table, name);
+	int64_t err = 0;
+	if (index < 0 && m->w[0] == 0) {
+		reply_error(caller, VIREO_E_NOENT, vol_error_text(VOL_NOENT));
+		return;
+	}
+	if (index < 0)
+		err = create(name, m->w[0], &index, &why);
+	else if (volume_open(index))
+		err = VIREO_E_BUSY, why = "the volume is in use by another guest";
+	struct session *s = NULL;
+	for (unsigned i = 0; !err && i < MAX_SESSIONS && !s; i++)
+		if (!sessions[i].id)
+			s = &sessions[i];
+	if (!err && !s)
+		err = VIREO_E_FULL, why = "too many open volumes (8)";
+	if (err) {
+		reply_error(caller, err, why);
+		return;
+	}
+	*s = (struct session){ .id = next_session++, .owner = m->task, .volume = index };
+	ipc_buffer()->handle = data_handle;
+	ipc_reply(caller, VIREO_IPC_HANDLE, 0, s->id, table.e[index].sectors, buffer_bytes);
+}
+
+static int64_t volume_io(const struct msg *m, struct session *s)
+{
+	const struct vol_entry *v = &table.e[s->volume];
+	uint64_t sector = m->w[1], count = m->w[2];
+	if (count > buffer_bytes / VOL_SECTOR || !vol_range_ok(v, sector, count))
+		return VIREO_E_INVAL;
+	uint32_t label = vireo_ipc_label(m->info) == BLOCK_READ ? BLKDEV_READ : BLKDEV_WRITE;
+	return driver(label, BLKDEV_BUF_DATA, v->start + sector, count);
+}
+
+/* The monitor may do everything, the shell manage volumes, nobody else anything. */
+static bool allowed(const struct msg *m, uint32_t label)
+{
+	bool management = label == BLOCK_LIST || label == BLOCK_CREATE || label == BLOCK_DELETE;
+	if (m->task == vmm_task || (management && m->task == shell_task))
+		return true;
+	if (caller_is_service(m->task, "/boot/bin/vmm")) {
+		vmm_task = m->task;
+		watch_service("vmm", ep, VMM_GONE);
+		return true;
+	}
+	if (management && caller_is_service(m->task, "/boot/bin/shell")) {
+		shell_task = m->task;
+		return true;
+	}
+	return false;
+}
+
+static void request(const struct msg *m)
+{
+	uint64_t caller = (uint64_t)m->status;
+	uint32_t label = vireo_ipc_label(m->info);
+	char name[VOL_NAME_MAX];
+	const char *why = NULL;
+	struct session *s;
+	int64_t err;
+	int index;
+	if (m->info & VIREO_IPC_HANDLE) /* nothing here takes a handle */
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
+	/* Taken before allowed() asks init, which reuses the IPC buffer. */
+	bool named = label == BLOCK_CREATE || label == BLOCK_DELETE || label == BLOCK_OPEN;
+	bool name_ok = named && take_name(m, name);
+	if (!allowed(m, label)) {
+		reply_error(caller, VIREO_E_RIGHTS, "only the VM monitor and the shell use volumes");
+		return;
+	}
+	if (!table_ok) {
+		reply_error(caller, VIREO_E_INVAL, vol_error_text(table_state));
+		return;
+	}
+	if (named && !name_ok) {
+		reply_error(caller, VIREO_E_INVAL, vol_error_text(VOL_BADNAME));
+		return;
+	}
+	switch (label) {
+	case BLOCK_LIST:
+		list(caller);
+		return;
+	case BLOCK_CREATE:
+		err = create(name, m->w[0], &index, &why);
+		reply_error(caller, err, why);
+		return;
+	case BLOCK_DELETE:
+		index = vol_find(&table, name);
+		if (index < 0) {
+			reply_error(caller, VIREO_E_NOENT, vol_error_text(VOL_NOENT));
+		} else if (volume_open(index)) {
+			reply_error(caller, VIREO_E_BUSY, "the volume is in use by a guest");
+		} else {
+			struct vol_entry gone = table.e[index];
+			vol_delete(&table, index);
+			err = save_table();
+			if (err)
+				table.e[index] = gone;
+			reply_error(caller, err, err ? "cannot write to the disk" : NULL);
+		}
+		return;
+	case BLOCK_OPEN:
+		open_volume(m, name);
+		return;
+	}
+	s = session_of(m);
+	if (!s) {
+		reply_error(caller, label <= BLOCK_FLUSH ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
+		return;
+	}
+	switch (label) {
+	case BLOCK_CLOSE:
+		*s = (struct session){ 0 };
+		err = 0;
+		break;
+	case BLOCK_READ:
+	case BLOCK_WRITE:
+		err = volume_io(m, s);
+		break;
+	default: /* BLOCK_FLUSH */
+		err = driver(BLKDEV_FLUSH, 0, 0, 0);
+		break;
+	}
+	reply_error(caller, err, NULL);
+}
+
+/* The monitor ended: its sessions go, so that its successor can open the volumes again. */
+static void vmm_gone(void)
+{
+	for (unsigned i = 0; i < MAX_SESSIONS; i++)
+		if (sessions[i].owner == vmm_task)
+			sessions[i] = (struct session){ 0 };
+	vmm_task = 0;
+}
+
+int main(void)
+{
+	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	if (setup())
+		return 1;
+	int64_t err = register_service("block", ep);
+	if (err) {
+		printf("block: cannot register: %s\n", error_name(err));
+		return 1;
+	}
+	for (;;) {
+		struct msg m = ipc_recv(ep);
+		if (m.status > 0)
+			request(&m);
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY &&
+			 (m.w[0] & VMM_GONE))
+			vmm_gone();
+	}
+}
