@@ -240,6 +240,39 @@ uint64_t hv_timer_check(uint64_t now)
 	return next;
 }
 
+/* Whether vm has something for its monitor thread to do: a vCPU that can run, an MMIO read
+ * to complete, or console output to hand over. */
+static bool vm_has_work(struct vm *vm)
+{
+	if (vm->out_len)
+		return true;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+		if (v->mmio_read_pending || v->state == VCPU_RUNNABLE ||
+		    (v->state == VCPU_IDLE && vcpu_interrupt_pending(v)))
+			return true;
+	}
+	return false;
+}
+
+/* One monitor thread runs all of its VMs, one SYS_VM_RUN at a time: an idle VM must not hold
+ * that thread while another of them could run. */
+static bool sibling_has_work(const struct vm *vm)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		if (vms[i] && vms[i] != vm && vms[i]->owner == vm->owner && vm_has_work(vms[i]))
+			return true;
+	return false;
+}
+
+/* The thread blocks for all of its task's VMs: whichever wakes first ends the wait. */
+static void set_waiter(const struct task *owner, struct thread *t)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		if (vms[i] && vms[i]->owner == owner)
+			vms[i]->waiter = t;
+}
+
 static bool monitor_has_mail(const struct endpoint *ep)
 {
 	return ep && (ep->pending_bits || ep->callers);
@@ -279,11 +312,15 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 				ex.reason = VIREO_VM_EXIT_SHUTDOWN;
 				break;
 			}
-			vm->waiter = t;
+			if (sibling_has_work(vm)) {
+				ex.reason = VIREO_VM_EXIT_SLICE;
+				break;
+			}
+			set_waiter(vm->owner, t);
 			if (ep)
 				ep->run_waiter = t;
 			sched_block(t, WAIT_VM);
-			vm->waiter = NULL;
+			set_waiter(vm->owner, NULL);
 			if (ep)
 				ep->run_waiter = NULL;
 			continue;
