@@ -139,6 +139,7 @@ void kmain(uint64_t hartid, void *fdt)
 	require_hypervisor(&machine);
 	require_initrd(&machine);
 
+	memory_place_bootfs(&machine, (uint64_t)(uintptr_t)fdt);
 	memory_init(&machine, (uint64_t)(uintptr_t)fdt);
 	kernel_map_init(&machine);
 	timer_init(machine.timebase_hz, machine.has_sstc);

@@ -13,6 +13,58 @@ static struct page_alloc pool;
 static struct spinlock pool_lock;
 static uint64_t total_pages;
 
+static bool intersects(uint64_t base, uint64_t size, struct range r)
+{
+	return base < r.base + r.size && r.base < base + size;
+}
+
+/* Whether [base, base + size) lies in one RAM range and clear of the kernel, the device tree
+ * and the firmware's reserved memory. */
+static bool bootfs_fits(const struct machine *m, uint64_t fdt_addr, uint64_t base,
+			uint64_t size)
+{
+	bool in_ram = false;
+	for (unsigned i = 0; i < m->nram; i++)
+		in_ram |= base >= m->ram[i].base && size <= m->ram[i].size &&
+			  base - m->ram[i].base <= m->ram[i].size - size;
+	if (!in_ram || intersects(base, size, (struct range){ (uint64_t)__kernel_start,
+							      (uint64_t)(_end - __kernel_start) }) ||
+	    intersects(base, size, (struct range){ fdt_addr, m->fdt_size }))
+		return false;
+	for (unsigned i = 0; i < m->nreserved; i++)
+		if (intersects(base, size, m->reserved[i]))
+			return false;
+	return true;
+}
+
+/* QEMU puts the initrd where its own rule says (7.2 at 128 MiB into RAM, 10.0 in the middle
+ * of it), which splits the free RAM in two: a large guest, whose RAM is physically
+ * contiguous, would then not fit in 1 GiB although half of it is free. Moved down next to
+ * the kernel (or the first free place after it), the boot file system leaves the rest in one
+ * run. Runs before paging, so addresses are physical. */
+void memory_place_bootfs(struct machine *m, uint64_t fdt_addr)
+{
+	uint64_t size = m->initrd_end - m->initrd_start;
+	uint64_t candidates[MACHINE_MAX_RANGES + 1];
+	unsigned n = 0;
+	candidates[n++] = (uint64_t)(uintptr_t)_end;
+	for (unsigned i = 0; i < m->nreserved; i++)
+		candidates[n++] = m->reserved[i].base + m->reserved[i].size;
+	uint64_t best = m->initrd_start;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t base = (candidates[i] + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+		if (base >= (uint64_t)(uintptr_t)_end && base < best &&
+		    bootfs_fits(m, fdt_addr, base, size))
+			best = base;
+	}
+	if (best == m->initrd_start)
+		return;
+	memmove((void *)(uintptr_t)best, (const void *)(uintptr_t)m->initrd_start, size);
+	kprintf("initrd: moved to %016lx-%016lx, next to the kernel\n", best, best + size);
+	m->initrd_start = best;
+	m->initrd_end = best + size;
+}
+
 void memory_init(const struct machine *m, uint64_t fdt_addr)
 {
 	struct range reserved[MACHINE_MAX_RANGES + 3];

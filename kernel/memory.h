@@ -7,6 +7,9 @@
 
 #include "machine.h"
 
+/* Moves the boot file system (the initrd) down next to the kernel, so that the free RAM
+ * after it is one run; m's initrd range follows. Before memory_init. */
+void memory_place_bootfs(struct machine *m, uint64_t fdt_addr);
 void memory_init(const struct machine *m, uint64_t fdt_addr);
 uint64_t kpage_alloc(void); /* a zeroed page, or 0 */
 void kpage_free(uint64_t addr);
