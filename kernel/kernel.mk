@@ -9,6 +9,7 @@ KERNEL_S := entry.S trapvec.S switch.S
 HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c \
 	sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
 HV_C += pmu.c sbi_pmu.c
+HV_C += vm_syscall.c
 HV_S := switch.S guest_access.S fpu.S
 # Pure code shared with user programs and host tests.
 KERNEL_LIB_C := format.c string.c elf.c cpio.c chacha20.c
