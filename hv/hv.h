@@ -6,7 +6,11 @@
 #include <stdint.h>
 
 struct machine;
+struct object_ops;
 struct thread;
+
+/* How handles hold a VM (kernel/handle.h): the last reference destroys it. */
+extern const struct object_ops vm_object_ops;
 
 /* Sets up the hart's delegation of guest traps and what guests are told of their harts. */
 void hv_init(const struct machine *m);

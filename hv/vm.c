@@ -190,6 +190,8 @@ void vm_put(struct vm *vm)
 		vm_destroy(vm);
 }
 
+DEFINE_OBJECT_OPS(vm, struct vm, vm_put);
+
 static void wake(struct vm *vm)
 {
 	struct thread *t = vm->waiter;

@@ -47,6 +47,8 @@ void endpoint_put(struct endpoint *ep)
 	kfree(ep, sizeof(*ep));
 }
 
+DEFINE_OBJECT_OPS(endpoint, struct endpoint, endpoint_put);
+
 /* A monitor running its VM returns to look at its mail (SYS_VM_RUN). */
 static void wake_run_waiter(struct endpoint *ep)
 {

@@ -401,6 +401,8 @@ void task_put(struct task *t)
 	kfree(t, sizeof(*t));
 }
 
+DEFINE_OBJECT_OPS(task, struct task, task_put);
+
 struct task *task_by_id(uint64_t id)
 {
 	for (unsigned i = 0; i < MAX_TASKS; i++)
