@@ -44,6 +44,11 @@ static unsigned enable_for_guests(const struct machine *m)
 	       (got & HENVCFG_CBZE ? GUEST_ISA_ZICBOZ : 0);
 }
 
+/* The host timer serves the guests' timers: SBI timers without Sstc, and the vstimecmp of
+ * idle vCPUs, which no hardware timer wakes while the hart runs something else. */
+static uint64_t guest_timers_check(uint64_t now);
+static struct timer_client guest_timers = { guest_timers_check, NULL };
+
 void hv_init(const struct machine *m)
 {
 	console_delay_ticks = m->timebase_hz * CONSOLE_DELAY_US / 1000000;
@@ -65,6 +70,7 @@ void hv_init(const struct machine *m)
 	snformat(guest_mmu_type, sizeof(guest_mmu_type), "%s", m->mmu_type);
 	guest_cbom_block_size = enabled & GUEST_ISA_ZICBOM ? m->cbom_block_size : 0;
 	guest_cboz_block_size = enabled & GUEST_ISA_ZICBOZ ? m->cboz_block_size : 0;
+	timer_register(&guest_timers);
 }
 
 void hv_describe_guest_harts(struct vireo_vm_config *cfg)
@@ -216,7 +222,7 @@ static struct vcpu *pick(struct vm *vm)
 
 /* Only deadlines still ahead count: one already past (an idle vCPU whose timer interrupt
  * it keeps disabled) would have the host timer fire again at once, for ever. */
-uint64_t hv_timer_check(uint64_t now)
+static uint64_t guest_timers_check(uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
@@ -266,7 +272,7 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 		}
 		struct vcpu *v = pick(vm);
 		if (!v) { /* a deadline may have passed since the last timer interrupt */
-			timer_rearm(hv_timer_check(read_time()));
+			timer_serve_clients();
 			v = pick(vm);
 		}
 		if (!v) {

@@ -100,9 +100,6 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);
 struct vm *vm_at(unsigned index);
-/* The hypervisor's part of the host timer: wakes idle vCPUs whose deadlines passed and
- * returns the next deadline (host time), or UINT64_MAX. */
-uint64_t hv_timer_check(uint64_t now);
 /* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
  * exit, hence inline. */
 struct machine;

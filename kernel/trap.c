@@ -61,7 +61,7 @@ static void handle_timer(void)
 	timer_tick();
 	ipc_timer_tick(timer_uptime_us());
 	sched_tick();
-	timer_rearm(hv_timer_check(read_time()));
+	timer_serve_clients();
 }
 
 static const interrupt_handler interrupt_handlers[] = {
