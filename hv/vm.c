@@ -113,6 +113,19 @@ static int check_config(const struct vireo_vm_config *cfg)
 	return 0;
 }
 
+static void wake(struct vm *vm)
+{
+	struct thread *t = vm->waiter;
+	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
+		sched_wake(t);
+}
+
+/* Mail for the monitor, which waits in vm_run with its endpoint watched. */
+static void wake_for_mail(void *vm)
+{
+	wake(vm);
+}
+
 struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err)
 {
 	unsigned slot = 0;
@@ -142,6 +155,7 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
 	vm->name[VIREO_NAME_MAX - 1] = '\0';
 	vm->owner = owner;
+	vm->mail_watch = (struct endpoint_watch){ wake_for_mail, vm };
 	vm->vmid = (uint16_t)(slot + 1);
 	vm->gstage = (struct pt_space){ &pt_sv39x4, (pte_t *)(uintptr_t)root, alloc_table,
 					free_table, vm };
@@ -198,13 +212,6 @@ void vm_put(struct vm *vm)
 
 DEFINE_OBJECT_OPS(vm, struct vm, vm_put);
 
-static void wake(struct vm *vm)
-{
-	struct thread *t = vm->waiter;
-	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
-		sched_wake(t);
-}
-
 /* The next vCPU to run, round robin; an idle one with an interrupt pending wakes up. */
 static struct vcpu *pick(struct vm *vm)
 {
@@ -250,7 +257,7 @@ static uint64_t guest_timers_check(uint64_t now)
 
 static bool monitor_has_mail(const struct endpoint *ep)
 {
-	return ep && (ep->pending_bits || ep->callers);
+	return ep && endpoint_has_mail(ep);
 }
 
 int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep)
@@ -289,11 +296,11 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			}
 			vm->waiter = t;
 			if (ep)
-				ep->run_waiter = t;
+				endpoint_watch(ep, &vm->mail_watch);
 			sched_block(t, WAIT_VM);
 			vm->waiter = NULL;
 			if (ep)
-				ep->run_waiter = NULL;
+				endpoint_unwatch(ep);
 			continue;
 		}
 		/* The common exit (an SBI call, an emulated access) goes straight back in. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <vireo/syscall.h>
 
+#include "ipc.h"
 #include "pagetable.h"
 #include "pmu.h"
 #include "task.h"
@@ -67,6 +68,7 @@ struct vm {
 	unsigned ndevices;
 	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES];
 	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
+	struct endpoint_watch mail_watch; /* wakes it when its endpoint has mail */
 	char out[VIREO_VM_CONSOLE_MAX];
 	unsigned out_len;
 	uint64_t out_since;     /* host time of the oldest byte in out */

@@ -61,7 +61,7 @@ int64_t sys_vm_run(struct thread *t, const uint64_t *a)
 	}
 	if (a[2]) {
 		GET(ep, OBJ_ENDPOINT, a[2], VIREO_RIGHT_RECV);
-		if (ep->owner != t->task)
+		if (!endpoint_owned_by(ep, t->task))
 			return VIREO_E_RIGHTS;
 	}
 	return vm_run(t, vm, a[1], ep);
