@@ -6,6 +6,7 @@
 #include "hart.h"
 #include "page_alloc.h"
 #include "sbi.h"
+#include "vm.h"
 
 void vcpu_enter(struct vcpu *v); /* switch.S */
 void fpu_save(uint64_t *area);    /* fpu.S */
