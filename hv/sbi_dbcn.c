@@ -1,5 +1,5 @@
 /* The debug console extension (SBI spec 12): writes and reads of guest physical memory. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
 				 struct vireo_vm_exit *exit)
@@ -38,4 +38,5 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 }
 
-const struct sbi_extension sbi_dbcn = { 0x4442434e, 0x4442434e, VM_CAUSE_SBI_DBCN, false, handle };
+const struct sbi_extension sbi_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, VM_CAUSE_SBI_DBCN, false,
+					handle };

@@ -1,12 +1,9 @@
 /* The hart state management extension (SBI spec 9): starting and stopping vCPUs. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include <string.h>
 
 #include "csr.h"
-
-#define HSM_STARTED 0
-#define HSM_STOPPED 1
 
 static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
 				 struct vireo_vm_exit *exit)
@@ -15,7 +12,7 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	struct vm *vm = v->vm;
 	unsigned long hart = sbi_arg(v, 0);
 	switch (fid) {
-	case 0: { /* hart_start(hartid, start_addr, opaque) */
+	case SBI_HSM_HART_START: { /* (hartid, start_addr, opaque) */
 		if (hart >= vm->nvcpus)
 			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
 		struct vcpu *t = &vm->vcpus[hart];
@@ -33,16 +30,17 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 		t->state = VCPU_RUNNABLE;
 		return (struct sbi_result){ 0 };
 	}
-	case 1: /* hart_stop: this vCPU */
+	case SBI_HSM_HART_STOP: /* this vCPU */
 		v->state = VCPU_STOPPED;
 		return (struct sbi_result){ .pc_stays = true };
-	case 2:
+	case SBI_HSM_HART_GET_STATUS:
 		if (hart >= vm->nvcpus)
 			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
-		return (struct sbi_result){
-			.value = vm->vcpus[hart].state == VCPU_STOPPED ? HSM_STOPPED : HSM_STARTED };
-	case 3: /* hart_suspend: the retentive kind (type 0) is a WFI; others are not offered */
-		if (sbi_arg(v, 0) != 0)
+		return (struct sbi_result){ .value = vm->vcpus[hart].state == VCPU_STOPPED ?
+								     SBI_HSM_STOPPED :
+								     SBI_HSM_STARTED };
+	case SBI_HSM_HART_SUSPEND: /* the retentive kind is a WFI; others are not offered */
+		if (sbi_arg(v, 0) != SBI_HSM_SUSPEND_RETENTIVE)
 			return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 		if (!vcpu_interrupt_pending(v))
 			v->state = VCPU_IDLE;
@@ -51,4 +49,4 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 }
 
-const struct sbi_extension sbi_hsm = { 0x48534d, 0x48534d, VM_CAUSE_SBI_HSM, false, handle };
+const struct sbi_extension sbi_hsm = { SBI_EXT_HSM, SBI_EXT_HSM, VM_CAUSE_SBI_HSM, false, handle };

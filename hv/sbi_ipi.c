@@ -19,4 +19,4 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	return (struct sbi_result){ 0 };
 }
 
-const struct sbi_extension sbi_ipi = { 0x735049, 0x735049, VM_CAUSE_SBI_IPI, false, handle };
+const struct sbi_extension sbi_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, VM_CAUSE_SBI_IPI, false, handle };

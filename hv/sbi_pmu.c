@@ -17,18 +17,10 @@
  * Firmware counters count this vCPU's events (pmu_count, called where Vireo sees them), or
  * with SBI_PMU_FW_PLATFORM the VM's exits of the cause event_data names, as hvstat shows
  * them. The snapshot shared memory is optional in 2.0 and not offered. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include "csr.h"
 
-#define SBI_PMU_NUM_COUNTERS 0
-#define SBI_PMU_COUNTER_GET_INFO 1
-#define SBI_PMU_COUNTER_CONFIG_MATCHING 2
-#define SBI_PMU_COUNTER_START 3
-#define SBI_PMU_COUNTER_STOP 4
-#define SBI_PMU_COUNTER_FW_READ 5
-#define SBI_PMU_COUNTER_FW_READ_HI 6
-#define SBI_PMU_SNAPSHOT_SET_SHMEM 7
 /* cycle, time and instret (priv spec 8.2.5). */
 #define HCOUNTEREN_DEFAULT 7ul
 
@@ -49,8 +41,8 @@ static struct sbi_result error(long e)
 static uint64_t source_now(const struct vcpu *v, const struct pmu_event *e)
 {
 	switch (e->source) {
-	case PMU_SRC_CYCLE: return csr_read(PMU_CSR_CYCLE);
-	case PMU_SRC_INSTRET: return csr_read(PMU_CSR_INSTRET);
+	case PMU_SRC_CYCLE: return csr_read(CSR_CYCLE);
+	case PMU_SRC_INSTRET: return csr_read(CSR_INSTRET);
 	case PMU_SRC_FW: return v->pmu.fw_events[e->which];
 	case PMU_SRC_EXITS: return v->vm->stat.exits[e->which];
 	case PMU_SRC_NONE: break;

@@ -3,6 +3,8 @@
  * (tagged with its VMID, which hgatp still holds after the exit). */
 #include "harts.h"
 
+#include "csr.h"
+
 static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
 				 struct vireo_vm_exit *exit)
 {
@@ -15,7 +17,7 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	if (fid == 0)
 		__asm__ volatile("fence.i" ::: "memory");
 	else if (fid <= 2)
-		__asm__ volatile(".word 0x22000073" ::: "memory"); /* hfence.vvma zero, zero */
+		hfence_vvma_all();
 	else /* the HFENCE calls (3..6) are for guests that are hypervisors themselves */
 		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 	/* FENCE_I, SFENCE_VMA, SFENCE_VMA_ASID: each one's _SENT event is 8 + 2 * fid. */
@@ -23,4 +25,5 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	return (struct sbi_result){ 0 };
 }
 
-const struct sbi_extension sbi_rfence = { 0x52464e43, 0x52464e43, VM_CAUSE_SBI_RFENCE, false, handle };
+const struct sbi_extension sbi_rfence = { SBI_EXT_RFENCE, SBI_EXT_RFENCE, VM_CAUSE_SBI_RFENCE,
+					  false, handle };

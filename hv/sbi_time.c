@@ -1,7 +1,7 @@
 /* The timer extension (SBI spec 6). With Sstc the guest's deadline goes straight into
  * vstimecmp and the hardware raises VSTIP; without it the host arms its own timer for the
  * deadline (hv/vm.c) and injects hvip.VSTIP when it passes. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include "csr.h"
 
@@ -30,4 +30,5 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	return (struct sbi_result){ 0 };
 }
 
-const struct sbi_extension sbi_time = { 0x54494d45, 0x54494d45, VM_CAUSE_SBI_TIME, false, handle };
+const struct sbi_extension sbi_time = { SBI_EXT_TIME, SBI_EXT_TIME, VM_CAUSE_SBI_TIME, false,
+					handle };

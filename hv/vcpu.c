@@ -3,12 +3,12 @@
 #include <stddef.h>
 
 #include "csr.h"
+#include "guest_sbi.h"
 #include "hart.h"
 #include "page_alloc.h"
-#include "sbi.h"
 #include "vm.h"
 
-void vcpu_enter(struct vcpu *v); /* switch.S */
+void vcpu_enter(struct vcpu *v); /* world_switch.S */
 void fpu_save(uint64_t *area);    /* fpu.S */
 void fpu_restore(const uint64_t *area);
 
@@ -83,7 +83,7 @@ void vcpu_forget(struct vcpu *v)
 }
 int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
 
-/* switch.S reaches these fields by fixed offsets. */
+/* world_switch.S reaches these fields by fixed offsets. */
 _Static_assert(offsetof(struct vcpu, pc) == 32 * 8, "vcpu.pc");
 _Static_assert(offsetof(struct vcpu, host_sp) == 33 * 8, "vcpu.host_sp");
 _Static_assert(offsetof(struct vcpu, host_tp) == 34 * 8, "vcpu.host_tp");

@@ -13,7 +13,7 @@ struct vm;
 enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
 
 struct vcpu {
-	/* Guest state, saved and loaded by hv/switch.S: keep regs first, then pc. */
+	/* Guest state, saved and loaded by hv/world_switch.S: keep regs first, then pc. */
 	uint64_t regs[32];
 	uint64_t pc;
 	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */

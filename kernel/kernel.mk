@@ -6,11 +6,12 @@ KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_a
 	task.c quota.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c kstack.c
 KERNEL_C += dma.c
 KERNEL_S := entry.S trapvec.S switch.S
-HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c \
+HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c guest_sbi.c \
+	sbi_base.c \
 	sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
 HV_C += pmu.c sbi_pmu.c
 HV_C += vm_syscall.c
-HV_S := switch.S guest_access.S fpu.S
+HV_S := world_switch.S guest_access.S fpu.S
 # Pure code shared with user programs and host tests.
 KERNEL_LIB_C := format.c string.c elf.c cpio.c chacha20.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c \

@@ -5,6 +5,7 @@
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib -Ihv \
+	-Iinclude \
 	-Iservers/vmm -Iservers/block \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'

@@ -5,24 +5,14 @@
  * gets (error and value in a0 and a1; legacy extensions return only a0, taken from value),
  * whether the pc stays on the ecall, and whether the monitor is needed. Errors of the kernel
  * never reach the guest; the guest sees SBI_ERR_* codes only. */
-#ifndef VIREO_HV_SBI_H
-#define VIREO_HV_SBI_H
+#ifndef VIREO_HV_GUEST_SBI_H
+#define VIREO_HV_GUEST_SBI_H
 
+#include <riscv/sbi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "vm.h"
-
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
-#define SBI_ERR_DENIED (-4)
-#define SBI_ERR_INVALID_ADDRESS (-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-#define SBI_ERR_ALREADY_STARTED (-7)
-#define SBI_ERR_ALREADY_STOPPED (-8)
-#define SBI_ERR_NO_SHMEM (-9)
 
 struct sbi_result {
 	long error, value;

@@ -1,4 +1,4 @@
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include <string.h>
 
