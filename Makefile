@@ -38,6 +38,7 @@ endif
 # The included files define rules of their own; plain `make` still means `make all`.
 .DEFAULT_GOAL := all
 
+include hv/hv.mk
 include kernel/kernel.mk
 include lib/lib.mk
 include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk

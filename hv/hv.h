@@ -14,6 +14,9 @@ extern const struct object_ops vm_object_ops;
 
 /* Sets up the hart's delegation of guest traps and what guests are told of their harts. */
 void hv_init(const struct machine *m);
+/* Before the hart returns to a host task after running a guest: puts the host's values
+ * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
+void hv_restore_host_csrs(void);
 
 /* The VM system calls (include/vireo/syscall.h), decoded beside the VM in hv/vm_syscall.c;
  * each takes the calling thread and its arguments, as the kernel's own handlers do. */

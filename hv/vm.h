@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <vireo/syscall.h>
 
+#include "hv.h"
 #include "ipc.h"
 #include "pagetable.h"
 #include "task.h"
@@ -65,16 +66,11 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);
 struct vm *vm_at(unsigned index);
-/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
- * exit, hence inline. */
-struct machine;
-void hv_init(const struct machine *m);
 /* Fills in what SYS_VM_CREATE tells the monitor of the guest's harts: its ISA (the host's
  * less what Vireo does not virtualize), MMU type and cache-block sizes. */
 void hv_describe_guest_harts(struct vireo_vm_config *cfg);
-/* Before the hart returns to a host task after running a guest: puts the host's values
- * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
-void hv_restore_host_csrs(void);
+/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
+ * exit, hence inline. */
 extern bool hv_host_sstc;
 static inline bool hv_sstc(void)
 {

@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "device.h"
 #include "hart.h"
+#include "hv.h"
 #include "init_task.h"
 #include "irq.h"
 #include "kernel_map.h"
@@ -20,7 +21,6 @@
 #include "testhooks.h"
 #include "timer.h"
 #include "trap.h"
-#include "vm.h"
 
 void kmain(uint64_t hartid, void *fdt);
 

@@ -6,6 +6,7 @@
 #include "console.h"
 #include "csr.h"
 #include "hart.h"
+#include "hv.h"
 #include "ipc.h"
 #include "irq.h"
 #include "panic.h"
@@ -14,7 +15,6 @@
 #include "task.h"
 #include "testhooks.h"
 #include "timer.h"
-#include "vm.h"
 
 extern char trap_entry[];
 
