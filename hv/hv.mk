@@ -1,4 +1,9 @@
-# The hypervisor's part of the build (the kernel image links it in, kernel/kernel.mk).
+# The hypervisor's part of the build: its sources, which each kernel image compiles into
+# build/.../kernel/hv/ and links in (kernel/kernel.mk).
+HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c guest_sbi.c
+HV_C += sbi_base.c sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
+HV_C += pmu.c sbi_pmu.c vm_syscall.c
+HV_S := world_switch.S guest_access.S fpu.S
 
 # Layering (docs/design.md, "Layering"): kernel/ includes no hv header but hv/hv.h, and no
 # file name is in both directories. `make unit` (and so `make test`) runs the check, first on
