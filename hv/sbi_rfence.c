@@ -15,7 +15,7 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	if (set < 0)
 		return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
 	if (fid == 0)
-		__asm__ volatile("fence.i" ::: "memory");
+		fence_i();
 	else if (fid <= 2)
 		hfence_vvma_all();
 	else /* the HFENCE calls (3..6) are for guests that are hypervisors themselves */

@@ -34,6 +34,8 @@ static inline void hfence_vvma_all(void)
 {
 	__asm__ volatile(".word %0" ::"i"(INSN_HFENCE_VVMA_ALL) : "memory");
 }
+/* Zifencei: this hart's instruction fetches see its earlier stores. */
+static inline void fence_i(void) { __asm__ volatile("fence.i" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi"); }
 static inline uint64_t read_time(void) { return csr_read(CSR_TIME); }
 
