@@ -80,7 +80,7 @@ struct sbi_result console_put(struct vcpu *v, const char *s, unsigned long n,
 		vm->out_since = read_time();
 	for (; i < n && vm->out_len < sizeof(vm->out); i++)
 		vm->out[vm->out_len++] = s[i];
-	/* One monitor round trip a line would dominate a verbose boot (DESIGN.md 3). */
+	/* One monitor round trip a line would dominate a verbose boot (docs/design.md 6.5). */
 	if (vm->out_len == sizeof(vm->out)) {
 		exit->vcpu = v->index;
 		console_flush(vm, exit);

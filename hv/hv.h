@@ -1,5 +1,5 @@
 /* The hypervisor as the rest of the kernel sees it, and the only hv header that kernel/
- * includes (tools/check-layering.sh holds it so; docs/design.md, "The hypervisor"). */
+ * includes (docs/design.md 6.1; tools/check-layering.sh holds it so). */
 #ifndef VIREO_HV_HV_H
 #define VIREO_HV_HV_H
 

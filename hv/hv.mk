@@ -5,7 +5,7 @@ HV_C += sbi_base.c sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_
 HV_C += pmu.c sbi_pmu.c vm_syscall.c
 HV_S := world_switch.S guest_access.S fpu.S
 
-# Layering (docs/design.md, "Layering"): kernel/ includes no hv header but hv/hv.h, and no
+# Layering (docs/design.md 6.1): kernel/ includes no hv header but hv/hv.h, and no
 # file name is in both directories. `make unit` (and so `make test`) runs the check, first on
 # fixtures that break it in each way, so that a check that stopped finding breaches fails.
 LAYERING_FIXTURE := tools/unit/fixtures/layering

@@ -1,6 +1,6 @@
-/* Virtual machines and their vCPUs (DESIGN.md 3). A VM belongs to the task that created it
- * (its monitor) and dies with it; the monitor's thread runs the VM's vCPUs in SYS_VM_RUN,
- * one at a time, until something needs the monitor. */
+/* Virtual machines (docs/design.md 6.2; their vCPUs are in vcpu.h). A VM belongs to the
+ * task that created it (its monitor) and dies with it; the monitor's thread runs the VM's
+ * vCPUs in SYS_VM_RUN, one at a time, until something needs the monitor. */
 #ifndef VIREO_HV_VM_H
 #define VIREO_HV_VM_H
 

@@ -1,4 +1,4 @@
-/* Per-hart state, reached through tp (DESIGN.md 1). */
+/* Per-hart state, reached through tp (docs/design.md 1, 6.2). */
 #ifndef VIREO_HART_H
 #define VIREO_HART_H
 

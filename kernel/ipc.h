@@ -1,5 +1,5 @@
 /* Endpoints: synchronous call/receive/reply between tasks, plus a notification word that
- * interrupts, timers and other tasks can set bits in (DESIGN.md 2). */
+ * interrupts, timers and other tasks can set bits in (docs/design.md 3). */
 #ifndef VIREO_IPC_H
 #define VIREO_IPC_H
 

@@ -98,7 +98,7 @@ static void require_hypervisor(const struct machine *m)
 	panic("SBI refused to power off");
 }
 
-/* The boot file system is a newc cpio archive (DESIGN.md 2); its magic is checked here so a
+/* The boot file system is a newc cpio archive (docs/design.md 1); its magic is checked here so a
  * wrong file fails at boot with a clear message rather than later in init. */
 static void require_initrd(const struct machine *m)
 {

@@ -87,7 +87,7 @@ struct task *task_create(const char *name, uint64_t parent, struct quota *quota,
 	}
 	if (quota)
 		quota->refs++;
-	/* The kernel's half (DESIGN.md 1): its root entries, shared, global, supervisor-only. */
+	/* The kernel's half (docs/design.md 1): root entries shared, global, supervisor-only. */
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
 	t->asid = slot + 1;

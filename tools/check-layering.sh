@@ -1,5 +1,5 @@
 #!/bin/sh
-# The hypervisor behind one interface (docs/design.md, "Layering"): the kernel's files
+# The hypervisor behind one interface (docs/design.md 6.1): the kernel's files
 # include no hv header but hv.h, and no file name is in both directories, so that an
 # include or a rule names one file. Prints each breach as FILE:LINE: why, and fails if
 # there is any; prints nothing otherwise.
