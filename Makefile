@@ -38,6 +38,7 @@ endif
 # The included files define rules of their own; plain `make` still means `make all`.
 .DEFAULT_GOAL := all
 
+include hv/hv.mk
 include kernel/kernel.mk
 include lib/lib.mk
 include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk
@@ -105,7 +106,7 @@ bench: setup
 	@$(MAKE) --no-print-directory all $(BUILD)/test/bootfs.cpio
 	$(PYTHON) tools/bench.py
 
-# The Linux guest (guest/linux/, DESIGN.md 4): its script builds the kernel and busybox and
+# The Linux guest (guest/linux/, docs/design.md 7): its script builds the kernel and busybox and
 # caches them outside the clone, keyed by their inputs; here it only copies when cached.
 LINUX_OUT := $(BUILD)/linux
 LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
@@ -116,7 +117,7 @@ $(LINUX_FILES) &: guest/linux/build.sh guest/linux/config.fragment guest/linux/d
 .PHONY: linux
 linux: $(LINUX_FILES)
 
-# The boot file system (DESIGN.md 2): a newc cpio archive with the programs under bin/, the
+# The boot file system (docs/design.md 1): a newc cpio archive with the programs under bin/, the
 # Linux guest under linux/ and etc/version. The test one adds the programs under
 # tools/systest/programs as test/ and the test guests as guest/.
 BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf \

@@ -4,11 +4,9 @@
 #include "exit.h"
 
 #include "csr.h"
+#include "guest_sbi.h"
 #include "mmio.h"
-#include "sbi.h"
 #include "trap.h"
-
-#define INSN_WFI 0x10500073
 
 typedef enum exit_action (*exit_handler)(struct vcpu *v, struct vireo_vm_exit *exit);
 

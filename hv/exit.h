@@ -2,7 +2,7 @@
 #ifndef VIREO_HV_EXIT_H
 #define VIREO_HV_EXIT_H
 
-#include "vcpu.h"
+#include "vm.h"
 
 enum exit_action vcpu_handle_exit(struct vcpu *v, struct vireo_vm_exit *exit);
 

@@ -3,7 +3,7 @@
 #ifndef VIREO_HV_HARTS_H
 #define VIREO_HV_HARTS_H
 
-#include "sbi.h"
+#include "guest_sbi.h"
 
 /* The vCPUs a mask names, as a bit set; -1 when it names a hart that does not exist. */
 static inline int64_t hart_mask_to_set(const struct vm *vm, unsigned long mask,

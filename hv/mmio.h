@@ -2,7 +2,7 @@
 #ifndef VIREO_HV_MMIO_H
 #define VIREO_HV_MMIO_H
 
-#include "vcpu.h"
+#include "vm.h"
 
 enum exit_action mmio_guest_page_fault(struct vcpu *v, struct vireo_vm_exit *exit);
 /* The monitor answered an MMIO load: put the value in the register and step past it. */

@@ -1,11 +1,13 @@
 #include "pmu.h"
 
+#include <riscv/csr.h>
+
 bool pmu_counter_info(unsigned long idx, uint64_t *info)
 {
 	uint64_t width = (uint64_t)(PMU_COUNTER_BITS - 1) << 12;
 	*info = 0;
 	if (idx == PMU_CTR_CYCLE || idx == PMU_CTR_INSTRET)
-		*info = width | (PMU_CSR_CYCLE + idx);
+		*info = width | (CSR_CYCLE + idx);
 	else if (idx >= PMU_FW_FIRST && idx < PMU_COUNTERS)
 		*info = SBI_PMU_INFO_FIRMWARE | width; /* the spec says to ignore csr and width */
 	else
@@ -120,9 +122,9 @@ bool pmu_decode_counter_read(uint32_t insn, unsigned *counter, unsigned *rd)
 	if (funct3 != FUNCT3_CSRRS && funct3 != FUNCT3_CSRRC && funct3 != FUNCT3_CSRRSI &&
 	    funct3 != FUNCT3_CSRRCI)
 		return false;
-	if (csr != PMU_CSR_CYCLE && csr != PMU_CSR_INSTRET)
+	if (csr != CSR_CYCLE && csr != CSR_INSTRET)
 		return false;
-	*counter = csr - PMU_CSR_CYCLE;
+	*counter = csr - CSR_CYCLE;
 	*rd = (insn >> 7) & 31;
 	return true;
 }

@@ -10,6 +10,7 @@
 #ifndef VIREO_HV_PMU_H
 #define VIREO_HV_PMU_H
 
+#include <riscv/sbi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -22,49 +23,17 @@
 #define PMU_FW_FIRST 3
 #define PMU_FW_COUNTERS 16
 #define PMU_COUNTERS (PMU_FW_FIRST + PMU_FW_COUNTERS)
-#define PMU_CSR_CYCLE 0xc00
-#define PMU_CSR_INSTRET 0xc02
 
-/* event_idx (SBI spec chapter 11, before 11.1): 20 bits, type in 19:16, code in 15:0. */
-#define SBI_PMU_EVENT_IDX_BITS 20
-#define SBI_PMU_TYPE_HW 0x0
-#define SBI_PMU_TYPE_FW 0xf
-#define SBI_PMU_HW_CPU_CYCLES 1
-#define SBI_PMU_HW_INSTRUCTIONS 2
-/* Firmware events (11.4). Vireo counts those from ACCESS_LOAD on: the access faults and
- * illegal instructions it injects (guest-page faults outside RAM and devices, virtual
- * instructions it does not emulate), set_timer, and the IPIs and remote fences it passes
- * on. Misaligned accesses go to the guest's own handler (hedeleg) and never reach Vireo,
- * and it offers no HFENCE calls (codes 14-21): no counter counts those. */
-enum {
-	SBI_PMU_FW_MISALIGNED_LOAD, SBI_PMU_FW_MISALIGNED_STORE, SBI_PMU_FW_ACCESS_LOAD,
-	SBI_PMU_FW_ACCESS_STORE, SBI_PMU_FW_ILLEGAL_INSN, SBI_PMU_FW_SET_TIMER,
-	SBI_PMU_FW_IPI_SENT, SBI_PMU_FW_IPI_RECEIVED, SBI_PMU_FW_FENCE_I_SENT,
-	SBI_PMU_FW_FENCE_I_RECEIVED, SBI_PMU_FW_SFENCE_VMA_SENT, SBI_PMU_FW_SFENCE_VMA_RECEIVED,
-	SBI_PMU_FW_SFENCE_VMA_ASID_SENT, SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED,
-	SBI_PMU_FW_EVENTS /* codes below this have a total per vCPU */
-};
-/* A platform event: event_data names one of the VM's exit causes (enum
- * vireo_vm_exit_cause, as hvstat counts them). Exits are counted per VM, so such a counter
- * counts the exits of all the VM's vCPUs. */
-#define SBI_PMU_FW_PLATFORM 0xffff
-
-/* counter_get_info's value (11.6): CSR in 11:0, width - 1 in 17:12, firmware in XLEN-1. */
-#define SBI_PMU_INFO_FIRMWARE (1ul << 63)
+/* Vireo counts the firmware events from ACCESS_LOAD to SFENCE_VMA_ASID_RECEIVED: the
+ * access faults and illegal instructions it injects (guest-page faults outside RAM and
+ * devices, virtual instructions it does not emulate), set_timer, and the IPIs and remote
+ * fences it passes on. Misaligned accesses go to the guest's own handler (hedeleg) and never
+ * reach Vireo, and it offers no HFENCE calls: no counter counts those. Codes below this
+ * have a total per vCPU. A platform event's event_data names one of the VM's exit causes
+ * (enum vireo_vm_exit_cause, as hvstat counts them); exits are counted per VM, so such a
+ * counter counts the exits of all the VM's vCPUs. */
+#define SBI_PMU_FW_EVENTS (SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED + 1)
 #define PMU_COUNTER_BITS 64
-
-/* config_matching flags (11.7). Bits 3-7 ask to inhibit counting in some modes; the spec
- * lets an implementation ignore them, and Vireo does: it cannot filter by mode. */
-#define SBI_PMU_CFG_SKIP_MATCH (1ul << 0)
-#define SBI_PMU_CFG_CLEAR_VALUE (1ul << 1)
-#define SBI_PMU_CFG_AUTO_START (1ul << 2)
-#define SBI_PMU_CFG_FLAGS 0xfful
-/* counter_start and counter_stop flags (11.8, 11.9). */
-#define SBI_PMU_START_SET_INIT_VALUE (1ul << 0)
-#define SBI_PMU_START_INIT_SNAPSHOT (1ul << 1)
-#define SBI_PMU_STOP_RESET (1ul << 0)
-#define SBI_PMU_STOP_TAKE_SNAPSHOT (1ul << 1)
-#define SBI_PMU_START_STOP_FLAGS 0x3ul
 
 /* Results of the checks below, with the SBI spec's error values (3.2). */
 enum pmu_result { PMU_OK = 0, PMU_NOT_SUPPORTED = -2, PMU_INVALID = -3 };

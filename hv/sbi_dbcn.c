@@ -1,8 +1,8 @@
 /* The debug console extension (SBI spec 12): writes and reads of guest physical memory. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)eid;
 	struct vm *vm = v->vm;
@@ -12,14 +12,14 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 	char buf[VIREO_VM_CONSOLE_MAX];
 
 	if (sbi_arg(v, 2) != 0 && fid != 2) /* base_addr_hi must be 0 on RV64 */
-		return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
+		return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
 	switch (fid) {
 	case 0: { /* write: as much as fits now; the guest writes the rest again */
 		if (n > sizeof(buf))
 			n = sizeof(buf);
 		if (guest_read(vm, buf, base, n))
-			return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
-		return (struct sbiret){ .value = (long)console_put(v, buf, n, exit) };
+			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
+		return console_put(v, buf, n, exit);
 	}
 	case 1: { /* read: what input there is, possibly nothing */
 		while (taken < n && taken < sizeof(buf) && vm->in_len > 0) {
@@ -28,15 +28,15 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 			vm->in_len--;
 		}
 		if (taken && guest_write(vm, base, buf, taken))
-			return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
-		return (struct sbiret){ .value = (long)taken };
+			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
+		return (struct sbi_result){ .value = (long)taken };
 	}
 	case 2: /* write_byte */
 		c = (char)sbi_arg(v, 0);
-		console_put(v, &c, 1, exit);
-		return (struct sbiret){ 0 };
+		return (struct sbi_result){ .action = console_put(v, &c, 1, exit).action };
 	}
-	return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+	return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 }
 
-const struct sbi_extension sbi_dbcn = { 0x4442434e, 0x4442434e, VM_CAUSE_SBI_DBCN, false, handle };
+const struct sbi_extension sbi_dbcn = { SBI_EXT_DBCN, SBI_EXT_DBCN, VM_CAUSE_SBI_DBCN, false,
+					handle };

@@ -1,26 +1,23 @@
 /* The hart state management extension (SBI spec 9): starting and stopping vCPUs. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include <string.h>
 
 #include "csr.h"
 
-#define HSM_STARTED 0
-#define HSM_STOPPED 1
-
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
 	struct vm *vm = v->vm;
 	unsigned long hart = sbi_arg(v, 0);
 	switch (fid) {
-	case 0: { /* hart_start(hartid, start_addr, opaque) */
+	case SBI_HSM_HART_START: { /* (hartid, start_addr, opaque) */
 		if (hart >= vm->nvcpus)
-			return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
+			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
 		struct vcpu *t = &vm->vcpus[hart];
 		if (t->state != VCPU_STOPPED)
-			return (struct sbiret){ .error = SBI_ERR_ALREADY_AVAILABLE };
+			return (struct sbi_result){ .error = SBI_ERR_ALREADY_AVAILABLE };
 		/* SBI spec 9.1: satp = 0, sstatus.SIE = 0, a0 = hartid, a1 = opaque. */
 		vcpu_sync(t);
 		memset(t->regs, 0, sizeof(t->regs));
@@ -31,25 +28,25 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 		t->vsstatus &= ~SSTATUS_SIE;
 		t->hstatus |= HSTATUS_SPVP;
 		t->state = VCPU_RUNNABLE;
-		return (struct sbiret){ 0 };
+		return (struct sbi_result){ 0 };
 	}
-	case 1: /* hart_stop: this vCPU */
+	case SBI_HSM_HART_STOP: /* this vCPU */
 		v->state = VCPU_STOPPED;
-		v->sbi_pc_stays = true;
-		return (struct sbiret){ 0 };
-	case 2:
+		return (struct sbi_result){ .pc_stays = true };
+	case SBI_HSM_HART_GET_STATUS:
 		if (hart >= vm->nvcpus)
-			return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
-		return (struct sbiret){
-			.value = vm->vcpus[hart].state == VCPU_STOPPED ? HSM_STOPPED : HSM_STARTED };
-	case 3: /* hart_suspend: the retentive kind (type 0) is a WFI; others are not offered */
-		if (sbi_arg(v, 0) != 0)
-			return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+			return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
+		return (struct sbi_result){ .value = vm->vcpus[hart].state == VCPU_STOPPED ?
+								     SBI_HSM_STOPPED :
+								     SBI_HSM_STARTED };
+	case SBI_HSM_HART_SUSPEND: /* the retentive kind is a WFI; others are not offered */
+		if (sbi_arg(v, 0) != SBI_HSM_SUSPEND_RETENTIVE)
+			return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 		if (!vcpu_interrupt_pending(v))
 			v->state = VCPU_IDLE;
-		return (struct sbiret){ 0 };
+		return (struct sbi_result){ 0 };
 	}
-	return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+	return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 }
 
-const struct sbi_extension sbi_hsm = { 0x48534d, 0x48534d, VM_CAUSE_SBI_HSM, false, handle };
+const struct sbi_extension sbi_hsm = { SBI_EXT_HSM, SBI_EXT_HSM, VM_CAUSE_SBI_HSM, false, handle };

@@ -3,20 +3,20 @@
 
 #include "csr.h"
 
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
 	if (fid != 0)
-		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 	int64_t set = hart_mask_to_set(v->vm, sbi_arg(v, 0), sbi_arg(v, 1));
 	if (set < 0)
-		return (struct sbiret){ .error = SBI_ERR_INVALID_PARAM };
+		return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
 	pmu_count_sent(v, (uint64_t)set, SBI_PMU_FW_IPI_SENT);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++)
 		if ((uint64_t)set & (1ul << i))
 			v->vm->vcpus[i].hvip |= HVIP_VSSIP;
-	return (struct sbiret){ 0 };
+	return (struct sbi_result){ 0 };
 }
 
-const struct sbi_extension sbi_ipi = { 0x735049, 0x735049, VM_CAUSE_SBI_IPI, false, handle };
+const struct sbi_extension sbi_ipi = { SBI_EXT_IPI, SBI_EXT_IPI, VM_CAUSE_SBI_IPI, false, handle };

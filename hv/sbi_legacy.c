@@ -1,23 +1,23 @@
 /* The legacy console (SBI spec 5, v0.1 extensions 0x01 putchar and 0x02 getchar): Linux's
  * earlycon and hvc drivers use them when DBCN is absent. They return only a0. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)fid;
 	struct vm *vm = v->vm;
-	if (eid == 0x01) {
+	if (eid == SBI_EXT_LEGACY_PUTCHAR) {
 		char c = (char)sbi_arg(v, 0);
-		console_put(v, &c, 1, exit);
-		return (struct sbiret){ .value = 0 };
+		return (struct sbi_result){ .action = console_put(v, &c, 1, exit).action };
 	}
 	if (vm->in_len == 0)
-		return (struct sbiret){ .value = -1 };
+		return (struct sbi_result){ .value = -1 };
 	char c = vm->in[vm->in_head];
 	vm->in_head = (vm->in_head + 1) % sizeof(vm->in);
 	vm->in_len--;
-	return (struct sbiret){ .value = (unsigned char)c };
+	return (struct sbi_result){ .value = (unsigned char)c };
 }
 
-const struct sbi_extension sbi_legacy = { 0x01, 0x02, VM_CAUSE_SBI_LEGACY, true, handle };
+const struct sbi_extension sbi_legacy = { SBI_EXT_LEGACY_PUTCHAR, SBI_EXT_LEGACY_GETCHAR,
+					  VM_CAUSE_SBI_LEGACY, true, handle };

@@ -17,18 +17,10 @@
  * Firmware counters count this vCPU's events (pmu_count, called where Vireo sees them), or
  * with SBI_PMU_FW_PLATFORM the VM's exits of the cause event_data names, as hvstat shows
  * them. The snapshot shared memory is optional in 2.0 and not offered. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include "csr.h"
 
-#define SBI_PMU_NUM_COUNTERS 0
-#define SBI_PMU_COUNTER_GET_INFO 1
-#define SBI_PMU_COUNTER_CONFIG_MATCHING 2
-#define SBI_PMU_COUNTER_START 3
-#define SBI_PMU_COUNTER_STOP 4
-#define SBI_PMU_COUNTER_FW_READ 5
-#define SBI_PMU_COUNTER_FW_READ_HI 6
-#define SBI_PMU_SNAPSHOT_SET_SHMEM 7
 /* cycle, time and instret (priv spec 8.2.5). */
 #define HCOUNTEREN_DEFAULT 7ul
 
@@ -41,16 +33,16 @@ _Static_assert(SBI_PMU_FW_IPI_RECEIVED == SBI_PMU_FW_IPI_SENT + 1 &&
 		       SBI_PMU_FW_SFENCE_VMA_ASID_RECEIVED == SBI_PMU_FW_SFENCE_VMA_ASID_SENT + 1,
 	       "each _RECEIVED event follows its _SENT event (pmu_count_sent)");
 
-static struct sbiret error(long e)
+static struct sbi_result error(long e)
 {
-	return (struct sbiret){ .error = e };
+	return (struct sbi_result){ .error = e };
 }
 
 static uint64_t source_now(const struct vcpu *v, const struct pmu_event *e)
 {
 	switch (e->source) {
-	case PMU_SRC_CYCLE: return csr_read(PMU_CSR_CYCLE);
-	case PMU_SRC_INSTRET: return csr_read(PMU_CSR_INSTRET);
+	case PMU_SRC_CYCLE: return csr_read(CSR_CYCLE);
+	case PMU_SRC_INSTRET: return csr_read(CSR_INSTRET);
 	case PMU_SRC_FW: return v->pmu.fw_events[e->which];
 	case PMU_SRC_EXITS: return v->vm->stat.exits[e->which];
 	case PMU_SRC_NONE: break;
@@ -76,7 +68,7 @@ static bool configured(const struct vcpu *v, unsigned idx)
 
 /* counter_config_matching(counter_idx_base, counter_idx_mask, config_flags, event_idx,
  * event_data) */
-static struct sbiret config_matching(struct vcpu *v)
+static struct sbi_result config_matching(struct vcpu *v)
 {
 	unsigned long flags = sbi_arg(v, 2);
 	uint64_t set;
@@ -103,11 +95,11 @@ static struct sbiret config_matching(struct vcpu *v)
 	if (flags & SBI_PMU_CFG_AUTO_START)
 		pmu_counter_start(c, source_now(v, &e));
 	pmu_load(v);
-	return (struct sbiret){ .value = idx };
+	return (struct sbi_result){ .value = idx };
 }
 
 /* counter_start(counter_idx_base, counter_idx_mask, start_flags, initial_value) */
-static struct sbiret start(struct vcpu *v)
+static struct sbi_result start(struct vcpu *v)
 {
 	unsigned long flags = sbi_arg(v, 2);
 	uint64_t set;
@@ -137,7 +129,7 @@ static struct sbiret start(struct vcpu *v)
 
 /* counter_stop(counter_idx_base, counter_idx_mask, stop_flags). An unconfigured counter
  * counts as stopped; RESET releases every counter named, stopped or not. */
-static struct sbiret stop(struct vcpu *v)
+static struct sbi_result stop(struct vcpu *v)
 {
 	unsigned long flags = sbi_arg(v, 2);
 	uint64_t set;
@@ -167,18 +159,18 @@ static bool is_configured_fw(const struct vcpu *v, unsigned long idx)
 	return idx >= PMU_FW_FIRST && idx < PMU_COUNTERS && configured(v, (unsigned)idx);
 }
 
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-			    struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
 	unsigned long idx = sbi_arg(v, 0);
 	switch (fid) {
-	case SBI_PMU_NUM_COUNTERS: return (struct sbiret){ .value = PMU_COUNTERS };
+	case SBI_PMU_NUM_COUNTERS: return (struct sbi_result){ .value = PMU_COUNTERS };
 	case SBI_PMU_COUNTER_GET_INFO: {
 		uint64_t info;
 		if (!pmu_counter_info(idx, &info))
 			return error(SBI_ERR_INVALID_PARAM);
-		return (struct sbiret){ .value = (long)info };
+		return (struct sbi_result){ .value = (long)info };
 	}
 	case SBI_PMU_COUNTER_CONFIG_MATCHING: return config_matching(v);
 	case SBI_PMU_COUNTER_START: return start(v);
@@ -186,11 +178,11 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 	case SBI_PMU_COUNTER_FW_READ:
 		if (!is_configured_fw(v, idx))
 			return error(SBI_ERR_INVALID_PARAM);
-		return (struct sbiret){ .value = (long)read_counter(v, (unsigned)idx) };
+		return (struct sbi_result){ .value = (long)read_counter(v, (unsigned)idx) };
 	case SBI_PMU_COUNTER_FW_READ_HI: /* the high half is for RV32: zero on RV64 (11.11) */
 		if (!is_configured_fw(v, idx))
 			return error(SBI_ERR_INVALID_PARAM);
-		return (struct sbiret){ .value = 0 };
+		return (struct sbi_result){ .value = 0 };
 	case SBI_PMU_SNAPSHOT_SET_SHMEM: /* optional (11.12) */
 		return error(SBI_ERR_NOT_SUPPORTED);
 	}

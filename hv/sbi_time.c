@@ -1,16 +1,16 @@
 /* The timer extension (SBI spec 6). With Sstc the guest's deadline goes straight into
  * vstimecmp and the hardware raises VSTIP; without it the host arms its own timer for the
  * deadline (hv/vm.c) and injects hvip.VSTIP when it passes. */
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include "csr.h"
 
-static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit)
+static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
 	if (fid != 0)
-		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 	uint64_t when = sbi_arg(v, 0); /* in guest time */
 	pmu_count(v, SBI_PMU_FW_SET_TIMER);
 	if (hv_sstc()) {
@@ -27,7 +27,8 @@ static struct sbiret handle(struct vcpu *v, unsigned long eid, unsigned long fid
 			v->timer_deadline = 0;
 		}
 	}
-	return (struct sbiret){ 0 };
+	return (struct sbi_result){ 0 };
 }
 
-const struct sbi_extension sbi_time = { 0x54494d45, 0x54494d45, VM_CAUSE_SBI_TIME, false, handle };
+const struct sbi_extension sbi_time = { SBI_EXT_TIME, SBI_EXT_TIME, VM_CAUSE_SBI_TIME, false,
+					handle };

@@ -3,17 +3,15 @@
 #include <stddef.h>
 
 #include "csr.h"
+#include "guest_sbi.h"
+#include "hart.h"
 #include "page_alloc.h"
-#include "sbi.h"
+#include "vm.h"
 
-void vcpu_enter(struct vcpu *v); /* switch.S */
+void vcpu_enter(struct vcpu *v); /* world_switch.S */
 void fpu_save(uint64_t *area);    /* fpu.S */
 void fpu_restore(const uint64_t *area);
 
-static struct vcpu *fpu_owner; /* whose registers the FPU holds (one hart for now) */
-static struct vcpu *csr_owner;
-/* Whose scounteren and senvcfg the hart holds: a vCPU's, or the host's when NULL. */
-static struct vcpu *env_owner;
 static uint64_t host_scounteren, host_senvcfg;
 
 /* A guest's scounteren and senvcfg stay in the hart from one exit to the next, like its VS
@@ -25,62 +23,67 @@ void vcpu_note_host_csrs(void)
 	host_senvcfg = csr_read(CSR_SENVCFG);
 }
 
-static void env_save(void)
+static void env_save(struct hart *h)
 {
-	env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
-	env_owner->senvcfg = csr_read(CSR_SENVCFG);
+	h->env_owner->scounteren = csr_read(CSR_SCOUNTEREN);
+	h->env_owner->senvcfg = csr_read(CSR_SENVCFG);
 }
 
-static void env_take(struct vcpu *v)
+static void env_take(struct hart *h, struct vcpu *v)
 {
-	if (env_owner == v)
+	if (h->env_owner == v)
 		return;
-	if (env_owner)
-		env_save();
+	if (h->env_owner)
+		env_save(h);
 	csr_write(CSR_SCOUNTEREN, v->scounteren);
 	csr_write(CSR_SENVCFG, v->senvcfg);
-	env_owner = v;
+	h->env_owner = v;
 }
 
-static void env_give_back(bool save)
+static void env_give_back(struct hart *h, bool save)
 {
-	if (!env_owner)
+	if (!h->env_owner)
 		return;
 	if (save)
-		env_save();
+		env_save(h);
 	csr_write(CSR_SCOUNTEREN, host_scounteren);
 	csr_write(CSR_SENVCFG, host_senvcfg);
-	env_owner = NULL;
+	h->env_owner = NULL;
 }
 
 void hv_restore_host_csrs(void)
 {
-	env_give_back(true);
+	env_give_back(this_hart(), true);
 }
 
 /* Switches the FPU to v only when another vCPU's registers are in it. */
-static void fpu_take(struct vcpu *v)
+static void fpu_take(struct hart *h, struct vcpu *v)
 {
-	if (fpu_owner == v)
+	if (h->fpu_owner == v)
 		return;
-	if (fpu_owner)
-		fpu_save(fpu_owner->fp);
+	if (h->fpu_owner)
+		fpu_save(h->fpu_owner->fp);
 	fpu_restore(v->fp);
-	fpu_owner = v;
+	h->fpu_owner = v;
 }
 
+/* A hart whose registers still hold v's state forgets it; only this hart's CSRs can be
+ * written from here, and no other hart runs vCPUs yet. */
 void vcpu_forget(struct vcpu *v)
 {
-	if (fpu_owner == v)
-		fpu_owner = NULL;
-	if (csr_owner == v)
-		csr_owner = NULL;
-	if (env_owner == v)
-		env_give_back(false);
+	for (unsigned i = 0; hart_at(i); i++) {
+		struct hart *h = hart_at(i);
+		if (h->fpu_owner == v)
+			h->fpu_owner = NULL;
+		if (h->csr_owner == v)
+			h->csr_owner = NULL;
+		if (h->env_owner == v)
+			env_give_back(h, false);
+	}
 }
 int64_t guest_fetch_halfword(uint64_t va); /* guest_access.S */
 
-/* switch.S reaches these fields by fixed offsets. */
+/* world_switch.S reaches these fields by fixed offsets. */
 _Static_assert(offsetof(struct vcpu, pc) == 32 * 8, "vcpu.pc");
 _Static_assert(offsetof(struct vcpu, host_sp) == 33 * 8, "vcpu.host_sp");
 _Static_assert(offsetof(struct vcpu, host_tp) == 34 * 8, "vcpu.host_tp");
@@ -130,31 +133,32 @@ static void vs_restore(struct vcpu *v)
 
 void vcpu_sync(struct vcpu *v)
 {
-	if (csr_owner == v) {
+	struct hart *h = this_hart();
+	if (h->csr_owner == v) {
 		vs_save(v);
-		csr_owner = NULL; /* what the caller changes in memory is loaded next time */
+		h->csr_owner = NULL; /* what the caller changes in memory is loaded next time */
 	}
 }
 
 /* QEMU ends a block of translated code at every CSR access, and the block after is looked
  * up again: an exit costs about as much per CSR it touches as per hundred instructions. So
  * an entry right after an exit of the same vCPU writes only what the handler changed. */
-static void load(struct vcpu *v, bool again)
+static void load(struct hart *h, struct vcpu *v, bool again)
 {
-	if (csr_owner != v) {
-		if (csr_owner)
-			vs_save(csr_owner);
+	if (h->csr_owner != v) {
+		if (h->csr_owner)
+			vs_save(h->csr_owner);
 		vs_restore(v);
-		csr_owner = v;
+		h->csr_owner = v;
 		again = false;
 	}
-	env_take(v);
+	env_take(h, v);
 	if (!again || v->hvip != v->hvip_at_exit)
 		csr_write(CSR_HVIP, v->hvip);
 	/* An unchanged hstatus means the trap left sstatus right for the way back too: SPP
 	 * holds the mode the guest was in and SPIE the host's SIE (0). */
 	if (again && v->hstatus == v->hstatus_at_exit) {
-		fpu_take(v);
+		fpu_take(h, v);
 		return;
 	}
 	/* sret enters VS-mode (SPV), or VU-mode if the guest was in user mode (SPP). */
@@ -167,7 +171,7 @@ static void load(struct vcpu *v, bool again)
 	uint64_t sstatus = csr_read(CSR_SSTATUS) & ~(SSTATUS_SPP | SSTATUS_SPIE);
 	csr_write(CSR_SSTATUS, sstatus | (v->hstatus & HSTATUS_SPVP ? SSTATUS_SPP : 0) |
 				       SSTATUS_FS);
-	fpu_take(v);
+	fpu_take(h, v);
 }
 
 static void save(struct vcpu *v)
@@ -194,8 +198,9 @@ static void save(struct vcpu *v)
 
 void vcpu_run_once(struct vcpu *v, bool again)
 {
-	load(v, again);
-	this_hart()->user_return_ready = false;
+	struct hart *h = this_hart();
+	load(h, v, again);
+	h->user_return_ready = false;
 	vcpu_enter(v);
 	save(v);
 }

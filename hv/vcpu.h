@@ -1,12 +1,47 @@
-/* Entering a vCPU and what the exit handlers share: injecting exceptions into the guest,
- * its pending interrupts, reading guest memory. */
+/* A vCPU's state, entering it, and what the exit handlers share: injecting exceptions into
+ * the guest, its pending interrupts, reading guest memory. */
 #ifndef VIREO_HV_VCPU_H
 #define VIREO_HV_VCPU_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vm.h"
+#include "pmu.h"
+
+struct vm;
+
+enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
+
+struct vcpu {
+	/* Guest state, saved and loaded by hv/world_switch.S: keep regs first, then pc. */
+	uint64_t regs[32];
+	uint64_t pc;
+	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */
+	/* VS-level CSRs while the vCPU is not loaded. */
+	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
+	/* HS-level CSRs with no VS copy that VS-mode reads and writes itself (they govern its
+	 * VU-mode), so each vCPU has its own and the host's are put back for host code. */
+	uint64_t scounteren, senvcfg;
+	uint64_t hvip;
+	uint64_t hstatus;
+	/* What the last exit left in the hart's hvip and hstatus (vcpu_run_once); an hstatus of
+	 * ~0 means unknown, to be written before the next entry. */
+	uint64_t hvip_at_exit, hstatus_at_exit;
+	/* Trap information of the last exit. */
+	uint64_t scause, stval, htval, htinst;
+
+	struct vm *vm;
+	unsigned index;
+	enum vcpu_state state;
+	uint64_t timer_deadline; /* host time of the SBI timer without Sstc; 0 when unarmed */
+	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
+	unsigned mmio_reg, mmio_width, mmio_len;
+	bool mmio_sign;
+	uint64_t fp[33];         /* f0-f31 and fcsr while another vCPU owns the FPU */
+	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
+	unsigned fault_repeats;
+	struct vcpu_pmu pmu;     /* the SBI PMU's counters (hv/sbi_pmu.c) */
+};
 
 /* What an exit handler tells the run loop. */
 enum exit_action {

@@ -8,12 +8,12 @@
 #include "exit.h"
 #include "format.h"
 #include "guest_isa.h"
+#include "guest_sbi.h"
 #include "ipc.h"
-#include "memory.h"
 #include "machine.h"
+#include "memory.h"
 #include "mmio.h"
 #include "page_alloc.h"
-#include "sbi.h"
 #include "sched.h"
 #include "task.h"
 #include "timer.h"
@@ -44,6 +44,11 @@ static unsigned enable_for_guests(const struct machine *m)
 	       (got & HENVCFG_CBZE ? GUEST_ISA_ZICBOZ : 0);
 }
 
+/* The host timer serves the guests' timers: SBI timers without Sstc, and the vstimecmp of
+ * idle vCPUs, which no hardware timer wakes while the hart runs something else. */
+static uint64_t guest_timers_check(uint64_t now);
+static struct timer_client guest_timers = { guest_timers_check, NULL };
+
 void hv_init(const struct machine *m)
 {
 	console_delay_ticks = m->timebase_hz * CONSOLE_DELAY_US / 1000000;
@@ -65,6 +70,7 @@ void hv_init(const struct machine *m)
 	snformat(guest_mmu_type, sizeof(guest_mmu_type), "%s", m->mmu_type);
 	guest_cbom_block_size = enabled & GUEST_ISA_ZICBOM ? m->cbom_block_size : 0;
 	guest_cboz_block_size = enabled & GUEST_ISA_ZICBOZ ? m->cboz_block_size : 0;
+	timer_register(&guest_timers);
 }
 
 void hv_describe_guest_harts(struct vireo_vm_config *cfg)
@@ -107,6 +113,19 @@ static int check_config(const struct vireo_vm_config *cfg)
 	return 0;
 }
 
+static void wake(struct vm *vm)
+{
+	struct thread *t = vm->waiter;
+	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
+		sched_wake(t);
+}
+
+/* Mail for the monitor, which waits in vm_run with its endpoint watched. */
+static void wake_for_mail(void *vm)
+{
+	wake(vm);
+}
+
 struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err)
 {
 	unsigned slot = 0;
@@ -136,6 +155,7 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 	memcpy(vm->name, cfg->name, VIREO_NAME_MAX);
 	vm->name[VIREO_NAME_MAX - 1] = '\0';
 	vm->owner = owner;
+	vm->mail_watch = (struct endpoint_watch){ wake_for_mail, vm };
 	vm->vmid = (uint16_t)(slot + 1);
 	vm->gstage = (struct pt_space){ &pt_sv39x4, (pte_t *)(uintptr_t)root, alloc_table,
 					free_table, vm };
@@ -190,12 +210,7 @@ void vm_put(struct vm *vm)
 		vm_destroy(vm);
 }
 
-static void wake(struct vm *vm)
-{
-	struct thread *t = vm->waiter;
-	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
-		sched_wake(t);
-}
+DEFINE_OBJECT_OPS(vm, struct vm, vm_put);
 
 /* The next vCPU to run, round robin; an idle one with an interrupt pending wakes up. */
 static struct vcpu *pick(struct vm *vm)
@@ -214,7 +229,7 @@ static struct vcpu *pick(struct vm *vm)
 
 /* Only deadlines still ahead count: one already past (an idle vCPU whose timer interrupt
  * it keeps disabled) would have the host timer fire again at once, for ever. */
-uint64_t hv_timer_check(uint64_t now)
+static uint64_t guest_timers_check(uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
@@ -275,7 +290,7 @@ static void set_waiter(const struct task *owner, struct thread *t)
 
 static bool monitor_has_mail(const struct endpoint *ep)
 {
-	return ep && (ep->pending_bits || ep->callers);
+	return ep && endpoint_has_mail(ep);
 }
 
 int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep)
@@ -297,7 +312,7 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 		}
 		struct vcpu *v = pick(vm);
 		if (!v) { /* a deadline may have passed since the last timer interrupt */
-			timer_rearm(hv_timer_check(read_time()));
+			timer_serve_clients();
 			v = pick(vm);
 		}
 		if (!v) {
@@ -318,11 +333,11 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			}
 			set_waiter(vm->owner, t);
 			if (ep)
-				ep->run_waiter = t;
+				endpoint_watch(ep, &vm->mail_watch);
 			sched_block(t, WAIT_VM);
 			set_waiter(vm->owner, NULL);
 			if (ep)
-				ep->run_waiter = NULL;
+				endpoint_unwatch(ep);
 			continue;
 		}
 		/* The common exit (an SBI call, an emulated access) goes straight back in. */

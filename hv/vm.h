@@ -1,6 +1,6 @@
-/* Virtual machines and their vCPUs (DESIGN.md 3). A VM belongs to the task that created it
- * (its monitor) and dies with it; the monitor's thread runs the VM's vCPUs in SYS_VM_RUN,
- * one at a time, until something needs the monitor. */
+/* Virtual machines (docs/design.md 6.2; their vCPUs are in vcpu.h). A VM belongs to the
+ * task that created it (its monitor) and dies with it; the monitor's thread runs the VM's
+ * vCPUs in SYS_VM_RUN, one at a time, until something needs the monitor. */
 #ifndef VIREO_HV_VM_H
 #define VIREO_HV_VM_H
 
@@ -8,50 +8,15 @@
 #include <stdint.h>
 #include <vireo/syscall.h>
 
+#include "hv.h"
+#include "ipc.h"
 #include "pagetable.h"
-#include "pmu.h"
 #include "task.h"
+#include "vcpu.h"
 #include "vplic.h"
 
 #define MAX_VMS 8
 #define VM_MAX_RAM 8
-
-enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
-
-struct vm;
-
-struct vcpu {
-	/* Guest state, saved and loaded by hv/switch.S: keep regs first, then pc. */
-	uint64_t regs[32];
-	uint64_t pc;
-	uint64_t host_sp, host_tp, host_ra, host_s[12]; /* the host side of the switch */
-	/* VS-level CSRs while the vCPU is not loaded. */
-	uint64_t vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, vstimecmp;
-	/* HS-level CSRs with no VS copy that VS-mode reads and writes itself (they govern its
-	 * VU-mode), so each vCPU has its own and the host's are put back for host code. */
-	uint64_t scounteren, senvcfg;
-	uint64_t hvip;
-	uint64_t hstatus;
-	/* What the last exit left in the hart's hvip and hstatus (vcpu_run_once); an hstatus of
-	 * ~0 means unknown, to be written before the next entry. */
-	uint64_t hvip_at_exit, hstatus_at_exit;
-	/* Trap information of the last exit. */
-	uint64_t scause, stval, htval, htinst;
-
-	struct vm *vm;
-	unsigned index;
-	enum vcpu_state state;
-	uint64_t timer_deadline; /* host time of the SBI timer without Sstc; 0 when unarmed */
-	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
-	int sbi_action;          /* set by SBI handlers: enum exit_action (hv/sbi.h) */
-	bool sbi_pc_stays;
-	unsigned mmio_reg, mmio_width, mmio_len;
-	bool mmio_sign;
-	uint64_t fp[33];         /* f0-f31 and fcsr while another vCPU owns the FPU */
-	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
-	unsigned fault_repeats;
-	struct vcpu_pmu pmu;     /* the SBI PMU's counters (hv/sbi_pmu.c) */
-};
 
 struct vm {
 	uint64_t id;
@@ -67,6 +32,7 @@ struct vm {
 	unsigned ndevices;
 	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES];
 	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
+	struct endpoint_watch mail_watch; /* wakes it when its endpoint has mail */
 	char out[VIREO_VM_CONSOLE_MAX];
 	unsigned out_len;
 	uint64_t out_since;     /* host time of the oldest byte in out */
@@ -100,19 +66,11 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);
 struct vm *vm_at(unsigned index);
-/* The hypervisor's part of the host timer: wakes idle vCPUs whose deadlines passed and
- * returns the next deadline (host time), or UINT64_MAX. */
-uint64_t hv_timer_check(uint64_t now);
-/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
- * exit, hence inline. */
-struct machine;
-void hv_init(const struct machine *m);
 /* Fills in what SYS_VM_CREATE tells the monitor of the guest's harts: its ISA (the host's
  * less what Vireo does not virtualize), MMU type and cache-block sizes. */
 void hv_describe_guest_harts(struct vireo_vm_config *cfg);
-/* Before the hart returns to a host task after running a guest: puts the host's values
- * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
-void hv_restore_host_csrs(void);
+/* Whether the hart runs vCPUs with Sstc (the guest writes vstimecmp itself); read on every
+ * exit, hence inline. */
 extern bool hv_host_sstc;
 static inline bool hv_sstc(void)
 {

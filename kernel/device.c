@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include "handle.h"
+
 static struct device devices[MAX_DEVICES];
 static unsigned ndevices;
 
@@ -11,6 +13,14 @@ void devices_init(const struct machine *m)
 		devices[ndevices++] = (struct device){ .kind = DEVICE_VIRTIO_MMIO,
 						       .mmio = m->virtio[i] };
 }
+
+/* Devices live forever: the count only tells whether a handle names one. */
+static void device_release(struct device *d)
+{
+	d->refs--;
+}
+
+DEFINE_OBJECT_OPS(device, struct device, device_release);
 
 struct device *device_at(unsigned index)
 {

@@ -2,12 +2,8 @@
 
 #include <vireo/syscall.h>
 
-#include "device.h"
-#include "ipc.h"
-#include "memobj.h"
-#include "quota.h"
+#include "hv.h"
 #include "task.h"
-#include "vm.h"
 
 void *handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t rights, int *err)
 {
@@ -59,28 +55,29 @@ void handle_close_all(struct task *t)
 			handle_close(t, (uint64_t)h);
 }
 
+/* Objects no handle can name (OBJ_NONE) and the system handle, which names no object,
+ * have no ops. */
+static const struct object_ops *const object_ops[] = {
+	[OBJ_ENDPOINT] = &endpoint_object_ops, [OBJ_TASK] = &task_object_ops,
+	[OBJ_DEVICE] = &device_object_ops,     [OBJ_VM] = &vm_object_ops,
+	[OBJ_MEMORY] = &memory_object_ops,     [OBJ_QUOTA] = &quota_object_ops,
+};
+
+static const struct object_ops *ops_of(enum object_type type)
+{
+	return (unsigned)type < sizeof(object_ops) / sizeof(*object_ops) ? object_ops[type] : NULL;
+}
+
 void object_get(enum object_type type, void *obj)
 {
-	switch (type) {
-	case OBJ_ENDPOINT: ((struct endpoint *)obj)->refs++; break;
-	case OBJ_TASK: ((struct task *)obj)->refs++; break;
-	case OBJ_DEVICE: ((struct device *)obj)->refs++; break;
-	case OBJ_VM: ((struct vm *)obj)->refs++; break;
-	case OBJ_MEMORY: ((struct memobj *)obj)->refs++; break;
-	case OBJ_QUOTA: ((struct quota *)obj)->refs++; break;
-	case OBJ_SYSTEM: case OBJ_NONE: break;
-	}
+	const struct object_ops *ops = ops_of(type);
+	if (ops)
+		ops->get(obj);
 }
 
 void object_put(enum object_type type, void *obj)
 {
-	switch (type) {
-	case OBJ_ENDPOINT: endpoint_put(obj); break;
-	case OBJ_TASK: task_put(obj); break;
-	case OBJ_DEVICE: ((struct device *)obj)->refs--; break; /* devices live forever */
-	case OBJ_VM: vm_put(obj); break;
-	case OBJ_MEMORY: memobj_put(obj); break;
-	case OBJ_QUOTA: quota_put(obj); break;
-	case OBJ_SYSTEM: case OBJ_NONE: break;
-	}
+	const struct object_ops *ops = ops_of(type);
+	if (ops)
+		ops->put(obj);
 }

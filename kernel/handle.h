@@ -27,8 +27,24 @@ int handle_close(struct task *t, uint64_t h);
 /* A second handle to what h names, with only those of its rights also in rights. */
 int handle_copy(struct task *t, uint64_t h, uint32_t rights);
 void handle_close_all(struct task *t);
-/* Reference counting by object type. */
+/* Reference counting by object type, through the type's ops. */
 void object_get(enum object_type type, void *obj);
 void object_put(enum object_type type, void *obj);
+
+/* How handles (and messages carrying them) hold an object of one type: get takes a
+ * reference, put drops one, and the type decides what the last one does. Each type defines
+ * its ops beside the object; handle.c only indexes them by type. */
+struct object_ops {
+	void (*get)(void *obj);
+	void (*put)(void *obj);
+};
+extern const struct object_ops endpoint_object_ops, task_object_ops, device_object_ops,
+	memory_object_ops, quota_object_ops;
+
+/* Defines NAME_object_ops for a TYPE counted in its refs field and released by PUT. */
+#define DEFINE_OBJECT_OPS(name, type, put)                                      \
+	static void name##_object_get(void *obj) { ((type *)obj)->refs++; }      \
+	static void name##_object_put(void *obj) { put((type *)obj); }          \
+	const struct object_ops name##_object_ops = { name##_object_get, name##_object_put }
 
 #endif

@@ -18,3 +18,8 @@ void hart_init_boot(uint64_t hartid)
 	h->emergency_sp = (uint64_t)emergency_stacks[0] + EMERGENCY_STACK_SIZE;
 	__asm__ volatile("mv tp, %0" ::"r"(h));
 }
+
+struct hart *hart_at(unsigned index)
+{
+	return index < MACHINE_MAX_HARTS ? &harts[index] : NULL;
+}

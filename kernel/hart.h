@@ -1,4 +1,4 @@
-/* Per-hart state, reached through tp (DESIGN.md 1). */
+/* Per-hart state, reached through tp (docs/design.md 1, 6.2). */
 #ifndef VIREO_HART_H
 #define VIREO_HART_H
 
@@ -31,6 +31,9 @@ struct hart {
 	/* The vCPU this hart runs, or handles an exit of (hv/vm.c vm_run); NULL otherwise.
 	 * Debuggers read it (tools/gdb): the hart's own CSRs do not tell which guest runs. */
 	struct vcpu *vcpu;
+	/* Whose state the hart's registers hold, switched lazily (hv/vcpu.c): the FPU's, the
+	 * VS-level CSRs', and scounteren and senvcfg (NULL: the host's). */
+	struct vcpu *fpu_owner, *csr_owner, *env_owner;
 	struct context sched_ctx; /* the idle loop's, when no thread is ready */
 	struct thread *dead;      /* died on its own stack; freed after the next switch */
 	int need_resched;
@@ -47,5 +50,7 @@ static inline struct hart *this_hart(void)
 }
 
 void hart_init_boot(uint64_t hartid);
+/* Every hart's state, by index; NULL past the last. */
+struct hart *hart_at(unsigned index);
 
 #endif

@@ -1,4 +1,4 @@
-/* Starts init, the first task, from bin/init in the boot file system (DESIGN.md 2). */
+/* Starts init, the first task, from bin/init in the boot file system (docs/design.md 5). */
 #ifndef VIREO_INIT_TASK_H
 #define VIREO_INIT_TASK_H
 

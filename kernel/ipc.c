@@ -47,12 +47,32 @@ void endpoint_put(struct endpoint *ep)
 	kfree(ep, sizeof(*ep));
 }
 
-/* A monitor running its VM returns to look at its mail (SYS_VM_RUN). */
-static void wake_run_waiter(struct endpoint *ep)
+DEFINE_OBJECT_OPS(endpoint, struct endpoint, endpoint_put);
+
+static void tell_watcher(struct endpoint *ep)
 {
-	struct thread *t = ep->run_waiter;
-	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
-		sched_wake(t);
+	if (ep->watch)
+		ep->watch->mail(ep->watch->ctx);
+}
+
+bool endpoint_owned_by(const struct endpoint *ep, const struct task *t)
+{
+	return ep->owner == t;
+}
+
+bool endpoint_has_mail(const struct endpoint *ep)
+{
+	return ep->pending_bits || ep->callers;
+}
+
+void endpoint_watch(struct endpoint *ep, struct endpoint_watch *w)
+{
+	ep->watch = w;
+}
+
+void endpoint_unwatch(struct endpoint *ep)
+{
+	ep->watch = NULL;
 }
 
 /* Writes a message into t's saved registers: what its pending system call returns. */
@@ -136,7 +156,7 @@ int64_t ipc_call(struct thread *self, struct endpoint *ep, const uint64_t msg[5]
 			ep->callers = self;
 		ep->callers_tail = self;
 		self->wait = WAIT_SEND;
-		wake_run_waiter(ep);
+		tell_watcher(ep);
 	}
 	sched_switch();
 	return (int64_t)self->frame->regs[10]; /* set by whoever woke us */
@@ -192,7 +212,7 @@ void endpoint_notify(struct endpoint *ep, uint64_t bits)
 	if (!ep->owner)
 		return;
 	ep->pending_bits |= bits;
-	wake_run_waiter(ep);
+	tell_watcher(ep);
 	struct thread *r = ep->receiver;
 	if (r && ep->pending_bits) {
 		ep->receiver = NULL;
@@ -246,7 +266,7 @@ static void endpoint_orphan(struct endpoint *ep)
 {
 	ep->owner = NULL;
 	ep->receiver = NULL;
-	ep->run_waiter = NULL;
+	ep->watch = NULL;
 	timer_unlink(ep);
 	while (ep->callers) {
 		struct thread *c = ep->callers;

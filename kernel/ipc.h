@@ -1,5 +1,5 @@
 /* Endpoints: synchronous call/receive/reply between tasks, plus a notification word that
- * interrupts, timers and other tasks can set bits in (DESIGN.md 2). */
+ * interrupts, timers and other tasks can set bits in (docs/design.md 3). */
 #ifndef VIREO_IPC_H
 #define VIREO_IPC_H
 
@@ -9,11 +9,19 @@
 struct task;
 struct thread;
 
+/* Someone other than a receiver who waits for an endpoint's mail (the hypervisor's run
+ * loop, which goes back to its monitor when mail comes): mail(ctx) runs for every message
+ * and notification that arrives while it watches. */
+struct endpoint_watch {
+	void (*mail)(void *ctx);
+	void *ctx;
+};
+
 struct endpoint {
 	int refs;
 	struct task *owner;       /* the only task that may receive; NULL once it is gone */
 	struct thread *receiver;  /* blocked in SYS_RECV, or NULL */
-	struct thread *run_waiter; /* the owner blocked in SYS_VM_RUN: woken by any mail */
+	struct endpoint_watch *watch; /* one watcher at a time, or NULL */
 	struct thread *callers, *callers_tail; /* blocked in SYS_CALL, not yet received */
 	uint64_t pending_bits;
 	uint64_t timer_deadline, timer_bits; /* a one-shot timer, 0 when unarmed */
@@ -26,6 +34,12 @@ void endpoint_put(struct endpoint *ep);
 /* A task is gone: its endpoints fail every waiting caller, and their timers stop. */
 void endpoints_orphan_owned_by(struct task *t);
 void endpoint_notify(struct endpoint *ep, uint64_t bits);
+bool endpoint_owned_by(const struct endpoint *ep, const struct task *t);
+/* Whether a receive would find something now: notification bits or a waiting caller. */
+bool endpoint_has_mail(const struct endpoint *ep);
+/* w watches ep until endpoint_unwatch, or until ep's owner is gone. */
+void endpoint_watch(struct endpoint *ep, struct endpoint_watch *w);
+void endpoint_unwatch(struct endpoint *ep);
 void endpoint_set_timer(struct endpoint *ep, uint64_t bits, uint64_t deadline_us);
 /* Called on each tick: fires expired endpoint timers. */
 void ipc_timer_tick(uint64_t now_us);

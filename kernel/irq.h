@@ -1,5 +1,5 @@
 /* External interrupts: the kernel drives the PLIC and turns each device interrupt into a
- * notification for the driver that bound it (DESIGN.md 2). */
+ * notification for the driver that bound it (docs/design.md 3). */
 #ifndef VIREO_IRQ_H
 #define VIREO_IRQ_H
 

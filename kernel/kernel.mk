@@ -6,10 +6,7 @@ KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_a
 	task.c quota.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c kstack.c
 KERNEL_C += dma.c
 KERNEL_S := entry.S trapvec.S switch.S
-HV_C := vm.c vcpu.c guest_ram.c guest_isa.c exit.c mmio.c mmio_decode.c vplic.c sbi.c sbi_base.c \
-	sbi_legacy.c sbi_time.c sbi_ipi.c sbi_rfence.c sbi_hsm.c sbi_srst.c sbi_dbcn.c
-HV_C += pmu.c sbi_pmu.c
-HV_S := switch.S guest_access.S fpu.S
+# The hypervisor's sources (HV_C, HV_S) are listed in hv/hv.mk.
 # Pure code shared with user programs and host tests.
 KERNEL_LIB_C := format.c string.c elf.c cpio.c chacha20.c
 LIBFDT_C := fdt.c fdt_ro.c fdt_rw.c fdt_sw.c fdt_wip.c fdt_strerror.c fdt_addresses.c \
@@ -55,8 +52,10 @@ $(1)_OBJS := $$(addprefix $(1)/kernel/,$$(KERNEL_C:.c=.o) $$(KERNEL_S:.S=.o) $(3
 -include $$($(1)_OBJS:.o=.d)
 
 # First link with an empty symbol table, then again with the table of the first link's
-# functions; the check that no function moved keeps the table honest.
-$(1)/vireo.pass1.elf: $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o linker/kernel.ld
+# functions; the check that no function moved keeps the table honest. The source lists set
+# the link order, so the first link follows them.
+$(1)/vireo.pass1.elf: $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o linker/kernel.ld kernel/kernel.mk \
+		hv/hv.mk
 	$$(call quiet,LD,$$@)$$(KCC) $$(KLDFLAGS) -o $$@ $$($(1)_OBJS) $(1)/kernel/ksyms-empty.o -lgcc
 $(1)/kernel/ksyms-table.S: $(1)/vireo.pass1.elf tools/gen-ksyms.sh
 	$$(call quiet,KSYMS,$$@)NM=$$(KNM) tools/gen-ksyms.sh $$< > $$@

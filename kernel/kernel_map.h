@@ -1,4 +1,4 @@
-/* The kernel's half of every address space (DESIGN.md 1): all RAM and the devices it needs
+/* The kernel's half of every address space (docs/design.md 1): all RAM and the devices it needs
  * at VA = PA, global and supervisor-only, with the kernel image W^X, and the kernel stacks
  * with their guards (kstack.h). */
 #ifndef VIREO_KERNEL_MAP_H

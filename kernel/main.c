@@ -8,6 +8,7 @@
 #include "csr.h"
 #include "device.h"
 #include "hart.h"
+#include "hv.h"
 #include "init_task.h"
 #include "irq.h"
 #include "kernel_map.h"
@@ -20,7 +21,6 @@
 #include "testhooks.h"
 #include "timer.h"
 #include "trap.h"
-#include "vm.h"
 
 void kmain(uint64_t hartid, void *fdt);
 
@@ -98,7 +98,7 @@ static void require_hypervisor(const struct machine *m)
 	panic("SBI refused to power off");
 }
 
-/* The boot file system is a newc cpio archive (DESIGN.md 2); its magic is checked here so a
+/* The boot file system is a newc cpio archive (docs/design.md 1); its magic is checked here so a
  * wrong file fails at boot with a clear message rather than later in init. */
 static void require_initrd(const struct machine *m)
 {

@@ -1,5 +1,6 @@
 #include "memobj.h"
 
+#include "handle.h"
 #include "kalloc.h"
 #include "memory.h"
 #include "task.h"
@@ -48,3 +49,5 @@ void memobj_put(struct memobj *o)
 	task_put(o->charged);
 	kfree(o, sizeof(*o));
 }
+
+DEFINE_OBJECT_OPS(memory, struct memobj, memobj_put);

@@ -1,4 +1,4 @@
-/* Memory objects: physical pages that several tasks can map (DESIGN.md 2). */
+/* Memory objects: physical pages that several tasks can map (docs/design.md 4). */
 #ifndef VIREO_MEMOBJ_H
 #define VIREO_MEMOBJ_H
 

@@ -1,5 +1,6 @@
 #include "quota.h"
 
+#include "handle.h"
 #include "kalloc.h"
 
 struct quota *quota_create(uint64_t limit)
@@ -30,3 +31,5 @@ void quota_put(struct quota *q)
 	if (--q->refs == 0)
 		kfree(q, sizeof(*q));
 }
+
+DEFINE_OBJECT_OPS(quota, struct quota, quota_put);

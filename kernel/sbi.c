@@ -15,7 +15,7 @@ struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0, u
 
 int sbi_has_extension(unsigned long ext)
 {
-	struct sbiret r = sbi_call(SBI_EXT_BASE, 3 /* probe_extension */, ext, 0, 0);
+	struct sbiret r = sbi_call(SBI_EXT_BASE, SBI_BASE_PROBE_EXTENSION, ext, 0, 0);
 	return r.error == 0 && r.value != 0;
 }
 

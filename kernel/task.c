@@ -87,7 +87,7 @@ struct task *task_create(const char *name, uint64_t parent, struct quota *quota,
 	}
 	if (quota)
 		quota->refs++;
-	/* The kernel's half (DESIGN.md 1): its root entries, shared, global, supervisor-only. */
+	/* The kernel's half (docs/design.md 1): root entries shared, global, supervisor-only. */
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
 	t->asid = slot + 1;
@@ -400,6 +400,8 @@ void task_put(struct task *t)
 		quota_put(t->quota);
 	kfree(t, sizeof(*t));
 }
+
+DEFINE_OBJECT_OPS(task, struct task, task_put);
 
 struct task *task_by_id(uint64_t id)
 {

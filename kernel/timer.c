@@ -6,6 +6,7 @@
 
 static uint64_t timebase, period, next_tick;
 static bool sstc;
+static struct timer_client *clients;
 
 static void program(uint64_t when)
 {
@@ -41,9 +42,21 @@ void timer_tick(void)
 	}
 }
 
-void timer_rearm(uint64_t deadline)
+void timer_register(struct timer_client *c)
 {
-	program(deadline < next_tick ? deadline : next_tick);
+	c->next = clients;
+	clients = c;
+}
+
+void timer_serve_clients(void)
+{
+	uint64_t now = read_time(), when = next_tick;
+	for (struct timer_client *c = clients; c; c = c->next) {
+		uint64_t deadline = c->check(now);
+		if (deadline < when)
+			when = deadline;
+	}
+	program(when);
 }
 
 uint64_t timer_ticks(void)

@@ -10,10 +10,21 @@
 
 void timer_init(uint64_t timebase_hz, bool use_sstc);
 const char *timer_backend(void);
-/* Counts a tick when one is due; timer_rearm() then programs the next interrupt. */
+/* Counts a tick when one is due; timer_serve_clients() then programs the next interrupt. */
 void timer_tick(void);
-/* Fires at deadline (host time) if that comes before the next tick. */
-void timer_rearm(uint64_t deadline);
+
+/* Code with deadlines of its own (the hypervisor's guest timers) registers a client: its
+ * check runs on every timer interrupt, and whenever the client's owner calls
+ * timer_serve_clients, and returns the next host time it wants the timer at, or UINT64_MAX
+ * for none. */
+struct timer_client {
+	uint64_t (*check)(uint64_t now);
+	struct timer_client *next;
+};
+void timer_register(struct timer_client *c);
+/* Runs every client's check, then programs the interrupt for the earliest deadline any of
+ * them named, or for the next tick if that comes first. */
+void timer_serve_clients(void);
 uint64_t timer_ticks(void);
 uint64_t timer_timebase_hz(void);
 /* Time since the machine's reset in microseconds, from the time CSR. */

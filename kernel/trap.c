@@ -6,6 +6,7 @@
 #include "console.h"
 #include "csr.h"
 #include "hart.h"
+#include "hv.h"
 #include "ipc.h"
 #include "irq.h"
 #include "panic.h"
@@ -14,7 +15,6 @@
 #include "task.h"
 #include "testhooks.h"
 #include "timer.h"
-#include "vm.h"
 
 extern char trap_entry[];
 
@@ -61,7 +61,7 @@ static void handle_timer(void)
 	timer_tick();
 	ipc_timer_tick(timer_uptime_us());
 	sched_tick();
-	timer_rearm(hv_timer_check(read_time()));
+	timer_serve_clients();
 }
 
 static const interrupt_handler interrupt_handlers[] = {

@@ -1,6 +1,6 @@
 /* Trap entry and exit. stvec points at trap_entry for every trap. sscratch tells where the
  * trap came from: 0 while in the kernel, the running thread's user_frame (task.h) while in
- * U-mode, and the running vCPU with bit 63 set while in a guest (hv/switch.S; kernel
+ * U-mode, and the running vCPU with bit 63 set while in a guest (hv/world_switch.S; kernel
  * addresses never have it, so a sign test tells them apart without a spare register).
  * Kernel traps save a struct trapframe (trap.h) on the current stack, or on the hart's
  * emergency stack when it would not fit there (kstack.h); user traps save the

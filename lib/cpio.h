@@ -1,4 +1,4 @@
-/* Reading newc cpio archives, the format of Vireo's boot file system (DESIGN.md 2) and of
+/* Reading newc cpio archives, the format of Vireo's boot file system (docs/design.md 1) and of
  * Linux initramfs images. Pure logic, freestanding, shared by the kernel and user programs,
  * and unit-tested on the host. The format is the one in the Linux kernel's
  * Documentation/driver-api/early-userspace/buffer-format.rst, as `cpio -o -H newc` writes it:

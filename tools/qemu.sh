@@ -1,5 +1,5 @@
 #!/bin/sh
-# The one QEMU launch line (DESIGN.md 1) that run, test, bench and gdb all use.
+# The one QEMU launch line (docs/design.md 1) that run, test, bench and gdb all use.
 #   tools/qemu.sh [options] [-- extra QEMU arguments]
 #     --kernel FILE   kernel ELF (default build/vireo.elf)
 #     --initrd FILE   boot file system (default build/bootfs.cpio); --no-initrd for none

@@ -67,7 +67,8 @@ void main(unsigned long hartid, unsigned long dtb)
 		__asm__ volatile("fence" : : : "memory");
 		print("bss: filled the BSS, rebooting\n");
 		struct sbiret r =
-			sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, SBI_SRST_NO_REASON, 0, 0, 0, 0);
+			sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE, 0, 0,
+				 0, 0);
 		rec->magic = 0;
 		check(false, "SRST cold reboot returned (%ld)", r.error);
 		finish();

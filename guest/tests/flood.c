@@ -27,5 +27,5 @@ void main(unsigned long hartid, unsigned long dtb)
 		console_write(line, sizeof(line));
 	}
 	print("flood: wrote %u lines\n", LINES);
-	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_NO_REASON);
+	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE);
 }

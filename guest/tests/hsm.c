@@ -6,7 +6,6 @@
 
 #define OPAQUE 0x1234UL
 #define OPAQUE2 0x5678UL
-#define SBI_HSM_STOP_PENDING 3
 #define NO_SUCH_HART 7
 
 void _secondary_start(void);

@@ -259,7 +259,7 @@ _Noreturn void finish(void)
 {
 	unsigned long f = __atomic_load_n(&failed, __ATOMIC_RELAXED);
 	print("DONE: %lu passed, %lu failed\n", __atomic_load_n(&passed, __ATOMIC_RELAXED), f);
-	sbi_system_reset(SBI_SRST_SHUTDOWN, f ? SBI_SRST_SYSTEM_FAILURE : SBI_SRST_NO_REASON);
+	sbi_system_reset(SBI_SRST_SHUTDOWN, f ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
 }
 
 /* --- traps --- */

@@ -1,59 +1,18 @@
 /* The test guests' tiny library: SBI calls, a console over SBI DBCN (legacy putchar when the
  * firmware has no DBCN), PASS/FAIL/SKIP lines, a trap handler tests can hook, CSR and timer
- * helpers. Guests run in S-mode (VS-mode under Vireo) with paging off, so every address here
- * is a (guest) physical address. */
+ * helpers. The spec's numbers (CSR fields, causes, SBI ids and errors) are the kernel's too,
+ * from include/riscv/. Guests run in S-mode (VS-mode under Vireo) with paging off, so every
+ * address here is a (guest) physical address. */
 #ifndef GUEST_TESTS_LIB_H
 #define GUEST_TESTS_LIB_H
 
+#include <riscv/csr.h>
+#include <riscv/insn.h>
+#include <riscv/sbi.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Extension ids and error codes, SBI spec v2.0 chapters 3-12. */
-#define SBI_EXT_LEGACY_SET_TIMER 0x00
-#define SBI_EXT_LEGACY_PUTCHAR 0x01
-#define SBI_EXT_LEGACY_SHUTDOWN 0x08
-#define SBI_EXT_BASE 0x10
-#define SBI_EXT_TIME 0x54494D45
-#define SBI_EXT_IPI 0x735049
-#define SBI_EXT_RFENCE 0x52464E43
-#define SBI_EXT_HSM 0x48534D
-#define SBI_EXT_SRST 0x53525354
-#define SBI_EXT_PMU 0x504D55
-#define SBI_EXT_DBCN 0x4442434E
-
-#define SBI_BASE_GET_SPEC_VERSION 0
-#define SBI_BASE_GET_IMPL_ID 1
-#define SBI_BASE_GET_IMPL_VERSION 2
-#define SBI_BASE_PROBE_EXTENSION 3
-#define SBI_BASE_GET_MVENDORID 4
-#define SBI_BASE_GET_MARCHID 5
-#define SBI_BASE_GET_MIMPID 6
-
-#define SBI_HSM_HART_START 0
-#define SBI_HSM_HART_STOP 1
-#define SBI_HSM_HART_GET_STATUS 2
-#define SBI_HSM_STARTED 0
-#define SBI_HSM_STOPPED 1
-
-#define SBI_SRST_SHUTDOWN 0
-#define SBI_SRST_COLD_REBOOT 1
-#define SBI_SRST_NO_REASON 0
-#define SBI_SRST_SYSTEM_FAILURE 1
-
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
-#define SBI_ERR_DENIED (-4)
-#define SBI_ERR_INVALID_ADDRESS (-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-
-struct sbiret {
-	long error;
-	long value;
-};
 
 /* SBI v2.0 calling convention (spec 3): a7 = extension id, a6 = function id, a0-a5 the
  * arguments; a0 returns the error, a1 the value. */
@@ -113,17 +72,6 @@ struct trap_record {
 };
 extern struct trap_record caught;
 bool trap_catch_and_skip(struct trap_frame *tf);
-
-#define SCAUSE_INTERRUPT (1UL << 63)
-#define IRQ_S_SOFT 1
-#define IRQ_S_TIMER 5
-#define IRQ_S_EXT 9
-#define EXC_ILLEGAL_INSN 2
-#define EXC_LOAD_ACCESS 5
-#define EXC_STORE_ACCESS 7
-#define SSTATUS_SIE (1UL << 1)
-#define SIE_STIE (1UL << IRQ_S_TIMER)
-#define SIE_SEIE (1UL << IRQ_S_EXT)
 
 #define csr_read(csr) ({ \
 	unsigned long v_; \

@@ -6,8 +6,6 @@
  * there gives (priv spec 3.7.1 exception codes), and the host must run on. */
 #include "lib.h"
 
-#define EXC_INSN_ACCESS 1
-
 static const unsigned long addresses[] = {
 	0x1000,              /* boot ROM */
 	0x100000,            /* test device: poweroff and reset */
@@ -65,7 +63,7 @@ void main(unsigned long hartid, unsigned long dtb)
 		trap_set_hook(catch_fetch);
 		before = caught.count;
 		__asm__ volatile("jalr ra, 0(%0)" : : "r"(a) : "ra", "memory");
-		expect_fault(before, EXC_INSN_ACCESS, a, "fetch");
+		expect_fault(before, EXC_INST_ACCESS, a, "fetch");
 	}
 	trap_set_hook(NULL);
 	check(true, "guest carried on after %lu faults", caught.count);

@@ -25,7 +25,8 @@ void main(unsigned long hartid, unsigned long dtb)
 		rec->magic = MAGIC;
 		__asm__ volatile("fence" : : : "memory");
 		struct sbiret r =
-			sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, SBI_SRST_NO_REASON, 0, 0, 0, 0);
+			sbi_call(SBI_EXT_SRST, 0, SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE, 0, 0,
+				 0, 0);
 		rec->magic = 0;
 		check(false, "SRST cold reboot returned (%ld)", r.error);
 		finish();

@@ -31,8 +31,6 @@ static inline bool residue_skip(const uint64_t *p, unsigned long dtb)
 	       (a >= dtb && a < dtb + dtb_size);
 }
 
-#define SSTATUS_FS_INITIAL (1UL << 13)
-
 static inline void residue_fill_fp(void)
 {
 	csr_set(sstatus, SSTATUS_FS_INITIAL);

@@ -15,5 +15,5 @@ void main(unsigned long hartid, unsigned long dtb)
 	uint64_t i1 = rdinstret(), t1 = rdtime();
 	print("sbi-bench: %u calls, %lu instructions and %lu ticks each\n", CALLS,
 	       (unsigned long)((i1 - i0) / CALLS), (unsigned long)((t1 - t0) / CALLS));
-	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, SBI_SRST_NO_REASON, 0, 0, 0, 0);
+	sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE, 0, 0, 0, 0);
 }

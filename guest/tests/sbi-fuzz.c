@@ -97,5 +97,5 @@ void main(unsigned long hartid, unsigned long dtb)
 	}
 	print("sbi-fuzz: %lu calls came back as a trap\n", caught.count);
 	print("DONE: sbi-fuzz survived %lu calls\n", calls);
-	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_NO_REASON);
+	sbi_system_reset(SBI_SRST_SHUTDOWN, SBI_SRST_REASON_NONE);
 }

@@ -8,48 +8,10 @@
 
 #include <vireo/syscall.h> /* VM_CAUSE_*: the exit causes platform events name */
 
-#define FID_NUM_COUNTERS 0
-#define FID_GET_INFO 1
-#define FID_CONFIG_MATCHING 2
-#define FID_START 3
-#define FID_STOP 4
-#define FID_FW_READ 5
-#define FID_FW_READ_HI 6
-#define FID_SNAPSHOT_SET_SHMEM 7
-#define FID_EVENT_GET_INFO 8 /* SBI 3.0, not 2.0 */
-
-#define SBI_ERR_ALREADY_STARTED (-7)
-#define SBI_ERR_ALREADY_STOPPED (-8)
-#define SBI_ERR_NO_SHMEM (-9)
-
 /* event_idx: type in 19:16, code in 15:0 (spec chapter 11, before 11.1). */
 #define HW_EVENT(code) (code)
-#define FW_EVENT(code) (0xf0000UL | (code))
-#define HW_CPU_CYCLES 1
-#define HW_INSTRUCTIONS 2
-#define FW_MISALIGNED_LOAD 0
-#define FW_ACCESS_LOAD 2
-#define FW_ACCESS_STORE 3
-#define FW_ILLEGAL_INSN 4
-#define FW_SET_TIMER 5
-#define FW_IPI_SENT 6
-#define FW_IPI_RECEIVED 7
-#define FW_FENCE_I_SENT 8
-#define FW_FENCE_I_RECEIVED 9
-#define FW_SFENCE_VMA_SENT 10
-#define FW_SFENCE_VMA_RECEIVED 11
-#define FW_HFENCE_GVMA_SENT 14
-#define FW_PLATFORM 0xffff
+#define FW_EVENT(code) ((unsigned long)SBI_PMU_TYPE_FW << 16 | (code))
 
-#define CFG_SKIP_MATCH (1UL << 0)
-#define CFG_CLEAR_VALUE (1UL << 1)
-#define CFG_AUTO_START (1UL << 2)
-#define START_SET_INIT_VALUE (1UL << 0)
-#define START_INIT_SNAPSHOT (1UL << 1)
-#define STOP_RESET (1UL << 0)
-#define STOP_TAKE_SNAPSHOT (1UL << 1)
-
-#define INFO_FIRMWARE (1UL << 63)
 #define CYCLE 0
 #define INSTRET 2
 #define FW_FIRST 3
@@ -68,23 +30,23 @@ static struct sbiret pmu(unsigned long fid, unsigned long a0, unsigned long a1,
 static struct sbiret config(unsigned long base, unsigned long mask, unsigned long flags,
 			    unsigned long event, unsigned long data)
 {
-	return pmu(FID_CONFIG_MATCHING, base, mask, flags, event, data);
+	return pmu(SBI_PMU_COUNTER_CONFIG_MATCHING, base, mask, flags, event, data);
 }
 
 static long start(unsigned long base, unsigned long mask, unsigned long flags,
 		  unsigned long init)
 {
-	return pmu(FID_START, base, mask, flags, init, 0).error;
+	return pmu(SBI_PMU_COUNTER_START, base, mask, flags, init, 0).error;
 }
 
 static long stop(unsigned long base, unsigned long mask, unsigned long flags)
 {
-	return pmu(FID_STOP, base, mask, flags, 0, 0).error;
+	return pmu(SBI_PMU_COUNTER_STOP, base, mask, flags, 0, 0).error;
 }
 
 static struct sbiret fw_read(unsigned long idx)
 {
-	return pmu(FID_FW_READ, idx, 0, 0, 0, 0);
+	return pmu(SBI_PMU_COUNTER_FW_READ, idx, 0, 0, 0, 0);
 }
 
 static unsigned long count(unsigned long idx)
@@ -95,7 +57,8 @@ static unsigned long count(unsigned long idx)
 /* A started firmware counter of event (and data), or fails the test. */
 static unsigned long fw_counter(unsigned long event, unsigned long data, const char *what)
 {
-	struct sbiret r = config(FW_FIRST, fw_mask, CFG_AUTO_START | CFG_CLEAR_VALUE, event, data);
+	struct sbiret r = config(FW_FIRST, fw_mask, SBI_PMU_CFG_AUTO_START | SBI_PMU_CFG_CLEAR_VALUE,
+				 event, data);
 	if (!check(r.error == SBI_SUCCESS && (unsigned long)r.value >= FW_FIRST &&
 			   (unsigned long)r.value < ncounters,
 		   "a firmware counter counts %s (counter %ld, error %ld)", what, r.value, r.error))
@@ -105,15 +68,15 @@ static unsigned long fw_counter(unsigned long event, unsigned long data, const c
 
 static void release_all(void)
 {
-	stop(0, 1, STOP_RESET);
-	stop(INSTRET, (1UL << (ncounters - INSTRET)) - 1, STOP_RESET);
+	stop(0, 1, SBI_PMU_STOP_RESET);
+	stop(INSTRET, (1UL << (ncounters - INSTRET)) - 1, SBI_PMU_STOP_RESET);
 }
 
 static void check_counter_info(void)
 {
 	unsigned hw = 0, fw = 0;
 	for (unsigned long i = 0; i < ncounters; i++) {
-		struct sbiret r = pmu(FID_GET_INFO, i, 0, 0, 0, 0);
+		struct sbiret r = pmu(SBI_PMU_COUNTER_GET_INFO, i, 0, 0, 0, 0);
 		unsigned long info = (unsigned long)r.value;
 		if (i == 1) { /* time: no counter */
 			check(r.error == SBI_ERR_INVALID_PARAM,
@@ -124,7 +87,7 @@ static void check_counter_info(void)
 			check(false, "get_info(%lu) succeeds (%ld)", i, r.error);
 			continue;
 		}
-		if (info & INFO_FIRMWARE) {
+		if (info & SBI_PMU_INFO_FIRMWARE) {
 			fw++;
 			continue;
 		}
@@ -135,10 +98,10 @@ static void check_counter_info(void)
 	}
 	check(hw == 2 && fw == ncounters - FW_FIRST,
 	      "%u hardware and %u firmware counters, from %u on", hw, fw, FW_FIRST);
-	struct sbiret r = pmu(FID_GET_INFO, ncounters, 0, 0, 0, 0);
+	struct sbiret r = pmu(SBI_PMU_COUNTER_GET_INFO, ncounters, 0, 0, 0, 0);
 	check(r.error == SBI_ERR_INVALID_PARAM, "get_info(%lu), past the last, fails (%ld)",
 	      ncounters, r.error);
-	r = pmu(FID_GET_INFO, ~0UL, 0, 0, 0, 0);
+	r = pmu(SBI_PMU_COUNTER_GET_INFO, ~0UL, 0, 0, 0, 0);
 	check(r.error == SBI_ERR_INVALID_PARAM, "get_info(-1) fails (%ld)", r.error);
 }
 
@@ -172,7 +135,7 @@ static void check_hardware_counter(unsigned long idx, unsigned long event, const
 	check(a == b, "configured, not started: %s is frozen (%lu, %lu)", name, (unsigned long)a,
 	      (unsigned long)b);
 
-	check(start(idx, 1, START_SET_INIT_VALUE, 1000000) == SBI_SUCCESS,
+	check(start(idx, 1, SBI_PMU_START_SET_INIT_VALUE, 1000000) == SBI_SUCCESS,
 	      "start %s from 1000000", name);
 	a = idx == CYCLE ? rdcycle() : rdinstret();
 	b = idx == CYCLE ? rdcycle() : rdinstret();
@@ -200,26 +163,29 @@ static void check_hardware_counter(unsigned long idx, unsigned long event, const
 	r = fw_read(idx);
 	check(r.error == SBI_ERR_INVALID_PARAM, "fw_read of hardware %s fails (%ld)", name,
 	      r.error);
-	r = pmu(FID_FW_READ_HI, idx, 0, 0, 0, 0);
+	r = pmu(SBI_PMU_COUNTER_FW_READ_HI, idx, 0, 0, 0, 0);
 	check(r.error == SBI_ERR_INVALID_PARAM, "fw_read_hi of hardware %s fails (%ld)", name,
 	      r.error);
 
-	check(stop(idx, 1, STOP_RESET) == SBI_SUCCESS, "stop and release %s", name);
+	check(stop(idx, 1, SBI_PMU_STOP_RESET) == SBI_SUCCESS, "stop and release %s", name);
 	check(exits_for_reads(vinsn, 10, idx) == 0,
 	      "released, %s is read from the hart again, with no exit", name);
 }
 
 static void check_both_hardware_counters_at_once(void)
 {
-	struct sbiret c = config(CYCLE, 1, CFG_CLEAR_VALUE, HW_EVENT(HW_CPU_CYCLES), 0);
-	struct sbiret i = config(INSTRET, 1, CFG_CLEAR_VALUE, HW_EVENT(HW_INSTRUCTIONS), 0);
+	struct sbiret c = config(CYCLE, 1, SBI_PMU_CFG_CLEAR_VALUE, HW_EVENT(SBI_PMU_HW_CPU_CYCLES),
+				 0);
+	struct sbiret i = config(INSTRET, 1, SBI_PMU_CFG_CLEAR_VALUE,
+				 HW_EVENT(SBI_PMU_HW_INSTRUCTIONS), 0);
 	check(c.error == SBI_SUCCESS && c.value == CYCLE && i.error == SBI_SUCCESS &&
 		      i.value == INSTRET,
 	      "cycle and instret configured, cleared (errors %ld, %ld)", c.error, i.error);
 	check(rdcycle() == 0 && rdinstret() == 0, "CLEAR_VALUE: both read 0");
 	check(start(0, 0x5, 0, 0) == SBI_SUCCESS, "one start call starts both (mask 0b101)");
 	check(rdcycle() > 0 && rdinstret() > 0, "both count");
-	check(stop(0, 0x5, STOP_RESET) == SBI_SUCCESS, "one stop call stops and releases both");
+	check(stop(0, 0x5, SBI_PMU_STOP_RESET) == SBI_SUCCESS,
+	      "one stop call stops and releases both");
 }
 
 static void set_timers(unsigned n)
@@ -230,13 +196,13 @@ static void set_timers(unsigned n)
 
 static void check_set_timer_counter(void)
 {
-	unsigned long t = fw_counter(FW_EVENT(FW_SET_TIMER), 0, "set_timer");
+	unsigned long t = fw_counter(FW_EVENT(SBI_PMU_FW_SET_TIMER), 0, "set_timer");
 	check(stop(t, 1, 0) == SBI_SUCCESS && count(t) == 0, "stopped at once, it reads 0");
-	check(start(t, 1, START_SET_INIT_VALUE, 100) == SBI_SUCCESS, "started from 100");
+	check(start(t, 1, SBI_PMU_START_SET_INIT_VALUE, 100) == SBI_SUCCESS, "started from 100");
 	set_timers(7);
 	unsigned long c = count(t);
 	check(c == 107, "7 set_timer calls: it reads 107 (%lu)", c);
-	struct sbiret r = pmu(FID_FW_READ_HI, t, 0, 0, 0, 0);
+	struct sbiret r = pmu(SBI_PMU_COUNTER_FW_READ_HI, t, 0, 0, 0, 0);
 	check(r.error == SBI_SUCCESS && r.value == 0, "fw_read_hi is 0 on RV64 (%ld, error %ld)",
 	      r.value, r.error);
 	r = sbi_call1(SBI_EXT_TIME, 1, 0); /* no such function */
@@ -252,12 +218,14 @@ static void check_set_timer_counter(void)
 	c = count(t);
 	check(c == 109, "2 more calls: 109 (%lu)", c);
 
-	unsigned long t2 = fw_counter(FW_EVENT(FW_SET_TIMER), 0, "set_timer, a second time");
+	unsigned long t2 = fw_counter(FW_EVENT(SBI_PMU_FW_SET_TIMER), 0,
+				      "set_timer, a second time");
 	set_timers(1);
 	unsigned long c1 = count(t), c2 = count(t2);
 	check(t2 != t && c1 == 110 && c2 == 1,
 	      "two counters of one event count apart (%lu and %lu)", c1, c2);
-	check(stop(t, 1, STOP_RESET) == SBI_SUCCESS && stop(t2, 1, STOP_RESET) == SBI_SUCCESS,
+	check(stop(t, 1, SBI_PMU_STOP_RESET) == SBI_SUCCESS &&
+		      stop(t2, 1, SBI_PMU_STOP_RESET) == SBI_SUCCESS,
 	      "stop and release both");
 	r = fw_read(t);
 	check(r.error == SBI_ERR_INVALID_PARAM, "a released counter cannot be read (%ld)",
@@ -266,8 +234,8 @@ static void check_set_timer_counter(void)
 
 static void check_ipi_and_fence_counters(unsigned long hartid)
 {
-	unsigned long sent = fw_counter(FW_EVENT(FW_IPI_SENT), 0, "IPIs sent");
-	unsigned long got = fw_counter(FW_EVENT(FW_IPI_RECEIVED), 0, "IPIs received");
+	unsigned long sent = fw_counter(FW_EVENT(SBI_PMU_FW_IPI_SENT), 0, "IPIs sent");
+	unsigned long got = fw_counter(FW_EVENT(SBI_PMU_FW_IPI_RECEIVED), 0, "IPIs received");
 	struct sbiret r = sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0, 0, 0, 0);
 	csr_clear(sip, 1UL << IRQ_S_SOFT);
 	check(r.error == SBI_SUCCESS && count(sent) == 1 && count(got) == 1,
@@ -276,10 +244,13 @@ static void check_ipi_and_fence_counters(unsigned long hartid)
 	check(r.error == SBI_ERR_INVALID_PARAM && count(sent) == 1 && count(got) == 1,
 	      "an IPI to a hart that does not exist fails and counts nothing");
 
-	unsigned long fi_sent = fw_counter(FW_EVENT(FW_FENCE_I_SENT), 0, "FENCE.I sent");
-	unsigned long fi_got = fw_counter(FW_EVENT(FW_FENCE_I_RECEIVED), 0, "FENCE.I received");
-	unsigned long vma_sent = fw_counter(FW_EVENT(FW_SFENCE_VMA_SENT), 0, "SFENCE.VMA sent");
-	unsigned long vma_got = fw_counter(FW_EVENT(FW_SFENCE_VMA_RECEIVED), 0, "SFENCE.VMA received");
+	unsigned long fi_sent = fw_counter(FW_EVENT(SBI_PMU_FW_FENCE_I_SENT), 0, "FENCE.I sent");
+	unsigned long fi_got = fw_counter(FW_EVENT(SBI_PMU_FW_FENCE_I_RECEIVED), 0,
+					  "FENCE.I received");
+	unsigned long vma_sent = fw_counter(FW_EVENT(SBI_PMU_FW_SFENCE_VMA_SENT), 0,
+					    "SFENCE.VMA sent");
+	unsigned long vma_got = fw_counter(FW_EVENT(SBI_PMU_FW_SFENCE_VMA_RECEIVED), 0,
+					   "SFENCE.VMA received");
 	sbi_call(SBI_EXT_RFENCE, 0, 1, hartid, 0, 0, 0, 0);
 	sbi_call(SBI_EXT_RFENCE, 1, 1, hartid, 0, ~0UL, 0, 0);
 	sbi_call(SBI_EXT_RFENCE, 1, 1, hartid, 0, ~0UL, 0, 0);
@@ -292,18 +263,20 @@ static void check_ipi_and_fence_counters(unsigned long hartid)
 
 static void check_fault_counters(void)
 {
-	unsigned long load = fw_counter(FW_EVENT(FW_ACCESS_LOAD), 0, "load access faults");
-	unsigned long store = fw_counter(FW_EVENT(FW_ACCESS_STORE), 0, "store access faults");
-	unsigned long ill = fw_counter(FW_EVENT(FW_ILLEGAL_INSN), 0, "illegal instructions");
+	unsigned long load = fw_counter(FW_EVENT(SBI_PMU_FW_ACCESS_LOAD), 0, "load access faults");
+	unsigned long store = fw_counter(FW_EVENT(SBI_PMU_FW_ACCESS_STORE), 0,
+					 "store access faults");
+	unsigned long ill = fw_counter(FW_EVENT(SBI_PMU_FW_ILLEGAL_INSN), 0,
+				       "illegal instructions");
 	trap_set_hook(trap_catch_and_skip);
 	unsigned long v = 0;
 	__asm__ volatile("ld %0, 0(%1)" : "+r"(v) : "r"(HOLE) : "memory");
 	__asm__ volatile("ld %0, 0(%1)" : "+r"(v) : "r"(HOLE) : "memory");
 	__asm__ volatile("sw %0, 0(%1)" : : "r"(v), "r"(HOLE) : "memory");
 	/* hfence.vvma in VS-mode is a virtual instruction; Vireo makes it an illegal one. */
-	__asm__ volatile(".word 0x22000073" ::: "memory");
+	__asm__ volatile(".word %0" ::"i"(INSN_HFENCE_VVMA_ALL) : "memory");
 	trap_set_hook(NULL);
-	check(caught.scause == EXC_ILLEGAL_INSN, "hfence.vvma came back as illegal (scause %lu)",
+	check(caught.scause == EXC_ILLEGAL_INST, "hfence.vvma came back as illegal (scause %lu)",
 	      caught.scause);
 	check(count(load) == 2 && count(store) == 1 && count(ill) == 1,
 	      "2 load and 1 store access faults, 1 illegal instruction (%lu, %lu, %lu)",
@@ -313,12 +286,13 @@ static void check_fault_counters(void)
 
 static void check_exit_counters(void)
 {
-	unsigned long timer_exits = fw_counter(FW_EVENT(FW_PLATFORM), VM_CAUSE_SBI_TIME,
+	unsigned long timer_exits = fw_counter(FW_EVENT(SBI_PMU_FW_PLATFORM), VM_CAUSE_SBI_TIME,
 					       "the VM's SBI TIME exits");
 	set_timers(5);
 	check(count(timer_exits) == 5, "5 set_timer calls, 5 TIME exits (%lu)",
 	      count(timer_exits));
-	struct sbiret r = config(FW_FIRST, fw_mask, 0, FW_EVENT(FW_PLATFORM), VM_CAUSE_COUNT);
+	struct sbiret r = config(FW_FIRST, fw_mask, 0, FW_EVENT(SBI_PMU_FW_PLATFORM),
+				 VM_CAUSE_COUNT);
 	check(r.error == SBI_ERR_NOT_SUPPORTED, "a platform event past the exit causes (%ld)",
 	      r.error);
 	release_all();
@@ -341,7 +315,7 @@ static void check_bad_sets(void)
 {
 	for (unsigned i = 0; i < sizeof(bad_sets) / sizeof(bad_sets[0]); i++) {
 		unsigned long b = bad_sets[i].base, m = bad_sets[i].mask;
-		long c = config(b, m, 0, FW_EVENT(FW_SET_TIMER), 0).error;
+		long c = config(b, m, 0, FW_EVENT(SBI_PMU_FW_SET_TIMER), 0).error;
 		long s = start(b, m, 0, 0), p = stop(b, m, 0);
 		check(c == SBI_ERR_INVALID_PARAM && s == SBI_ERR_INVALID_PARAM &&
 			      p == SBI_ERR_INVALID_PARAM,
@@ -351,7 +325,7 @@ static void check_bad_sets(void)
 	unsigned long past[][2] = { { ncounters, 1 }, { 0, 1UL << ncounters },
 				    { FW_FIRST, 1UL << (ncounters - FW_FIRST) } };
 	for (unsigned i = 0; i < 3; i++) {
-		long c = config(past[i][0], past[i][1], 0, FW_EVENT(FW_SET_TIMER), 0).error;
+		long c = config(past[i][0], past[i][1], 0, FW_EVENT(SBI_PMU_FW_SET_TIMER), 0).error;
 		long s = start(past[i][0], past[i][1], 0, 0), p = stop(past[i][0], past[i][1], 0);
 		check(c == SBI_ERR_INVALID_PARAM && s == SBI_ERR_INVALID_PARAM &&
 			      p == SBI_ERR_INVALID_PARAM,
@@ -370,14 +344,14 @@ static const struct {
 	{ 0x10000, 0, SBI_ERR_NOT_SUPPORTED, "a cache event (type 1)" },
 	{ 0x20000, 0x12, SBI_ERR_NOT_SUPPORTED, "a raw event (type 2)" },
 	{ 0x50001, 0, SBI_ERR_NOT_SUPPORTED, "an unknown event type (5)" },
-	{ FW_EVENT(FW_MISALIGNED_LOAD), 0, SBI_ERR_NOT_SUPPORTED, "misaligned loads" },
-	{ FW_EVENT(FW_HFENCE_GVMA_SENT), 0, SBI_ERR_NOT_SUPPORTED, "HFENCE.GVMA sent" },
+	{ FW_EVENT(SBI_PMU_FW_MISALIGNED_LOAD), 0, SBI_ERR_NOT_SUPPORTED, "misaligned loads" },
+	{ FW_EVENT(SBI_PMU_FW_HFENCE_GVMA_SENT), 0, SBI_ERR_NOT_SUPPORTED, "HFENCE.GVMA sent" },
 	{ FW_EVENT(22), 0, SBI_ERR_NOT_SUPPORTED, "reserved firmware event 22" },
 	{ FW_EVENT(300), 0, SBI_ERR_NOT_SUPPORTED, "implementation event 300" },
-	{ FW_EVENT(FW_PLATFORM), 100000, SBI_ERR_NOT_SUPPORTED, "platform event 100000" },
-	{ FW_EVENT(FW_SET_TIMER), 1, SBI_ERR_INVALID_PARAM, "set_timer with event_data 1" },
-	{ HW_EVENT(HW_CPU_CYCLES), 1, SBI_ERR_INVALID_PARAM, "cycles with event_data 1" },
-	{ 1UL << 20 | HW_CPU_CYCLES, 0, SBI_ERR_INVALID_PARAM, "event_idx beyond 20 bits" },
+	{ FW_EVENT(SBI_PMU_FW_PLATFORM), 100000, SBI_ERR_NOT_SUPPORTED, "platform event 100000" },
+	{ FW_EVENT(SBI_PMU_FW_SET_TIMER), 1, SBI_ERR_INVALID_PARAM, "set_timer with event_data 1" },
+	{ HW_EVENT(SBI_PMU_HW_CPU_CYCLES), 1, SBI_ERR_INVALID_PARAM, "cycles with event_data 1" },
+	{ 1UL << 20 | SBI_PMU_HW_CPU_CYCLES, 0, SBI_ERR_INVALID_PARAM, "event_idx beyond 20 bits" },
 };
 
 static void check_bad_events(void)
@@ -388,13 +362,14 @@ static void check_bad_events(void)
 		check(e == bad_events[i].error, "config_matching(%s) fails %ld (%ld)",
 		      bad_events[i].what, bad_events[i].error, e);
 	}
-	long e = config(0, all, 1UL << 8, HW_EVENT(HW_CPU_CYCLES), 0).error;
+	long e = config(0, all, 1UL << 8, HW_EVENT(SBI_PMU_HW_CPU_CYCLES), 0).error;
 	check(e == SBI_ERR_INVALID_PARAM, "a reserved config flag (bit 8) (%ld)", e);
-	e = config(FW_FIRST, fw_mask, 0, HW_EVENT(HW_CPU_CYCLES), 0).error;
+	e = config(FW_FIRST, fw_mask, 0, HW_EVENT(SBI_PMU_HW_CPU_CYCLES), 0).error;
 	check(e == SBI_ERR_NOT_SUPPORTED, "cycles among firmware counters only (%ld)", e);
-	e = config(INSTRET, 1, CFG_SKIP_MATCH, HW_EVENT(HW_CPU_CYCLES), 0).error;
+	e = config(INSTRET, 1, SBI_PMU_CFG_SKIP_MATCH, HW_EVENT(SBI_PMU_HW_CPU_CYCLES), 0).error;
 	check(e == SBI_ERR_NOT_SUPPORTED, "SKIP_MATCH of cycles onto instret's counter (%ld)", e);
-	struct sbiret r = config(FW_FIRST + 1, 1, CFG_SKIP_MATCH, FW_EVENT(FW_SET_TIMER), 0);
+	struct sbiret r = config(FW_FIRST + 1, 1, SBI_PMU_CFG_SKIP_MATCH,
+				 FW_EVENT(SBI_PMU_FW_SET_TIMER), 0);
 	check(r.error == SBI_SUCCESS && r.value == FW_FIRST + 1,
 	      "SKIP_MATCH takes the set's first counter (%ld, error %ld)", r.value, r.error);
 	release_all();
@@ -406,15 +381,15 @@ static void check_bad_start_stop_read(void)
 	check(e == SBI_ERR_INVALID_PARAM, "starting an unconfigured counter (%ld)", e);
 	e = stop(FW_FIRST, 1, 0);
 	check(e == SBI_ERR_ALREADY_STOPPED, "stopping an unconfigured counter (%ld)", e);
-	unsigned long t = fw_counter(FW_EVENT(FW_SET_TIMER), 0, "set_timer");
+	unsigned long t = fw_counter(FW_EVENT(SBI_PMU_FW_SET_TIMER), 0, "set_timer");
 	e = start(t, 1, 0, 0);
 	check(e == SBI_ERR_ALREADY_STARTED, "AUTO_START started it (%ld)", e);
 	check(start(t, 1, 1UL << 2, 0) == SBI_ERR_INVALID_PARAM, "a reserved start flag");
 	check(stop(t, 1, 1UL << 2) == SBI_ERR_INVALID_PARAM, "a reserved stop flag");
-	e = stop(t, 1, STOP_TAKE_SNAPSHOT);
+	e = stop(t, 1, SBI_PMU_STOP_TAKE_SNAPSHOT);
 	check(e == SBI_ERR_NO_SHMEM, "stop with TAKE_SNAPSHOT: no shared memory (%ld)", e);
 	check(stop(t, 1, 0) == SBI_SUCCESS, "the failed stops left it running");
-	e = start(t, 1, START_INIT_SNAPSHOT, 0);
+	e = start(t, 1, SBI_PMU_START_INIT_SNAPSHOT, 0);
 	check(e == SBI_ERR_NO_SHMEM, "start with INIT_SNAPSHOT: no shared memory (%ld)", e);
 	e = start(t, 3, 0, 0); /* t and t + 1, which is not configured */
 	check(e == SBI_ERR_INVALID_PARAM && stop(t, 1, 0) == SBI_ERR_ALREADY_STOPPED,
@@ -428,9 +403,9 @@ static void check_bad_start_stop_read(void)
 	}
 	release_all();
 
-	struct sbiret r = pmu(FID_SNAPSHOT_SET_SHMEM, 0x80400000, 0, 0, 0, 0);
+	struct sbiret r = pmu(SBI_PMU_SNAPSHOT_SET_SHMEM, 0x80400000, 0, 0, 0, 0);
 	check(r.error == SBI_ERR_NOT_SUPPORTED, "snapshot_set_shmem is not offered (%ld)", r.error);
-	r = pmu(FID_EVENT_GET_INFO, 0, 0, 0, 0, 0);
+	r = pmu(SBI_PMU_EVENT_GET_INFO, 0, 0, 0, 0, 0);
 	check(r.error == SBI_ERR_NOT_SUPPORTED, "event_get_info (SBI 3.0) is not offered (%ld)",
 	      r.error);
 	r = pmu(99, 0, 0, 0, 0, 0);
@@ -441,13 +416,13 @@ static void check_running_out_of_counters(void)
 {
 	unsigned long n = 0;
 	struct sbiret r;
-	while ((r = config(FW_FIRST, fw_mask, 0, FW_EVENT(FW_SET_TIMER), 0)).error == 0 &&
+	while ((r = config(FW_FIRST, fw_mask, 0, FW_EVENT(SBI_PMU_FW_SET_TIMER), 0)).error == 0 &&
 	       n < ncounters)
 		n++;
 	check(n == ncounters - FW_FIRST && r.error == SBI_ERR_NOT_SUPPORTED,
 	      "%lu firmware counters configured, then none is left (%ld)", n, r.error);
 	release_all();
-	r = config(FW_FIRST, fw_mask, 0, FW_EVENT(FW_SET_TIMER), 0);
+	r = config(FW_FIRST, fw_mask, 0, FW_EVENT(SBI_PMU_FW_SET_TIMER), 0);
 	check(r.error == SBI_SUCCESS && r.value == FW_FIRST, "released, they are free again");
 	release_all();
 }
@@ -457,17 +432,17 @@ void main(unsigned long hartid, unsigned long dtb)
 	(void)dtb;
 	if (!check(sbi_probe(SBI_EXT_PMU) != 0, "the PMU extension is there"))
 		finish();
-	struct sbiret r = pmu(FID_NUM_COUNTERS, 0, 0, 0, 0, 0);
+	struct sbiret r = pmu(SBI_PMU_NUM_COUNTERS, 0, 0, 0, 0, 0);
 	ncounters = (unsigned long)r.value;
 	if (!check(r.error == SBI_SUCCESS && ncounters > FW_FIRST && ncounters < 64,
 		   "%lu counters", ncounters))
 		finish();
 	fw_mask = (1UL << (ncounters - FW_FIRST)) - 1;
 	check_counter_info();
-	unsigned long vinsn = fw_counter(FW_EVENT(FW_PLATFORM), VM_CAUSE_VIRTUAL_INSN,
+	unsigned long vinsn = fw_counter(FW_EVENT(SBI_PMU_FW_PLATFORM), VM_CAUSE_VIRTUAL_INSN,
 					 "the VM's virtual-instruction exits");
-	check_hardware_counter(CYCLE, HW_EVENT(HW_CPU_CYCLES), "cycle", vinsn);
-	check_hardware_counter(INSTRET, HW_EVENT(HW_INSTRUCTIONS), "instret", vinsn);
+	check_hardware_counter(CYCLE, HW_EVENT(SBI_PMU_HW_CPU_CYCLES), "cycle", vinsn);
+	check_hardware_counter(INSTRET, HW_EVENT(SBI_PMU_HW_INSTRUCTIONS), "instret", vinsn);
 	release_all();
 	check_both_hardware_counters_at_once();
 	check_set_timer_counter();

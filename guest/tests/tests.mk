@@ -16,7 +16,6 @@ GUEST_TESTS += residue-fill residue-check csr-env poke
 GUEST_TESTS += bss
 # The SBI PMU (hv/sbi_pmu.c); it names exit causes, from Vireo's system-call header.
 GUEST_TESTS += sbi-pmu
-$(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
 # The monitor's ns16550a, polled and by interrupts, and text typed at the keyboard.
 GUEST_TESTS += uart
 # GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
@@ -29,7 +28,8 @@ GUEST_OBJCOPY := $(CROSS)objcopy
 GUEST_ARCH := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 GUEST_CFLAGS := -std=c11 -O2 -g $(GUEST_ARCH) -ffreestanding -nostdlib -fno-builtin \
 	-fno-tree-loop-distribute-patterns -fno-stack-protector -fno-pie -mno-relax \
-	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -MMD -MP
+	-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -MMD -MP \
+	-Iinclude # the spec's numbers (include/riscv/), shared with the kernel
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--no-relax -Wl,-T,guest/tests/guest.ld \
 	-Wl,--gc-sections -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 

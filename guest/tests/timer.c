@@ -4,7 +4,6 @@
  * has Sstc and OpenSBI 1.1 enables it for S-mode). */
 #include "lib.h"
 
-#define CSR_STIMECMP 0x14D
 #define DELAY MS_TO_TICKS(50)
 #define MAX_LATENCY MS_TO_TICKS(20)
 

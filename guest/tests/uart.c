@@ -117,7 +117,7 @@ static bool irq_hook(struct trap_frame *tf)
 		timed_out = 1;
 		return true;
 	}
-	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXT))
+	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXTERNAL))
 		return false;
 	uint32_t id = mmio_read32(PLIC_CLAIM(ctx));
 	if (id == IRQ)

@@ -70,7 +70,7 @@ static void fence(void) { __asm__ volatile("fence rw, rw" : : : "memory"); }
 /* What Linux's vm_interrupt does: read InterruptStatus, acknowledge it, then complete. */
 static bool irq_hook(struct trap_frame *tf)
 {
-	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXT))
+	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXTERNAL))
 		return false;
 	uint32_t id = mmio_read32(PLIC_CLAIM(ctx));
 	if (id == IRQ) {

@@ -24,7 +24,7 @@ static void line(uint32_t level)
 /* Claim, lower the line, complete: the order a driver uses for a level-triggered device. */
 static bool plic_hook(struct trap_frame *tf)
 {
-	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXT))
+	if (tf->scause != (SCAUSE_INTERRUPT | IRQ_S_EXTERNAL))
 		return false;
 	uint32_t id = mmio_read32(PLIC_CLAIM(ctx));
 	last_claim = id;

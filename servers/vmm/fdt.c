@@ -1,4 +1,4 @@
-/* The guest's device tree (DESIGN.md 4): memory, one cpu per vCPU, the virtual PLIC, the
+/* The guest's device tree (docs/design.md 6.10): memory, one cpu per vCPU, the virtual PLIC, the
  * monitor's devices and /chosen; only what exists, so the guest probes nothing in vain. */
 #include <libfdt.h>
 #include <string.h>

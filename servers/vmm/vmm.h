@@ -18,7 +18,7 @@
 #define TESTDEV_SIZE 0x1000ul
 #define TESTDEV_IRQ 1
 /* virtio-mmio devices where QEMU's virt puts its slots, one page each; their interrupts
- * follow the test device's. The guest sees only the devices that exist (DESIGN.md 4); its
+ * follow the test device's. The guest sees only the devices that exist (docs/design.md 6.10); its
  * PLIC's sources end at the UART's (below), the last. */
 #define VIRTIO_MMIO_BASE 0x10001000ul
 #define VIRTIO_IRQ_BASE 2

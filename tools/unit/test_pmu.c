@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <riscv/insn.h>
+
 #include "../../hv/pmu.h"
 
 #define EXIT_CAUSES 18 /* any number of exit causes will do */
@@ -251,8 +253,8 @@ static void test_decode_counter_read(void **state)
 		enc_csr(0xc00, 0, 0, 10), /* funct3 0: not a CSR instruction */
 		enc_csr(0xc00, 0, 4, 10), /* funct3 4: reserved */
 		enc_csr(0xc00, 0, 2, 10) ^ 0x73 ^ 0x33, /* another opcode */
-		0x22000073,               /* hfence.vvma */
-		0x10500073,               /* wfi */
+		INSN_HFENCE_VVMA_ALL,
+		INSN_WFI,
 	};
 	for (unsigned i = 0; i < sizeof(others) / sizeof(*others); i++) {
 		unsigned counter = 99, rd = 99;

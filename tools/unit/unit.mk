@@ -5,6 +5,7 @@
 
 UNIT_TESTS := $(patsubst tools/unit/test_%.c,%,$(wildcard tools/unit/test_*.c))
 UNIT_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Wmissing-prototypes -Ikernel -Ilib -Ihv \
+	-Iinclude \
 	-Iservers/vmm -Iservers/block \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE \
 	-DFIXTURES='"$(BUILD)/unit/fixtures"'
@@ -48,3 +49,8 @@ unit_deps_guest_isa := hv/guest_isa.c
 unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
 unit_deps_pmu := hv/pmu.c
 unit_deps_uart16550 := servers/vmm/uart16550.c
+# The guests' SBI, over fakes of the rest of the hypervisor and of the CSRs (tools/unit/fakes).
+unit_deps_sbi := hv/guest_sbi.c hv/sbi_base.c hv/sbi_legacy.c hv/sbi_time.c hv/sbi_ipi.c \
+	hv/sbi_rfence.c hv/sbi_hsm.c hv/sbi_srst.c hv/sbi_dbcn.c hv/sbi_pmu.c hv/pmu.c
+$(BUILD)/unit/test_sbi: UNIT_CFLAGS += -iquote tools/unit/fakes
+$(BUILD)/unit/test_sbi: tools/unit/fakes/csr.h

@@ -22,7 +22,7 @@ class VcpuState:
         self.vm = host.struct("struct vm", vcpu["vm"])
         hart = host.hart_of_thread()
         self.running = in_guest and hart["vcpu"] == vcpu.address
-        self.loaded = host.variable("csr_owner") == vcpu.address
+        self.loaded = hart["csr_owner"] == vcpu.address
         if self.running:
             self.xregs, self.pc = target.xregs(), target.register("pc")
             self.where_regs = "live: the guest runs on this hart"

@@ -12,7 +12,7 @@ from . import pagewalk
 from .target import MASK64, VireoError
 
 NEEDS = {
-    "struct hart": ("hartid", "stack_base", "current", "vcpu"),
+    "struct hart": ("hartid", "stack_base", "current", "vcpu", "csr_owner"),
     "struct thread": ("id", "task", "state", "wait", "ctx", "frame", "kstack"),
     "struct context": ("ra", "sp", "s"),
     "struct user_frame": ("regs", "sepc"),
@@ -32,7 +32,7 @@ NEEDS = {
 }
 # Variables, by the source file that defines them (most are static there).
 STATICS = {"harts": "kernel/hart.c", "tasks": "kernel/task.c", "vms": "hv/vm.c",
-           "csr_owner": "hv/vcpu.c", "space": "kernel/kernel_map.c"}
+           "space": "kernel/kernel_map.c"}
 ENUMS = ("enum thread_state", "enum thread_wait", "enum vcpu_state")
 
 _CODE_SCALAR = (gdb.TYPE_CODE_INT, gdb.TYPE_CODE_PTR, gdb.TYPE_CODE_ENUM, gdb.TYPE_CODE_BOOL,

@@ -1,4 +1,4 @@
-#include "sbi.h"
+#include "guest_sbi.h"
 
 #include <string.h>
 
@@ -37,8 +37,6 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit)
 	unsigned long eid = v->regs[17], fid = v->regs[16];
 	const struct sbi_extension *ext = find(eid);
 
-	v->sbi_action = EXIT_CONTINUE;
-	v->sbi_pc_stays = false;
 	if (!ext) {
 		v->vm->stat.exits[VM_CAUSE_SBI_OTHER]++;
 		v->regs[10] = (uint64_t)SBI_ERR_NOT_SUPPORTED;
@@ -47,16 +45,16 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit)
 		return EXIT_CONTINUE;
 	}
 	v->vm->stat.exits[ext->cause]++;
-	struct sbiret r = ext->handle(v, eid, fid, exit);
+	struct sbi_result r = ext->handle(v, eid, fid, exit);
 	if (ext->legacy) {
 		v->regs[10] = (uint64_t)r.value;
 	} else {
 		v->regs[10] = (uint64_t)r.error;
 		v->regs[11] = (uint64_t)r.value;
 	}
-	if (!v->sbi_pc_stays)
+	if (!r.pc_stays)
 		v->pc += 4;
-	return (enum exit_action)v->sbi_action;
+	return r.action;
 }
 
 void console_take(struct vm *vm, struct vireo_vm_exit *exit)
@@ -72,20 +70,22 @@ void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
 	console_take(vm, exit);
 }
 
-unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
-			  struct vireo_vm_exit *exit)
+struct sbi_result console_put(struct vcpu *v, const char *s, unsigned long n,
+			      struct vireo_vm_exit *exit)
 {
 	struct vm *vm = v->vm;
+	struct sbi_result r = { 0 };
 	unsigned long i = 0;
 	if (vm->out_len == 0 && n > 0)
 		vm->out_since = read_time();
 	for (; i < n && vm->out_len < sizeof(vm->out); i++)
 		vm->out[vm->out_len++] = s[i];
-	/* One monitor round trip a line would dominate a verbose boot (DESIGN.md 3). */
+	/* One monitor round trip a line would dominate a verbose boot (docs/design.md 6.5). */
 	if (vm->out_len == sizeof(vm->out)) {
 		exit->vcpu = v->index;
 		console_flush(vm, exit);
-		v->sbi_action = EXIT_MONITOR;
+		r.action = EXIT_MONITOR;
 	}
-	return i;
+	r.value = (long)i;
+	return r;
 }

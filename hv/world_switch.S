@@ -1,4 +1,4 @@
-/* The world switch (DESIGN.md 3). vcpu_enter(vcpu) saves the host's callee-saved registers
+/* The world switch (docs/design.md 6.2). vcpu_enter(vcpu) saves the host's callee-saved registers
  * in the vCPU, leaves the vCPU (tagged with bit 63) in sscratch and srets into the guest;
  * the caller has already loaded hstatus (SPV=1), sstatus.SPP and the VS CSRs. The next trap
  * from the guest reaches trap_entry (kernel/trapvec.S), which sees the tag and jumps to

@@ -1,40 +1,31 @@
 /* SBI emulation for guests (SBI spec 2.0). Each extension is one file exporting one
  * descriptor; sbi.c gathers them in one table and dispatches on the guest's a7.
  *
- * Return convention: a handler returns what the guest gets, struct sbiret {error, value}
- * (a0, a1; legacy extensions return only a0, taken from value). Errors of the kernel never
- * reach the guest; the guest sees SBI_ERR_* codes only. A handler that needs the monitor
- * fills the exit record and sets v->sbi_action = EXIT_MONITOR; one that must leave the pc
- * where it is (the vCPU stopped) sets v->sbi_pc_stays. */
-#ifndef VIREO_HV_SBI_H
-#define VIREO_HV_SBI_H
+ * Return convention: a handler returns everything in its struct sbi_result: what the guest
+ * gets (error and value in a0 and a1; legacy extensions return only a0, taken from value),
+ * whether the pc stays on the ecall, and whether the monitor is needed. Errors of the kernel
+ * never reach the guest; the guest sees SBI_ERR_* codes only. */
+#ifndef VIREO_HV_GUEST_SBI_H
+#define VIREO_HV_GUEST_SBI_H
 
+#include <riscv/sbi.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vcpu.h"
+#include "vm.h"
 
-#define SBI_SUCCESS 0
-#define SBI_ERR_FAILED (-1)
-#define SBI_ERR_NOT_SUPPORTED (-2)
-#define SBI_ERR_INVALID_PARAM (-3)
-#define SBI_ERR_DENIED (-4)
-#define SBI_ERR_INVALID_ADDRESS (-5)
-#define SBI_ERR_ALREADY_AVAILABLE (-6)
-#define SBI_ERR_ALREADY_STARTED (-7)
-#define SBI_ERR_ALREADY_STOPPED (-8)
-#define SBI_ERR_NO_SHMEM (-9)
-
-struct sbiret {
+struct sbi_result {
 	long error, value;
+	bool pc_stays;           /* the vCPU stopped on its ecall: the pc does not step past it */
+	enum exit_action action; /* EXIT_MONITOR: the handler filled the exit record */
 };
 
 struct sbi_extension {
 	unsigned long eid_min, eid_max;
 	enum vireo_vm_exit_cause cause; /* for hvstat */
 	bool legacy;                    /* SBI v0.1: the result is value alone, in a0 */
-	struct sbiret (*handle)(struct vcpu *v, unsigned long eid, unsigned long fid,
-				struct vireo_vm_exit *exit);
+	struct sbi_result (*handle)(struct vcpu *v, unsigned long eid, unsigned long fid,
+				    struct vireo_vm_exit *exit);
 };
 
 extern const struct sbi_extension sbi_base, sbi_legacy, sbi_time, sbi_ipi, sbi_rfence,
@@ -44,15 +35,15 @@ extern const struct sbi_extension sbi_pmu;
 /* Handles the guest's ecall: sets a0/a1 and steps the pc as the result says. */
 enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit);
 bool sbi_probe(unsigned long eid);
-/* Guest console output: appended to the VM's buffer, and handed to the monitor (sets
- * v->sbi_action) when the buffer is full; returns how many bytes it took. The run loop also
+/* Guest console output: appended to the VM's buffer, and handed to the monitor (action
+ * EXIT_MONITOR) when the buffer is full; value is how many bytes it took. The run loop also
  * hands it over when the guest goes idle and when the oldest byte is CONSOLE_DELAY old.
  * Each hand-over costs the monitor a round trip to the console driver: two address-space
  * switches, which QEMU 7.2 pays with a whole TLB flush each. 50 ms is below what a reader
  * notices; an idle guest's output (an echoed key) goes at once. */
 #define CONSOLE_DELAY_US 50000
-unsigned long console_put(struct vcpu *v, const char *s, unsigned long n,
-			  struct vireo_vm_exit *exit);
+struct sbi_result console_put(struct vcpu *v, const char *s, unsigned long n,
+			      struct vireo_vm_exit *exit);
 /* Moves buffered console output into the exit record, as a console exit (flush) or along
  * with whatever other exit it is (take). */
 void console_flush(struct vm *vm, struct vireo_vm_exit *exit);
