@@ -28,7 +28,8 @@ struct fs_dev {
 
 /* The cache holds every block the open transaction changed (with its committed contents,
  * for fs_abort and for the allocator) and clean blocks read recently. A pointer from
- * fs_read_block() stays valid for the next FS_CACHE_BLOCKS / 2 cache calls. */
+ * fs_read_block() stays valid for the next FS_CACHE_BLOCKS - FS_JOURNAL_MAX - 1 cache calls,
+ * and one from fs_modify_block() until the transaction ends. */
 #define FS_CACHE_BLOCKS 128
 struct fs_cached {
 	uint32_t block;      /* 0: an empty slot (block 0 is the superblock, never cached) */
@@ -45,6 +46,7 @@ struct fs {
 	uint64_t clock;      /* cache LRU counter */
 	uint64_t sequence;   /* of the last committed transaction */
 	uint32_t free_blocks, free_inodes;
+	uint64_t newest_ns;  /* the latest time any inode held at mount */
 	uint32_t alloc_hint, inode_hint;
 	/* Saved when a transaction starts, put back by fs_abort. */
 	uint32_t saved_free_blocks, saved_free_inodes;

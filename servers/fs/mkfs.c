@@ -134,6 +134,9 @@ static int count_free(struct fs *fs)
 		if (err)
 			return err;
 		fs->free_inodes += ip->mode == 0;
+		uint64_t t[3] = { ip->atime_ns, ip->mtime_ns, ip->ctime_ns };
+		for (int i = 0; i < 3; i++)
+			fs->newest_ns = t[i] > fs->newest_ns ? t[i] : fs->newest_ns;
 	}
 	return 0;
 }
