@@ -11,11 +11,18 @@
 
 #include "fs.h"
 
+/* Scans walk one block many times in a row (an inode table, a directory): that block is
+ * looked at first. */
 static struct fs_cached *find(struct fs *fs, uint32_t block)
 {
-	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++)
-		if (fs->cache[i].block == block)
+	if (fs->cache[fs->last].block == block)
+		return &fs->cache[fs->last];
+	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++) {
+		if (fs->cache[i].block == block) {
+			fs->last = i;
 			return &fs->cache[i];
+		}
+	}
 	return NULL;
 }
 
