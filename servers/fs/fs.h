@@ -83,8 +83,9 @@ int fs_read_block(struct fs *fs, uint32_t block, const uint8_t **data);
 int fs_modify_block(struct fs *fs, uint32_t block, uint8_t **data);
 /* A block just allocated for metadata: zeroed, in this transaction, nothing read. */
 int fs_new_block(struct fs *fs, uint32_t block, uint8_t **data);
-/* File data straight to a block allocated in this transaction (nothing points at it yet). */
-int fs_write_data(struct fs *fs, uint32_t block, const void *data);
+/* File data straight to count blocks allocated in this transaction (nothing committed
+ * points at them yet). */
+int fs_write_data(struct fs *fs, uint32_t block, uint32_t count, const void *data);
 /* Whether the block was free when the transaction began (the allocator's second check). */
 bool fs_was_free(struct fs *fs, uint32_t block, bool free_now);
 void fs_begin(struct fs *fs);
