@@ -11,7 +11,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import BUILD, PROMPT, TEST_BOOTFS, free_pages, make_disk, soak
+from conftest import BUILD, PROMPT, TEST_BOOTFS, free_pages, make_disk, number, soak
 
 FSCK = os.path.join(BUILD, "fsck")
 IMAGE = "/boot/linux/Image"
@@ -223,3 +223,14 @@ def test_share_crash_cycles_leave_it_whole(boot, tmp_path):
         assert status == 0, f"cycle {cycle}, killed after {i} rounds:\n{out}"
     sh = boot_shell(boot, disk)
     assert sh.run("echo alive") == "alive"
+
+
+def test_share_comes_back_when_its_server_is_killed(boot, tmp_path):
+    sh = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    sh.run("echo before > /share/f")
+    for _ in range(2):
+        fs = number(r"^\s+(\d+)\s+fs\s", sh.run("ps"))
+        assert f"killed task {fs}" in sh.run(f"kill {fs}")
+        assert sh.run("cat /share/f") == "before"
+    assert sh.run("echo after >> /share/f") == "" and sh.run("cat /share/f") == "before\nafter"
+    assert re.search(r"^\s+\d+\s+fs\s", sh.run("ps"), re.M)
