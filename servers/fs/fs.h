@@ -27,7 +27,7 @@ struct fs_dev {
 };
 
 /* The cache holds every block the open transaction changed (with its committed contents,
- * for fs_abort and for the allocator) and clean blocks read recently. A pointer from
+ * for the allocator) and clean blocks read recently. A pointer from
  * fs_read_block() stays valid for the next FS_CACHE_BLOCKS - FS_JOURNAL_MAX - 1 cache calls,
  * and one from fs_modify_block() until the transaction ends. */
 #define FS_CACHE_BLOCKS 128

@@ -130,8 +130,9 @@ int fs_block_alloc(struct fs *fs, uint32_t *block)
 		int err = bitmap_bit(fs, b, false, &byte, &mask);
 		if (err)
 			return err;
-		if (*byte == 0xff) { /* skip to the next byte's first block */
-			n += 7 - (b % 8);
+		if (*byte == 0xff) { /* on to the next byte's first block, or to the wrap */
+			uint32_t to_byte_end = 7 - b % 8, to_wrap = fs->sb.blocks - 1 - b;
+			n += to_byte_end < to_wrap ? to_byte_end : to_wrap;
 			continue;
 		}
 		if ((*byte & mask) || !fs_was_free(fs, b, true))

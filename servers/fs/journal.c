@@ -83,7 +83,7 @@ int fs_read_block(struct fs *fs, uint32_t block, const uint8_t **data)
 	return err;
 }
 
-/* Joins the transaction, keeping what the disk has for fs_abort and fs_was_free. */
+/* Joins the transaction, keeping its committed contents for fs_was_free. */
 static int make_dirty(struct fs *fs, struct fs_cached *c)
 {
 	if (c->dirty)
@@ -159,6 +159,9 @@ void fs_begin(struct fs *fs)
 	fs->data_written = false;
 }
 
+/* The transaction's blocks become clean: kept as they are after a commit, forgotten after
+ * an abort (the disk has their committed contents; a block made by fs_new_block has
+ * none worth keeping). */
 static void end(struct fs *fs, bool keep)
 {
 	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++) {
@@ -166,7 +169,7 @@ static void end(struct fs *fs, bool keep)
 		if (!c->dirty)
 			continue;
 		if (!keep)
-			memcpy(c->data, c->orig, FS_BLOCK);
+			c->block = 0;
 		fs->orig_used[(c->orig - fs->orig_pool[0]) / FS_BLOCK] = false;
 		c->orig = NULL;
 		c->dirty = false;
