@@ -232,7 +232,8 @@ static int step(struct fs *fs, uint32_t ino, uint32_t *where_block, uint32_t *wh
 		uint32_t *field = *where_slot ? &w->dindirect : &w->indirect;
 		if (!*field && create) {
 			uint8_t *data;
-			if ((err = fs_block_alloc(fs, field)) || (err = fs_new_block(fs, *field, &data)))
+			if ((err = fs_block_alloc(fs, field)) ||
+			    (err = fs_new_block(fs, *field, &data)))
 				return err;
 			if ((err = fs_inode_modify(fs, ino, &w)))
 				return err;

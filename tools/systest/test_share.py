@@ -234,3 +234,35 @@ def test_share_comes_back_when_its_server_is_killed(boot, tmp_path):
         assert sh.run("cat /share/f") == "before"
     assert sh.run("echo after >> /share/f") == "" and sh.run("cat /share/f") == "before\nafter"
     assert re.search(r"^\s+\d+\s+fs\s", sh.run("ps"), re.M)
+
+
+def test_damage_is_found_by_fsck_and_not_served(boot, tmp_path):
+    disk = make_disk(tmp_path / "host.img", 64)
+    sh = boot_shell(boot, disk)
+    sh.run("echo x > /share/f")
+    sh.sendline("poweroff")
+    sh.exited()
+    out = assert_clean(disk)
+    volume = int(number(r"sectors (\d+) to", out)) * 512
+    with open(disk, "r+b") as f:
+        f.seek(volume + 4096)  # no journal (its last transaction is home: nothing lost)
+        f.write(bytes(4096))
+        f.seek(volume + 66 * 4096 + 200)  # a block marked in use that nothing uses
+        f.write(b"\x01")
+    status, out = fsck(disk)
+    assert status == 1 and re.search(r"^block \d+: marked in use but unused$", out, re.M), out
+    assert "1 problems" in out, out
+    with open(disk, "r+b") as f:  # the superblock: its checksum no longer matches
+        f.seek(volume + 20)
+        f.write(b"\x07")
+    status, out = fsck(disk)
+    assert status == 1 and "superblock: the superblock's checksum is wrong" in out, out
+    sh = boot_shell(boot, disk)
+    assert sh.run("ls /share") == "[fs] fs: the volume share is not served: the superblock's " \
+        "checksum is wrong (tools/fsck tells more)\nls: /share: input/output error (see log)"
+    assert sh.run("echo y > /share/g") == "echo: /share/g: input/output error (see log)"
+    assert sh.run("echo alive") == "alive"
+    sh.close()
+    with open(disk, "rb") as f:  # not made anew over what was there
+        f.seek(volume + 20)
+        assert f.read(1) == b"\x07"
