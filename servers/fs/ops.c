@@ -348,7 +348,7 @@ int fs_op_rename(struct fs *fs, uint64_t oldparent, const char *oldname, size_t 
 
 int fs_op_sync(struct fs *fs)
 {
-	return fs->dev.flush(fs->dev.ctx) ? FS_EIO : 0;
+	return fs_flush(fs);
 }
 
 void fs_op_statfs(struct fs *fs, struct fs_statfs *st)
