@@ -21,6 +21,7 @@
 
 #include "cpio.h"
 #include "elf.h"
+#include "fuzz_fs.h"
 #include "image.h"
 #include "machine.h"
 #include "mmio_decode.h"
@@ -520,6 +521,7 @@ int main(int argc, char **argv)
 		fuzz_blk(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
+		fuzz_fs(round, rnd);
 	}
 	free(elf);
 	free(cpio);
@@ -529,5 +531,6 @@ int main(int argc, char **argv)
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
 	       "%lu guest layouts, %lu UART bytes, %lu disk requests\n", rounds, argv[2], elf_ok,
 	       cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok);
+	fuzz_fs_report();
 	return 0;
 }

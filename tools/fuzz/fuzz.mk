@@ -30,3 +30,5 @@ fuzz: setup
 	@$(MAKE) --no-print-directory fuzz-build
 	$(BUILD)/fuzz/fuzz $(FUZZ_LONG) $(FUZZ_SEED) $(FUZZ_SEEDS)
 FUZZ_SOURCES += servers/vmm/uart16550.c
+FUZZ_SOURCES += tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES)
+$(BUILD)/fuzz/fuzz: tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES) $(wildcard servers/fs/*.h tools/fuzz/*.h)

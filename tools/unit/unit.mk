@@ -54,3 +54,6 @@ unit_deps_sbi := hv/guest_sbi.c hv/sbi_base.c hv/sbi_legacy.c hv/sbi_time.c hv/s
 	hv/sbi_rfence.c hv/sbi_hsm.c hv/sbi_srst.c hv/sbi_dbcn.c hv/sbi_pmu.c hv/pmu.c
 $(BUILD)/unit/test_sbi: UNIT_CFLAGS += -iquote tools/unit/fakes
 $(BUILD)/unit/test_sbi: tools/unit/fakes/csr.h
+unit_deps_fs := $(FS_HOST_SOURCES) lib/format.c
+UNIT_CFLAGS += -Iinclude -Iservers/fs
+$(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
