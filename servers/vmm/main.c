@@ -165,6 +165,31 @@ static void refuse_start(uint64_t caller, uint64_t handle, int64_t status, const
 	ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)status, 0, 0, 0);
 }
 
+/* hvstat's lines: what each guest's virtio devices did, counted by the transport and the
+ * devices (virtio_mmio.h struct virtio_stats). Truncated at a line's end when full. */
+static size_t device_stats(char *text, size_t size)
+{
+	size_t len = 0;
+	for (unsigned i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = &guests[i];
+		for (unsigned k = 0; g->id && k < g->nvirtio; k++) {
+			const struct virtio_mmio *d = &g->virtio[k];
+			const struct virtio_stats *s = &d->stats;
+			char line[192];
+			size_t n = snformat(line, sizeof(line),
+					    "vm %lu (%s) %s: %lu requests, %lu bytes, %lu notifications, "
+					    "%lu interrupts, %lu errors\n", g->id, g->name,
+					    d->ops->name, s->requests, s->bytes, s->notifications,
+					    s->interrupts, s->errors);
+			if (n >= sizeof(line) || n > size - len)
+				return len;
+			memcpy(text + len, line, n);
+			len += n;
+		}
+	}
+	return len;
+}
+
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
@@ -264,6 +289,12 @@ static void request(struct msg *m)
 		}
 		ipc_reply(caller, ipc_data(0, text, len < sizeof(text) ? len : sizeof(text) - 1), 0, 0,
 			  0, 0);
+		return;
+	}
+	case VMM_DEVSTAT: {
+		char table[VIREO_IPC_DATA_MAX];
+		size_t len = device_stats(table, sizeof(table));
+		ipc_reply(caller, ipc_data(0, table, len), 0, 0, 0, 0);
 		return;
 	}
 	default:
