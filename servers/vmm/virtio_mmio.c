@@ -74,6 +74,15 @@ static void warn(struct virtio_mmio *d, const char *fmt, ...)
 	guest_warn(d->g, "%s: %s", d->ops->name, line);
 }
 
+/* Epochs are drawn from one count, so that no device, even one made afresh in the same
+ * slot (a reboot), has an epoch a chain from before could still match. */
+static uint32_t epochs;
+
+static void new_epoch(struct virtio_mmio *d)
+{
+	d->epoch = ++epochs;
+}
+
 /* The line follows InterruptStatus: high while any bit is set (4.2.2). The vPLIC latches a
  * rising line as one request and, at completion, forwards another if the line is still
  * high, so a driver that acknowledges before completing sees exactly one interrupt. */
@@ -93,7 +102,7 @@ static void reset(struct virtio_mmio *d)
 {
 	if (d->ops->reset)
 		d->ops->reset(d);
-	d->epoch++;
+	new_epoch(d);
 	d->status = 0;
 	d->interrupt_status = 0;
 	d->device_features_sel = d->driver_features_sel = d->queue_sel = 0;
@@ -110,6 +119,7 @@ void virtio_mmio_init(struct virtio_mmio *d, struct guest *g, const struct virti
 	d->g = g;
 	d->base = base;
 	d->irq = irq;
+	new_epoch(d);
 	d->mem = (struct guest_mem){ .base = VIREO_GUEST_RAM, .size = g->ram_size,
 				     .host = (uint8_t *)g->ram_va };
 	if (ops->init)
@@ -282,7 +292,7 @@ static void write_queue_ready(struct virtio_mmio *d, struct virtio_queue *q, uin
 {
 	if (value == 0) {
 		q->ready = false;
-		d->epoch++;
+		new_epoch(d);
 		return;
 	}
 	struct vq_fault f = vq_check(&q->vq, &d->mem, d->ops->queue_max);
@@ -296,7 +306,7 @@ static void write_queue_ready(struct virtio_mmio *d, struct virtio_queue *q, uin
 	q->vq.last_avail = q->vq.used_idx = q->vq.signalled_used = 0;
 	follow_features(d, q);
 	q->ready = true;
-	d->epoch++;
+	new_epoch(d);
 }
 
 static void set_low(uint64_t *v, uint32_t low)

@@ -109,8 +109,9 @@ struct virtio_mmio {
 	uint32_t status, interrupt_status;
 	uint32_t device_features_sel, driver_features_sel, queue_sel;
 	uint64_t driver_features;
-	/* Changes at every reset and whenever a queue is enabled or disabled: a chain kept
-	 * pending across a change belongs to rings that are gone. */
+	/* Changes at every reset and whenever a queue is enabled or disabled, to a value no
+	 * device had before: a chain kept pending across a change belongs to rings that are
+	 * gone. */
 	uint32_t epoch;
 	uint64_t wake_bit; /* 0, or the notification bit virtio_mmio_wake_bit gave */
 	bool line; /* the level last given to the guest's PLIC */
