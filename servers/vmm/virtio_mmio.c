@@ -193,6 +193,15 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 	}
 }
 
+void virtio_mmio_config_changed(struct virtio_mmio *d)
+{
+	d->config_generation++;
+	if (d->status & VIRTIO_STATUS_DRIVER_OK) {
+		d->interrupt_status |= VIRTIO_INT_CONFIG;
+		update_line(d);
+	}
+}
+
 void virtio_mmio_used(struct virtio_mmio *d, unsigned q)
 {
 	if (!vq_wants_interrupt(&d->queue[q].vq, &d->mem))
@@ -404,7 +413,7 @@ static uint32_t read_reg(struct virtio_mmio *d, unsigned reg)
 	case REG_STATUS: return d->status;
 	case REG_SHM_LEN_LOW: case REG_SHM_LEN_HIGH: return 0xffffffffu;
 	case REG_SHM_BASE_LOW: case REG_SHM_BASE_HIGH: return 0xffffffffu;
-	case REG_CONFIG_GENERATION: return 0; /* no device here changes its configuration */
+	case REG_CONFIG_GENERATION: return d->config_generation;
 	}
 	return 0;
 }

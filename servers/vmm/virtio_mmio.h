@@ -114,6 +114,7 @@ struct virtio_mmio {
 	 * gone. */
 	uint32_t epoch;
 	uint64_t wake_bit; /* 0, or the notification bit virtio_mmio_wake_bit gave */
+	uint32_t config_generation; /* ConfigGeneration (4.2.2): one up at each change */
 	bool line; /* the level last given to the guest's PLIC */
 	struct virtio_queue queue[VIRTIO_MAX_QUEUES];
 	struct virtio_stats stats;
@@ -134,6 +135,10 @@ void virtio_mmio_used(struct virtio_mmio *d, unsigned q);
  * virtio_mmio_used after a batch. */
 bool virtio_mmio_complete(struct virtio_mmio *d, unsigned q, uint32_t epoch, uint16_t head,
 			  uint32_t len);
+/* For devices: the configuration space changed (e.g. a link went up): ConfigGeneration
+ * moves on, so that a driver reading across the change reads again (2.5.1), and once
+ * DRIVER_OK is set the driver gets a configuration change interrupt (4.2.3.4). */
+void virtio_mmio_config_changed(struct virtio_mmio *d);
 /* For devices: the guest broke the device; say why, set DEVICE_NEEDS_RESET. */
 void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -25,7 +25,8 @@ enum {
 	DEVICE_FEATURES = 0x010, DEVICE_FEATURES_SEL = 0x014, DRIVER_FEATURES = 0x020,
 	DRIVER_FEATURES_SEL = 0x024, QUEUE_SEL = 0x030, QUEUE_NUM = 0x038, QUEUE_READY = 0x044,
 	QUEUE_NOTIFY = 0x050, INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070,
-	QUEUE_DESC_LOW = 0x080, QUEUE_DRIVER_LOW = 0x090, QUEUE_DEVICE_LOW = 0x0a0, CONFIG = 0x100,
+	QUEUE_DESC_LOW = 0x080, QUEUE_DRIVER_LOW = 0x090, QUEUE_DEVICE_LOW = 0x0a0,
+	CONFIG_GENERATION = 0x0fc, CONFIG = 0x100,
 };
 #define S_OK_ALL (VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | \
 		  VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK)
@@ -235,6 +236,22 @@ static void test_config_writes_reach_the_hook_or_are_ignored(void **state)
 	assert_int_equal(rd(x, STATUS), S_OK_ALL);
 }
 
+static void test_a_config_change_moves_the_generation_and_interrupts(void **state)
+{
+	struct fixture *x = *state;
+	virtio_mmio_init(&x->d, &x->g, &fake_ops, VIRTIO_MMIO_BASE, VIRTIO_IRQ_BASE);
+	virtio_mmio_config_changed(&x->d); /* before DRIVER_OK: no interrupt */
+	assert_int_equal(rd(x, CONFIG_GENERATION), 1);
+	assert_int_equal(irq_changes, 0);
+	bring_up(x, &fake_ops, 0);
+	uint32_t generation = rd(x, CONFIG_GENERATION);
+	virtio_mmio_config_changed(&x->d);
+	assert_int_equal(rd(x, CONFIG_GENERATION), generation + 1);
+	assert_int_equal(rd(x, INTERRUPT_STATUS), VIRTIO_INT_CONFIG);
+	assert_int_equal(irq_level, 1);
+	assert_int_equal(x->d.stats.interrupts, 1);
+}
+
 static void test_status_and_reset_hooks(void **state)
 {
 	struct fixture *x = *state;
@@ -330,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_offers_ring_features_and_queues_follow_the_driver),
 		T(test_config_writes_reach_the_hook_or_are_ignored),
+		T(test_a_config_change_moves_the_generation_and_interrupts),
 		T(test_status_and_reset_hooks),
 		T(test_a_pending_chain_completes_later),
 		T(test_a_chain_pending_across_a_reset_is_dropped),
