@@ -148,6 +148,13 @@ def test_other_tasks_get_nothing_of_the_disk(boot, tmp_path):
     power_off(shell)
 
 
+def digest(text):
+    """The sha256 in a command's output, which a kernel message may share."""
+    m = re.search(r"\b[0-9a-f]{64}\b", text)
+    assert m, text
+    return m.group(0)
+
+
 def ext4_volume(boot, tmp_path, name, mib):
     """A disk image with the volume name made by Vireo's shell, then given an ext4 file
     system on the host (busybox has no mkfs.ext4). Returns the image's path."""
@@ -166,7 +173,7 @@ def test_ext4_survives_guest_reboot_and_qemu_restart(boot, tmp_path):
     guest(shell, "mount -t ext4 /dev/vda /mnt && echo kept > /mnt/note && "
                  "dd if=/dev/urandom of=/mnt/blob bs=64k count=128 2>/dev/null && sync")
     assert re.search(r"^/dev/vda /mnt ext4 rw", guest(shell, "cat /proc/mounts"), re.M)
-    sums = guest(shell, "sha256sum /mnt/blob")
+    sums = digest(guest(shell, "sha256sum /mnt/blob"))
     # A reboot from inside, mounted: what sync wrote is there, the journal replays, and the
     # monitor's devices were made afresh for the new VM.
     shell.send("reboot\r")
@@ -174,7 +181,7 @@ def test_ext4_survives_guest_reboot_and_qemu_restart(boot, tmp_path):
     shell.expect(GUEST_PROMPT, timeout=BOOT_TIMEOUT)
     guest(shell, "mount -t ext4 /dev/vda /mnt")
     assert guest(shell, "cat /mnt/note").strip() == "kept"
-    assert guest(shell, "sha256sum /mnt/blob") == sums
+    assert digest(guest(shell, "sha256sum /mnt/blob")) == sums
     guest(shell, "echo again >> /mnt/note && umount /mnt")
     power_off(shell)
     shell.close()
@@ -185,7 +192,7 @@ def test_ext4_survives_guest_reboot_and_qemu_restart(boot, tmp_path):
     boot_linux(shell, "disk=journal")
     guest(shell, "mount -t ext4 /dev/vda /mnt")
     assert guest(shell, "cat /mnt/note").split() == ["kept", "again"]
-    assert guest(shell, "sha256sum /mnt/blob") == sums
+    assert digest(guest(shell, "sha256sum /mnt/blob")) == sums
     guest(shell, "umount /mnt")
     power_off(shell)
     assert shell.run("echo alive") == "alive"
@@ -202,12 +209,12 @@ def test_direct_dd_reaches_the_host_image_and_hvstat_counts_it(boot, tmp_path):
     blk = re.search(r"^0x0002 ([01]{64})$", features, re.M)
     assert blk and blk.group(1)[28] == "1" and blk.group(1)[29] == "1", features
     guest(shell, "dd if=/dev/urandom of=/tmp/in bs=1M count=64 2>/dev/null")
-    want = guest(shell, "sha256sum < /tmp/in").split()[0]
+    want = digest(guest(shell, "sha256sum < /tmp/in"))
     guest(shell, "dd if=/tmp/in of=/dev/vda bs=1M oflag=direct 2>/dev/null && rm /tmp/in",
           timeout=120)
-    got = guest(shell, "dd if=/dev/vda bs=1M count=64 iflag=direct 2>/dev/null | sha256sum",
-                timeout=120)
-    assert got.split()[0] == want, (got, want)
+    got = digest(guest(shell, "dd if=/dev/vda bs=1M count=64 iflag=direct 2>/dev/null | "
+                              "sha256sum", timeout=120))
+    assert got == want, (got, want)
     shell.send("\x1d")
     shell.prompt()
     stats = shell.run("hvstat")
