@@ -189,6 +189,107 @@ def linux_figures():
     return figures
 
 
+DISK_MIB = 64
+DISK_PAIRS = 3
+
+
+def guest_seconds(child, command):
+    """Seconds of the Linux guest's clock (/proc/uptime) that command took at its prompt."""
+    child.send(f"a=$(cut -d' ' -f1 /proc/uptime); {command}; "
+               "b=$(cut -d' ' -f1 /proc/uptime); echo took $a $b\r")
+    took = child.expect(r"took ([\d.]+) ([\d.]+)", timeout=300) or child.match
+    child.expect(LINUX_PROMPT)
+    return max(float(took.group(2)) - float(took.group(1)), 0.01)
+
+
+DISK_WRITE = f"dd if=/dev/zero of=/dev/vda bs=1M count={DISK_MIB} oflag=direct 2>/dev/null"
+DISK_READ = f"dd if=/dev/vda of=/dev/null bs=1M count={DISK_MIB} iflag=direct 2>/dev/null"
+
+
+def disk_native(image):
+    """Seconds for the direct-I/O write and read of DISK_MIB on /dev/vda, Linux booted by
+    QEMU itself with the same virtio-blk disk (tools/qemu.sh --disk) and RAM."""
+    child = spawn(["--kernel", os.path.join(LINUX, "Image"), "--mem", LINUX_RAM,
+                   "--initrd", os.path.join(LINUX, "initramfs.cpio.gz"), "--disk", image,
+                   "--append", "console=hvc0 quiet"])
+    try:
+        child.expect(LINUX_PROMPT)
+        return guest_seconds(child, DISK_WRITE), guest_seconds(child, DISK_READ)
+    finally:
+        child.terminate(force=True)
+
+
+def vm_counts(child):
+    """From hvstat at Vireo's prompt: the Linux VM's exits and its virtio-blk interrupts."""
+    stats = shell_command(child, "hvstat")
+    exits = int(re.search(r"^vm \d+ \(Image\): .*?, (\d+) exits", stats, re.M).group(1))
+    irqs = int(re.search(r"virtio-blk: .*?, (\d+) interrupts", stats).group(1))
+    return exits, irqs
+
+
+def attach(child):
+    """Back to the Linux guest (VM 1) from Vireo's prompt, at a fresh busybox prompt."""
+    child.send("vm attach 1\r")
+    child.expect("vm attach 1")
+    child.send("\r")
+    child.expect(LINUX_PROMPT)
+
+
+def disk_vireo(image):
+    """As disk_native, under Vireo (`linux disk=`), with the exits and virtio-blk
+    interrupts each transfer cost, from hvstat before and after it."""
+    child = spawn(["--disk", image])
+    try:
+        child.expect(PROMPT)
+        child.send(f"linux quiet disk=bench size={DISK_MIB + 16}\r")
+        child.expect(LINUX_PROMPT)
+        results = []
+        for command in (DISK_WRITE, DISK_READ):
+            child.send("\x1d")
+            child.expect(PROMPT)
+            before = vm_counts(child)
+            attach(child)
+            seconds = guest_seconds(child, command)
+            child.send("\x1d")
+            child.expect(PROMPT)
+            after = vm_counts(child)
+            attach(child)
+            results.append((seconds, after[0] - before[0], after[1] - before[1]))
+        return results
+    finally:
+        child.terminate(force=True)
+
+
+def disk_figures():
+    """Guest sequential direct-I/O throughput on virtio-blk under Vireo against the same
+    Linux booted natively by the same QEMU, as ratios of the medians of DISK_PAIRS pairs
+    (back to back, alternating which goes first), and what each MiB cost in exits and
+    interrupts under Vireo."""
+    native, vireo = [], []
+    image = os.path.join(BUILD, "bench-disk.img")
+    try:
+        for i in range(DISK_PAIRS):
+            for run in ((disk_vireo, vireo), (disk_native, native))[::-1 if i % 2 else 1]:
+                with open(image, "wb") as f:  # a fresh sparse image each boot
+                    f.truncate((DISK_MIB + 32) << 20)
+                run[1].append(run[0](image))
+    finally:
+        if os.path.exists(image):
+            os.remove(image)
+    figures = {}
+    for k, name in enumerate(("write", "read")):
+        n = statistics.median(r[k] for r in native)
+        v = statistics.median(r[k][0] for r in vireo)
+        figures[f"disk_{name}_native_{DISK_MIB}MiB_direct"] = (DISK_MIB / n, "MiB/s")
+        figures[f"disk_{name}_vireo_{DISK_MIB}MiB_direct"] = (DISK_MIB / v, "MiB/s")
+        figures[f"disk_{name}_ratio"] = (n / v, "x")
+        figures[f"disk_{name}_exits_per_MiB"] = (
+            statistics.median(r[k][1] for r in vireo) / DISK_MIB, "exits")
+        figures[f"disk_{name}_interrupts_per_MiB"] = (
+            statistics.median(r[k][2] for r in vireo) / DISK_MIB, "interrupts")
+    return figures
+
+
 CONSOLE_BYTES = 100 * 1024
 CONSOLE_RUNS = 3
 
@@ -252,6 +353,7 @@ def main():
         ("console_line_via_kernel_sbi", sbi_console_us, "us"),
         *((name, value, unit) for name, (value, unit) in guest_figures().items()),
         *((name, value, unit) for name, (value, unit) in linux_figures().items()),
+        *((name, value, unit) for name, (value, unit) in disk_figures().items()),
         *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
           for console in ("ttyS0", "hvc0")),
         ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(

@@ -11,7 +11,7 @@
 #define REGS_VA VIREO_USER_DEVICES
 #define RING_VA (VIREO_USER_HEAP + 0x100000)
 #define IRQ_BIT 1
-#define BUFFER_PAGES 64 /* 256 KiB each */
+#define BUFFER_PAGES 128 /* 512 KiB each: a 1 MiB request in two round trips */
 #define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
 #define QUEUE_SIZE 8    /* three descriptors in use */
 

@@ -18,6 +18,8 @@ GUEST_TESTS += bss
 GUEST_TESTS += sbi-pmu
 # The monitor's ns16550a, polled and by interrupts, and text typed at the keyboard.
 GUEST_TESTS += uart
+# virtio-blk driven with hostile rings (tools/systest/test_disk.py).
+GUEST_TESTS += blk-hostile
 # GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
 GUEST_TESTS += badpt
 

@@ -72,6 +72,8 @@ enum vmm_label {
 	VMM_INPUT,
 	VMM_KILL,    /* w0 = id */
 	VMM_LIST,    /* -> data = a text table of the VMs */
+	/* -> data = each VM's devices with their counts, a line each (hvstat) */
+	VMM_DEVSTAT,
 };
 
 /* The virtio-blk driver ("blkdev", drivers/virtio-blk): the host disk in 512-byte sectors,

@@ -144,13 +144,16 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops,
 								 &virtio_blk_ops };
 
-/* The device windows of cfg: the test device, one virtio-mmio slot per device, the UART. */
+/* The device windows of cfg: the test device, the virtio-mmio slots (one window, one page
+ * per device: the kernel's table of windows is short), the UART. */
 static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 {
 	cfg->devices[0].base = TESTDEV_BASE;
 	cfg->devices[0].size = TESTDEV_SIZE;
 	cfg->ndevices = 1;
 	cfg->plic_ndev = TESTDEV_IRQ;
+	for (unsigned i = 0; i < g->nvirtio; i++) /* a reboot's devices start afresh */
+		virtio_mmio_exit(&g->virtio[i]);
 	g->nvirtio = 0;
 	for (unsigned i = 0; i < sizeof(virtio_types) / sizeof(*virtio_types); i++) {
 		if (g->nvirtio == GUEST_MAX_VIRTIO || !virtio_types[i]->available(g))
@@ -158,9 +161,11 @@ static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
 		uint64_t base = VIRTIO_MMIO_BASE + g->nvirtio * VIRTIO_MMIO_SIZE;
 		uint32_t irq = VIRTIO_IRQ_BASE + g->nvirtio;
 		virtio_mmio_init(&g->virtio[g->nvirtio++], g, virtio_types[i], base, irq);
-		cfg->devices[cfg->ndevices].base = base;
-		cfg->devices[cfg->ndevices++].size = VIRTIO_MMIO_SIZE;
 		cfg->plic_ndev = irq;
+	}
+	if (g->nvirtio) {
+		cfg->devices[cfg->ndevices].base = VIRTIO_MMIO_BASE;
+		cfg->devices[cfg->ndevices++].size = g->nvirtio * VIRTIO_MMIO_SIZE;
 	}
 	cfg->devices[cfg->ndevices].base = UART_BASE;
 	cfg->devices[cfg->ndevices++].size = UART_SIZE;
@@ -255,6 +260,8 @@ int64_t guest_restart(struct guest *g, char *why, size_t len)
 
 void guest_free(struct guest *g)
 {
+	for (unsigned i = 0; i < g->nvirtio; i++)
+		virtio_mmio_exit(&g->virtio[i]);
 	virtio_blk_close(g);
 	if (g->vm)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->vm, 0, 0, 0, 0, 0);

@@ -57,6 +57,11 @@ void guest_warn(struct guest *g, const char *fmt, ...)
 		report(g, "further device warnings dropped");
 }
 
+uint64_t monitor_endpoint(void)
+{
+	return ep;
+}
+
 void monitor_flush_later(void)
 {
 	if (!flush_armed)
@@ -160,6 +165,31 @@ static void refuse_start(uint64_t caller, uint64_t handle, int64_t status, const
 	ipc_reply(caller, ipc_data(0, why, strlen(why)), (uint64_t)status, 0, 0, 0);
 }
 
+/* hvstat's lines: what each guest's virtio devices did, counted by the transport and the
+ * devices (virtio_mmio.h struct virtio_stats). Truncated at a line's end when full. */
+static size_t device_stats(char *text, size_t size)
+{
+	size_t len = 0;
+	for (unsigned i = 0; i < MAX_GUESTS; i++) {
+		struct guest *g = &guests[i];
+		for (unsigned k = 0; g->id && k < g->nvirtio; k++) {
+			const struct virtio_mmio *d = &g->virtio[k];
+			const struct virtio_stats *s = &d->stats;
+			char line[192];
+			size_t n = snformat(line, sizeof(line),
+					    "vm %lu (%s) %s: %lu requests, %lu bytes, %lu notifications, "
+					    "%lu interrupts, %lu errors\n", g->id, g->name,
+					    d->ops->name, s->requests, s->bytes, s->notifications,
+					    s->interrupts, s->errors);
+			if (n >= sizeof(line) || n > size - len)
+				return len;
+			memcpy(text + len, line, n);
+			len += n;
+		}
+	}
+	return len;
+}
+
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
@@ -261,6 +291,12 @@ static void request(struct msg *m)
 			  0, 0);
 		return;
 	}
+	case VMM_DEVSTAT: {
+		char table[VIREO_IPC_DATA_MAX];
+		size_t len = device_stats(table, sizeof(table));
+		ipc_reply(caller, ipc_data(0, table, len), 0, 0, 0, 0);
+		return;
+	}
 	default:
 		close_handle(handle);
 		reply_status(caller, VIREO_E_NOSYS);
@@ -306,12 +342,14 @@ int main(void)
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0) {
 			request(&m);
-		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY &&
-			   (m.w[0] & FLUSH_BIT)) {
-			flush_armed = false;
-			for (unsigned i = 0; i < MAX_GUESTS; i++)
-				if (guests[i].id)
-					uart_flush(&guests[i]);
+		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			virtio_mmio_wake(m.w[0]);
+			if (m.w[0] & FLUSH_BIT) {
+				flush_armed = false;
+				for (unsigned i = 0; i < MAX_GUESTS; i++)
+					if (guests[i].id)
+						uart_flush(&guests[i]);
+			}
 		}
 	}
 }

@@ -3,7 +3,9 @@
  * blk_request.c first; its data is copied between guest RAM and the block server's buffer,
  * a buffer's worth at a time. The monitor waits for each answer (the block server answers
  * in the time of a disk request). Offered: VIRTIO_BLK_F_FLUSH, so that a guest's flush
- * reaches QEMU's disk image. */
+ * reaches QEMU's disk image, SIZE_MAX and SEG_MAX for requests of many pages, and the
+ * ring features indirect descriptors and event-idx,
+ * which save Linux a kick per request while the device is busy. */
 #include <string.h>
 
 #include "blk_request.h"
@@ -12,8 +14,16 @@
 
 #define BLK_DEVICE_ID 2
 #define BLK_QUEUE_MAX 128
+#define BLK_F_SIZE_MAX (1ull << 1)
+#define BLK_F_SEG_MAX (1ull << 2)
 #define BLK_F_FLUSH (1ull << 9)
-#define BLK_CONFIG_SIZE 64 /* struct virtio_blk_config; only capacity is not 0 */
+#define BLK_CONFIG_SIZE 64 /* struct virtio_blk_config: capacity, size_max, seg_max; rest 0 */
+/* 5.2.4: the most data buffers a request has (its chain also holds the header and the
+ * status), and the most bytes in each, so that no request exceeds BLK_REQUEST_MAX. Without
+ * SEG_MAX Linux sends one buffer, a page, per request. */
+#define BLK_SEG_MAX (BLK_QUEUE_MAX - 2)
+#define BLK_SIZE_MAX (BLK_REQUEST_MAX / BLK_SEG_MAX & ~4095ul)
+_Static_assert(BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX, "a request fits the limit");
 #define BUFFER_VA 0x2b00000000ul /* the block server's data buffer, between bootfs and RAM */
 
 static uint64_t block_ep, buffer_bytes;
@@ -27,8 +37,11 @@ static bool blk_available(const struct guest *g)
 static uint64_t blk_config_read(struct virtio_mmio *d, uint32_t offset, unsigned width)
 {
 	uint8_t config[BLK_CONFIG_SIZE] = { 0 };
+	uint32_t size_max = BLK_SIZE_MAX, seg_max = BLK_SEG_MAX;
 	uint64_t value = 0;
 	memcpy(config, &d->g->disk.sectors, sizeof(d->g->disk.sectors)); /* capacity, le64 */
+	memcpy(config + 8, &size_max, sizeof(size_max));
+	memcpy(config + 12, &seg_max, sizeof(seg_max));
 	memcpy(&value, config + offset, width);
 	return value;
 }
@@ -87,13 +100,13 @@ static uint8_t serve(struct virtio_mmio *d, const struct vq_chain *c, struct blk
 	}
 	}
 	if (err) {
-		disk->errors++;
+		d->stats.errors++;
 		guest_warn(d->g, "virtio-blk: %s of %lu sectors at %lu failed: %s",
 			   r->type == BLK_T_IN ? "read" : r->type == BLK_T_OUT ? "write" : "flush",
 			   r->sectors, r->sector, error_name(err));
 		return BLK_S_IOERR;
 	}
-	disk->bytes += r->type == BLK_T_IN || r->type == BLK_T_OUT ? r->data_len : 0;
+	d->stats.bytes += r->type == BLK_T_IN || r->type == BLK_T_OUT ? r->data_len : 0;
 	return BLK_S_OK;
 }
 
@@ -113,11 +126,11 @@ static void blk_notify(struct virtio_mmio *d, unsigned q)
 			virtio_mmio_fail(d, "%s", r.why);
 			break;
 		}
-		d->g->disk.requests++;
+		d->stats.requests++;
 		if (p == BLK_PARSE_STATUS) {
 			status = r.status;
 			if (r.why) {
-				d->g->disk.errors++;
+				d->stats.errors++;
 				guest_warn(d->g, "virtio-blk: %s", r.why);
 			}
 		} else {
@@ -191,7 +204,8 @@ void virtio_blk_close(struct guest *g)
 const struct virtio_device_ops virtio_blk_ops = {
 	.name = "virtio-blk",
 	.device_id = BLK_DEVICE_ID,
-	.features = BLK_F_FLUSH,
+	.features = BLK_F_SIZE_MAX | BLK_F_SEG_MAX | BLK_F_FLUSH | VIRTIO_F_INDIRECT_DESC |
+		    VIRTIO_F_EVENT_IDX,
 	.nqueues = 1,
 	.queue_max = BLK_QUEUE_MAX,
 	.config_size = BLK_CONFIG_SIZE,

@@ -70,7 +70,17 @@ static void warn(struct virtio_mmio *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnformat(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	d->stats.errors++;
 	guest_warn(d->g, "%s: %s", d->ops->name, line);
+}
+
+/* Epochs are drawn from one count, so that no device, even one made afresh in the same
+ * slot (a reboot), has an epoch a chain from before could still match. */
+static uint32_t epochs;
+
+static void new_epoch(struct virtio_mmio *d)
+{
+	d->epoch = ++epochs;
 }
 
 /* The line follows InterruptStatus: high while any bit is set (4.2.2). The vPLIC latches a
@@ -82,12 +92,17 @@ static void update_line(struct virtio_mmio *d)
 	if (level == d->line)
 		return;
 	d->line = level;
+	d->stats.interrupts += level;
 	vireo_syscall(SYS_VM_IRQ, (long)d->g->vm, d->irq, level, 0, 0, 0);
 }
 
-/* 2.4: a reset returns the device to its state at power-on. */
+/* 2.4: a reset returns the device to its state at power-on; what the device keeps
+ * pending goes first, and the new epoch disowns any completion still on its way. */
 static void reset(struct virtio_mmio *d)
 {
+	if (d->ops->reset)
+		d->ops->reset(d);
+	new_epoch(d);
 	d->status = 0;
 	d->interrupt_status = 0;
 	d->device_features_sel = d->driver_features_sel = d->queue_sel = 0;
@@ -104,8 +119,59 @@ void virtio_mmio_init(struct virtio_mmio *d, struct guest *g, const struct virti
 	d->g = g;
 	d->base = base;
 	d->irq = irq;
+	new_epoch(d);
 	d->mem = (struct guest_mem){ .base = VIREO_GUEST_RAM, .size = g->ram_size,
 				     .host = (uint8_t *)g->ram_va };
+	if (ops->init)
+		ops->init(d);
+}
+
+/* Which device each wake bit belongs to, by bit number. */
+static struct virtio_mmio *wakers[64];
+
+void virtio_mmio_exit(struct virtio_mmio *d)
+{
+	if (!d->ops)
+		return;
+	if (d->ops->reset)
+		d->ops->reset(d);
+	for (unsigned b = 0; b < 64; b++)
+		if (wakers[b] == d)
+			wakers[b] = NULL;
+	memset(d, 0, sizeof(*d));
+}
+
+uint64_t virtio_mmio_wake_bit(struct virtio_mmio *d)
+{
+	if (d->wake_bit)
+		return d->wake_bit;
+	for (unsigned b = 0; b < 64; b++)
+		if ((VIRTIO_WAKE_BITS >> b & 1) && !wakers[b]) {
+			wakers[b] = d;
+			return d->wake_bit = 1ull << b;
+		}
+	return 0;
+}
+
+void virtio_mmio_wake(uint64_t bits)
+{
+	bits &= VIRTIO_WAKE_BITS;
+	for (unsigned b = 0; b < 64; b++) {
+		struct virtio_mmio *d = wakers[b];
+		/* A bit freed since the backend was told of it wakes nobody. */
+		if ((bits >> b & 1) && d && d->ops->wake)
+			d->ops->wake(d);
+	}
+}
+
+bool virtio_mmio_complete(struct virtio_mmio *d, unsigned q, uint32_t epoch, uint16_t head,
+			  uint32_t len)
+{
+	if (epoch != d->epoch || q >= d->ops->nqueues || !d->queue[q].ready ||
+	    (d->status & VIRTIO_STATUS_NEEDS_RESET))
+		return false;
+	vq_push(&d->queue[q].vq, &d->mem, head, len);
+	return true;
 }
 
 void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
@@ -121,6 +187,15 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	/* 2.1.2: once DRIVER_OK is set, the driver learns of it by a configuration change
 	 * notification (4.2.3.4: InterruptStatus bit 1). */
+	if (d->status & VIRTIO_STATUS_DRIVER_OK) {
+		d->interrupt_status |= VIRTIO_INT_CONFIG;
+		update_line(d);
+	}
+}
+
+void virtio_mmio_config_changed(struct virtio_mmio *d)
+{
+	d->config_generation++;
 	if (d->status & VIRTIO_STATUS_DRIVER_OK) {
 		d->interrupt_status |= VIRTIO_INT_CONFIG;
 		update_line(d);
@@ -150,6 +225,7 @@ static bool live(const struct virtio_mmio *d)
 
 static void notify(struct virtio_mmio *d, uint32_t q)
 {
+	d->stats.notifications++;
 	if (d->status & VIRTIO_STATUS_NEEDS_RESET)
 		return; /* already reported */
 	if (!(d->status & VIRTIO_STATUS_DRIVER_OK)) {
@@ -182,6 +258,19 @@ static bool features_acceptable(struct virtio_mmio *d)
 	return true;
 }
 
+static bool negotiated(const struct virtio_mmio *d, uint64_t feature)
+{
+	return (d->status & VIRTIO_STATUS_FEATURES_OK) && (d->driver_features & feature);
+}
+
+/* The ring features the driver accepted, for a queue: set when it is enabled, and again
+ * at DRIVER_OK (3.1.1 settles features before either). */
+static void follow_features(struct virtio_mmio *d, struct virtio_queue *q)
+{
+	q->vq.indirect = negotiated(d, VIRTIO_F_INDIRECT_DESC);
+	q->vq.event_idx = negotiated(d, VIRTIO_F_EVENT_IDX);
+}
+
 static void write_status(struct virtio_mmio *d, uint32_t value)
 {
 	if (value == 0) {
@@ -194,7 +283,13 @@ static void write_status(struct virtio_mmio *d, uint32_t value)
 	/* DEVICE_NEEDS_RESET is the device's to set; only a reset clears it. */
 	value = (value & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET) |
 		(d->status & VIRTIO_STATUS_NEEDS_RESET);
+	uint32_t old = d->status;
 	d->status = value;
+	if (added & VIRTIO_STATUS_DRIVER_OK)
+		for (unsigned q = 0; q < d->ops->nqueues; q++)
+			follow_features(d, &d->queue[q]);
+	if (d->ops->status && value != old)
+		d->ops->status(d, old, value);
 	/* Buffers made available before DRIVER_OK were left alone; serve them now. */
 	if ((added & VIRTIO_STATUS_DRIVER_OK) && live(d))
 		for (unsigned q = 0; q < d->ops->nqueues && live(d); q++)
@@ -206,6 +301,7 @@ static void write_queue_ready(struct virtio_mmio *d, struct virtio_queue *q, uin
 {
 	if (value == 0) {
 		q->ready = false;
+		new_epoch(d);
 		return;
 	}
 	struct vq_fault f = vq_check(&q->vq, &d->mem, d->ops->queue_max);
@@ -216,8 +312,10 @@ static void write_queue_ready(struct virtio_mmio *d, struct virtio_queue *q, uin
 		return;
 	}
 	/* The driver starts both rings at index 0 (2.7.6, 2.7.8); so does the device. */
-	q->vq.last_avail = q->vq.used_idx = 0;
+	q->vq.last_avail = q->vq.used_idx = q->vq.signalled_used = 0;
+	follow_features(d, q);
 	q->ready = true;
+	new_epoch(d);
 }
 
 static void set_low(uint64_t *v, uint32_t low)
@@ -315,12 +413,13 @@ static uint32_t read_reg(struct virtio_mmio *d, unsigned reg)
 	case REG_STATUS: return d->status;
 	case REG_SHM_LEN_LOW: case REG_SHM_LEN_HIGH: return 0xffffffffu;
 	case REG_SHM_BASE_LOW: case REG_SHM_BASE_HIGH: return 0xffffffffu;
-	case REG_CONFIG_GENERATION: return 0; /* no device here changes its configuration */
+	case REG_CONFIG_GENERATION: return d->config_generation;
 	}
 	return 0;
 }
 
-static uint64_t config_access(struct virtio_mmio *d, uint64_t offset, unsigned width, bool write)
+static uint64_t config_access(struct virtio_mmio *d, uint64_t offset, unsigned width, bool write,
+			      uint64_t value)
 {
 	uint64_t at = offset - REG_CONFIG;
 	/* 4.2.2.2: fields are accessed at their own width, naturally aligned. */
@@ -331,7 +430,8 @@ static uint64_t config_access(struct virtio_mmio *d, uint64_t offset, unsigned w
 		return 0;
 	}
 	if (write) {
-		warn(d, "write to its read-only configuration space at offset 0x%lx", offset);
+		if (d->ops->config_write)
+			d->ops->config_write(d, (uint32_t)at, width, value);
 		return 0;
 	}
 	return d->ops->config_read(d, (uint32_t)at, width);
@@ -341,7 +441,7 @@ uint64_t virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, unsigned wid
 			    uint64_t value)
 {
 	if (offset >= REG_CONFIG)
-		return config_access(d, offset, width, write);
+		return config_access(d, offset, width, write, value);
 	unsigned reg = (unsigned)offset & ~3u;
 	unsigned need = write ? W : R;
 	/* 4.2.2.2: the control registers take aligned 32-bit accesses only. */

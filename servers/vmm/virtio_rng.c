@@ -54,6 +54,8 @@ static void rng_notify(struct virtio_mmio *d, unsigned q)
 		}
 		memset(bytes, 0, len);
 		vq_push(vq, &d->mem, chain.head, len);
+		d->stats.requests++;
+		d->stats.bytes += len;
 		used = true;
 	}
 	if (got < 0) {

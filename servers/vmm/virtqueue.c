@@ -1,6 +1,8 @@
 /* Split virtqueues, the device side (virtio 1.2 section 2.7; virtqueue.h). */
 #include "virtqueue.h"
 
+#include <string.h>
+
 #include "format.h"
 
 /* 2.7.5: struct virtq_desc. */
@@ -21,16 +23,6 @@ enum { PART_DESC, PART_AVAIL, PART_USED };
 static uint16_t load16(const uint8_t *p)
 {
 	return *(const volatile uint16_t *)p;
-}
-
-static uint32_t load32(const uint8_t *p)
-{
-	return *(const volatile uint32_t *)p;
-}
-
-static uint64_t load64(const uint8_t *p)
-{
-	return *(const volatile uint64_t *)p;
 }
 
 static void store16(uint8_t *p, uint16_t v)
@@ -80,68 +72,119 @@ struct vq_fault vq_check(const struct virtq *q, const struct guest_mem *mem, uin
 	return fault(VQ_OK, 0);
 }
 
+/* 2.7.5: one descriptor, copied out of the guest's table in one go. The copy is made
+ * with memcpy, which takes any alignment (an indirect table has none in 2.7.5.3), and the
+ * barrier keeps the compiler from reading the guest's bytes again later. */
+struct desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags, next;
+};
+
+static struct desc load_desc(const uint8_t *p)
+{
+	struct desc d;
+	memcpy(&d, p, sizeof(d));
+	__asm__ volatile("" : : : "memory");
+	return d;
+}
+
+static int refuse(struct vq_fault *f, enum vq_error error, uint32_t index, bool indirect)
+{
+	*f = fault(error, index);
+	f->indirect = indirect;
+	return -1;
+}
+
+/* The driver's available index; with event-idx, a ring found empty first asks the driver
+ * to notify at its next buffer (avail_event = last_avail), then is looked at again, so
+ * that a buffer added between the two reads is not left waiting for a kick that the
+ * driver, reading the old avail_event, would not send (2.7.10). */
+static uint16_t avail_index(struct virtq *q, const struct guest_mem *mem)
+{
+	const uint8_t *avail = mem->host + (q->avail - mem->base);
+	uint16_t idx = load16(avail + 2);
+	if (idx != q->last_avail || !q->event_idx)
+		return idx;
+	uint8_t *used = mem->host + (q->used - mem->base);
+	store16(used + 4 + USED_ELEM_SIZE * q->num, q->last_avail);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return load16(avail + 2);
+}
+
+/* Walks the chain from head: its direct descriptors, then at most one indirect table,
+ * which ends it (2.7.5.3.1: an indirect descriptor has no F_NEXT, and an indirect table
+ * holds no indirect descriptor). In each table a chain visits each descriptor at most
+ * once, so a walk longer than its table loops. */
+static int walk(const struct virtq *q, const struct guest_mem *mem, uint16_t head,
+		struct vq_chain *c, struct vq_fault *f)
+{
+	const uint8_t *table = mem->host + (q->desc - mem->base);
+	uint32_t size = q->num, walked = 0;
+	bool indirect = false, seen_writable = false;
+	uint16_t i = head;
+	c->n = 0;
+	for (;;) {
+		if (walked == size)
+			return refuse(f, VQ_ERR_LOOP, head, indirect);
+		struct desc d = load_desc(table + DESC_SIZE * i);
+		walked++;
+		if (d.flags & DESC_F_INDIRECT) {
+			if (!q->indirect)
+				return refuse(f, VQ_ERR_INDIRECT, i, indirect);
+			if (indirect)
+				return refuse(f, VQ_ERR_NESTED, i, true);
+			if (d.flags & DESC_F_NEXT)
+				return refuse(f, VQ_ERR_INDIRECT_NEXT, i, false);
+			/* 2.7.5.3: len is the table's bytes, 16 per descriptor; the chain's
+			 * direct part and the table together stay within VQ_MAX_SIZE. */
+			if (d.len == 0 || d.len % DESC_SIZE || d.len / DESC_SIZE > VQ_MAX_SIZE - c->n)
+				return refuse(f, VQ_ERR_INDIRECT_LEN, i, false);
+			table = host_range(mem, d.addr, d.len);
+			if (!table)
+				return refuse(f, VQ_ERR_INDIRECT_RANGE, i, false);
+			size = d.len / DESC_SIZE;
+			walked = 0;
+			indirect = true;
+			i = 0; /* 2.7.5.3.2: the table's first descriptor starts the chain */
+			continue;
+		}
+		uint8_t *host = host_range(mem, d.addr, d.len);
+		if (!host)
+			return refuse(f, VQ_ERR_RANGE, i, indirect);
+		/* 2.7.4.2: device-readable descriptors come before device-writable ones. */
+		bool writable = d.flags & DESC_F_WRITE;
+		if (seen_writable && !writable)
+			return refuse(f, VQ_ERR_ORDER, i, indirect);
+		seen_writable |= writable;
+		c->buf[c->n++] = (struct vq_buf){ .gpa = d.addr, .len = d.len, .writable = writable,
+						  .index = i, .host = host };
+		if (!(d.flags & DESC_F_NEXT))
+			return 1;
+		if (d.next >= size)
+			return refuse(f, VQ_ERR_NEXT, i, indirect);
+		i = d.next;
+	}
+}
+
 int vq_pop(struct virtq *q, const struct guest_mem *mem, struct vq_chain *c,
 	   struct vq_fault *f)
 {
 	const uint8_t *avail = mem->host + (q->avail - mem->base);
-	const uint8_t *desc = mem->host + (q->desc - mem->base);
-	uint16_t avail_idx = load16(avail + 2);
+	uint16_t avail_idx = avail_index(q, mem);
 	uint16_t ahead = (uint16_t)(avail_idx - q->last_avail); /* 2.7.6: idx wraps at 2^16 */
 
 	if (ahead == 0)
 		return 0;
-	if (ahead > q->num) {
-		*f = fault(VQ_ERR_AVAIL_IDX, avail_idx);
-		return -1;
-	}
+	if (ahead > q->num)
+		return refuse(f, VQ_ERR_AVAIL_IDX, avail_idx, false);
 	/* 2.7.13.3: the ring entries and descriptors are read after the index. */
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	uint16_t head = load16(avail + 4 + 2 * (q->last_avail & (q->num - 1)));
-	if (head >= q->num) {
-		*f = fault(VQ_ERR_HEAD, head);
+	if (head >= q->num)
+		return refuse(f, VQ_ERR_HEAD, head, false);
+	if (walk(q, mem, head, c, f) < 0)
 		return -1;
-	}
-
-	bool seen_writable = false;
-	uint16_t i = head;
-	c->n = 0;
-	for (;;) {
-		/* 2.7.5.1: a chain holds at most the queue size of descriptors; more means it
-		 * loops, which a walk must not follow forever. */
-		if (c->n == q->num) {
-			*f = fault(VQ_ERR_LOOP, head);
-			return -1;
-		}
-		const uint8_t *d = desc + DESC_SIZE * i;
-		uint64_t addr = load64(d);
-		uint32_t len = load32(d + 8);
-		uint16_t flags = load16(d + 12), next = load16(d + 14);
-		if (flags & DESC_F_INDIRECT) {
-			*f = fault(VQ_ERR_INDIRECT, i);
-			return -1;
-		}
-		uint8_t *host = host_range(mem, addr, len);
-		if (!host) {
-			*f = fault(VQ_ERR_RANGE, i);
-			return -1;
-		}
-		/* 2.7.4.2: device-readable descriptors come before device-writable ones. */
-		bool writable = flags & DESC_F_WRITE;
-		if (seen_writable && !writable) {
-			*f = fault(VQ_ERR_ORDER, i);
-			return -1;
-		}
-		seen_writable |= writable;
-		c->buf[c->n++] = (struct vq_buf){ .gpa = addr, .len = len, .writable = writable,
-						  .index = i, .host = host };
-		if (!(flags & DESC_F_NEXT))
-			break;
-		if (next >= q->num) {
-			*f = fault(VQ_ERR_NEXT, i);
-			return -1;
-		}
-		i = next;
-	}
 	c->head = head;
 	q->last_avail++;
 	return 1;
@@ -158,11 +201,22 @@ void vq_push(struct virtq *q, const struct guest_mem *mem, uint16_t head, uint32
 	store16(used + 2, ++q->used_idx);
 }
 
-bool vq_wants_interrupt(const struct virtq *q, const struct guest_mem *mem)
+bool vq_need_event(uint16_t event, uint16_t new_idx, uint16_t old_idx)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old_idx);
+}
+
+bool vq_wants_interrupt(struct virtq *q, const struct guest_mem *mem)
 {
 	const uint8_t *avail = mem->host + (q->avail - mem->base);
-	/* The interrupt follows used entries the guest reads: make them visible first. */
+	uint16_t old = q->signalled_used;
+	/* The interrupt follows used entries the guest reads: make them visible first, and
+	 * read the driver's wish only after. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	q->signalled_used = q->used_idx;
+	/* 2.7.10: with event-idx the flags' low bit is ignored; used_event follows the ring. */
+	if (q->event_idx)
+		return vq_need_event(load16(avail + 4 + 2 * q->num), q->used_idx, old);
 	return !(load16(avail) & AVAIL_F_NO_INTERRUPT);
 }
 
@@ -170,6 +224,7 @@ size_t vq_describe(struct vq_fault f, char *buf, size_t size)
 {
 	static const char *const parts[] = { "descriptor table", "available ring", "used ring" };
 	const char *part = f.index < 3 ? parts[f.index] : "ring";
+	const char *what = f.indirect ? "indirect descriptor" : "descriptor";
 	switch (f.error) {
 	case VQ_OK:
 		return snformat(buf, size, "no error");
@@ -186,18 +241,29 @@ size_t vq_describe(struct vq_fault f, char *buf, size_t size)
 		return snformat(buf, size, "available ring names descriptor %u, past the queue",
 				f.index);
 	case VQ_ERR_NEXT:
-		return snformat(buf, size, "descriptor %u has a next index past the queue", f.index);
+		return snformat(buf, size, "%s %u has a next index past its table", what, f.index);
 	case VQ_ERR_LOOP:
-		return snformat(buf, size, "chain from descriptor %u longer than the queue (a loop)",
-				f.index);
+		return snformat(buf, size, "chain from descriptor %u longer than %s (a loop)",
+				f.index, f.indirect ? "its indirect table" : "the queue");
 	case VQ_ERR_RANGE:
-		return snformat(buf, size, "descriptor %u outside guest RAM", f.index);
+		return snformat(buf, size, "%s %u outside guest RAM", what, f.index);
 	case VQ_ERR_INDIRECT:
-		return snformat(buf, size, "descriptor %u is indirect, a feature not offered",
+		return snformat(buf, size, "%s %u is indirect, a feature not negotiated", what,
 				f.index);
 	case VQ_ERR_ORDER:
-		return snformat(buf, size, "descriptor %u is device-readable after a writable one",
+		return snformat(buf, size, "%s %u is device-readable after a writable one", what,
 				f.index);
+	case VQ_ERR_INDIRECT_LEN:
+		return snformat(buf, size, "descriptor %u: an indirect table not 16 to %u bytes in "
+				"16-byte steps", f.index, 16 * VQ_MAX_SIZE);
+	case VQ_ERR_INDIRECT_RANGE:
+		return snformat(buf, size, "descriptor %u: an indirect table outside guest RAM",
+				f.index);
+	case VQ_ERR_NESTED:
+		return snformat(buf, size, "indirect descriptor %u is indirect again (nesting)",
+				f.index);
+	case VQ_ERR_INDIRECT_NEXT:
+		return snformat(buf, size, "descriptor %u is indirect and chains on", f.index);
 	}
 	return snformat(buf, size, "unknown virtqueue error");
 }

@@ -22,7 +22,7 @@
  * PLIC's sources end at the UART's (below), the last. */
 #define VIRTIO_MMIO_BASE 0x10001000ul
 #define VIRTIO_IRQ_BASE 2
-#define GUEST_MAX_VIRTIO 4
+#define GUEST_MAX_VIRTIO 8 /* sources 2-9 */
 /* The ns16550a UART, one page past QEMU virt's eight virtio slots (0x10001000-0x10008fff),
  * since QEMU's own place for it, 0x10000000, is the test device's. Its interrupt is QEMU
  * virt's UART interrupt, above every virtio device's. The clock is QEMU's too: 115200 baud
@@ -31,6 +31,8 @@
 #define UART_SIZE 0x1000ul
 #define UART_IRQ 10
 #define UART_CLOCK_HZ 3686400u
+_Static_assert(VIRTIO_MMIO_BASE + GUEST_MAX_VIRTIO * VIRTIO_MMIO_SIZE <= UART_BASE,
+	       "the virtio slots stop short of the UART");
 #define UART_TX_BATCH VIREO_VM_CONSOLE_MAX
 #define UART_RX_QUEUE 4096 /* keyboard bytes kept for the guest while its FIFO is full */
 #define UART_FLUSH_US 20000 /* the longest a transmitted byte waits for its batch to go */
@@ -55,7 +57,6 @@ struct guest_disk {
 	char name[VIREO_NAME_MAX]; /* "": no disk */
 	uint64_t create_mib;       /* its size if it must be made; 0: it must exist */
 	uint64_t session, sectors; /* open on the block server */
-	uint64_t requests, bytes, errors;
 };
 
 struct guest {
@@ -85,6 +86,8 @@ struct guest {
 void guest_warn(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* main.c: guest output, to the console while attached, kept otherwise. */
 void guest_output(struct guest *g, const char *s, size_t n);
+/* main.c: the monitor's endpoint, for backends to notify devices' wake bits on. */
+uint64_t monitor_endpoint(void);
 /* main.c: a wake-up of the monitor within about UART_FLUSH_US, which then flushes every
  * guest's UART output (for a guest that went idle right after writing). */
 void monitor_flush_later(void);

@@ -190,7 +190,8 @@ static void fuzz_decode(unsigned long round)
 		fail("mmio_decode_htinst", round, "decoded an impossible access");
 }
 
-/* A guest's RAM full of random bytes, and a queue placed at random in and around it. */
+/* A guest's RAM full of random bytes, and a queue placed at random in and around it, its
+ * indirect tables and event-idx negotiated or not. */
 static void fuzz_virtqueue(unsigned long round)
 {
 	enum { RAM = 8192, BASE = 0x80000000u };
@@ -207,7 +208,7 @@ static void fuzz_virtqueue(unsigned long round)
 			   .desc = BASE + below(RAM + 256) - 128,
 			   .avail = BASE + below(RAM + 256) - 128,
 			   .used = BASE + below(RAM + 256) - 128,
-			   .last_avail = (uint16_t)rnd() };
+			   .last_avail = (uint16_t)rnd(), .indirect = below(2), .event_idx = below(2) };
 	if (below(2)) { /* often a queue that passes the checks, with plausible rings */
 		q.num = max;
 		q.desc = BASE + (below(RAM / 2) & ~15ull);
@@ -218,6 +219,8 @@ static void fuzz_virtqueue(unsigned long round)
 		for (unsigned i = 0; i < q.num && below(8); i++) {
 			uint64_t addr = BASE + below(RAM), len = below(below(8) ? 512 : RAM * 2);
 			uint16_t flags = (uint16_t)(below(3) ? 0 : rnd() & 7), next = (uint16_t)below(q.num + 1u);
+			if ((flags & 4) && below(2)) /* an indirect table of plausible length */
+				len &= ~15ull;
 			uint8_t *d = ram + (q.desc - BASE) + 16 * i;
 			memcpy(d, &addr, 8);
 			memcpy(d + 8, &len, 4);
@@ -245,6 +248,8 @@ static void fuzz_virtqueue(unsigned long round)
 				if (c.buf[i].host < ram || c.buf[i].len > RAM ||
 				    c.buf[i].host + c.buf[i].len > ram + RAM)
 					fail("virtqueue", round, "a buffer outside guest RAM");
+			if (c.n == 0 || c.n > VQ_MAX_SIZE)
+				fail("virtqueue", round, "a chain of no buffers or too many");
 			vq_push(&q, &mem, c.head, (uint32_t)rnd());
 			(void)vq_wants_interrupt(&q, &mem);
 		}

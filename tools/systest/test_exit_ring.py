@@ -40,5 +40,6 @@ def test_ring_records_faults_sbi_calls_and_wfi(shell):
     assert re.search(r"  vCPU 0: (\d+) exits, the last \1 oldest first:\n"
                      r"    #1 pc 0000000080200000 fetch guest-page fault at gpa 80200000\n", out), out
     assert re.search(r"    #\d+ pc 00000000802[0-9a-f]{5} sbi dbcn \(eid 4442434e\) fid 0\n", out), out
-    assert re.search(r"    #\d+ pc 00000000802[0-9a-f]{5} virtual instruction 10500073$", out), out
+    assert re.search(r"    #\d+ pc 00000000802[0-9a-f]{5} virtual instruction 10500073$", out,
+                     re.M), out  # the monitor's device lines follow the ring
     assert shell.run(f"vm kill {vm}") == f"killed vm {vm}"

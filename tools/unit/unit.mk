@@ -57,3 +57,4 @@ $(BUILD)/unit/test_sbi: tools/unit/fakes/csr.h
 unit_deps_fs := $(FS_HOST_SOURCES) lib/format.c
 UNIT_CFLAGS += -Iinclude -Iservers/fs
 $(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
+unit_deps_virtio_mmio := servers/vmm/virtio_mmio.c servers/vmm/virtqueue.c lib/format.c
