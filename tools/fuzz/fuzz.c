@@ -26,6 +26,7 @@
 #include "mmio_decode.h"
 #include "uart16550.h"
 #include "blk_request.h"
+#include "fuse_request.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
@@ -311,6 +312,97 @@ static void fuzz_blk(unsigned long round)
 		fail("blk_parse", round, "no room for the status byte");
 }
 
+/* FUSE requests: a well-made request of a random served opcode (or any), then some of its
+ * bytes, its length or its reply room changed; each in a heap block of exactly its size so
+ * that AddressSanitizer catches a read past it. What the parser accepts must hold up. */
+static unsigned long fuse_ok;
+static void fuzz_fuse(unsigned long round)
+{
+	static const uint32_t opcodes[] = {
+		FUSE_LOOKUP, FUSE_FORGET, FUSE_GETATTR, FUSE_SETATTR, FUSE_MKDIR, FUSE_UNLINK,
+		FUSE_RMDIR, FUSE_RENAME, FUSE_RENAME2, FUSE_OPEN, FUSE_OPENDIR, FUSE_READ,
+		FUSE_READDIR, FUSE_WRITE, FUSE_STATFS, FUSE_RELEASE, FUSE_RELEASEDIR, FUSE_FLUSH,
+		FUSE_FSYNC, FUSE_INIT, FUSE_CREATE, FUSE_DESTROY, FUSE_BATCH_FORGET,
+	};
+	static const uint32_t arg_sizes[] = { 0, 8, 16, 24, 40, 88 };
+	uint8_t tmp[600];
+	size_t len = sizeof(struct fuse_in_header);
+	struct fuse_in_header h = { .opcode = below(16) ? opcodes[below(23)] : (uint32_t)rnd(),
+				    .unique = rnd(), .nodeid = below(8) ? 1 + below(4) : rnd() };
+	size_t arg = arg_sizes[below(6)];
+	for (size_t i = 0; i < arg; i += 8) {
+		uint64_t v = below(2) ? below(64) : pick_interesting();
+		memcpy(tmp + len + i, &v, 8);
+	}
+	len += arg;
+	for (unsigned n = (unsigned)below(3); n; n--) { /* names, mostly well-formed */
+		size_t name = below(8) ? 1 + below(12) : below(300);
+		if (len + name + 1 > sizeof(tmp))
+			break;
+		for (size_t i = 0; i < name; i++)
+			tmp[len + i] = below(16) ? (uint8_t)('a' + below(26)) : (uint8_t)below(256);
+		tmp[len + name] = below(16) ? 0 : (uint8_t)below(256);
+		len += name + 1;
+	}
+	if (below(4) == 0) {
+		size_t data = below(sizeof(tmp) - len);
+		memset(tmp + len, 0x5a, data);
+		len += data;
+	}
+	h.len = below(16) ? (uint32_t)len : (uint32_t)pick_interesting();
+	memcpy(tmp, &h, sizeof(h));
+	for (unsigned flips = below(4) ? 0 : (unsigned)below(8); flips; flips--)
+		tmp[below(len)] = (uint8_t)rnd();
+	if (below(16) == 0)
+		len = below(len + 1);
+	size_t writable = below(4) ? 16 + below(70000) : below(200);
+	uint8_t *req = malloc(len ? len : 1);
+	memcpy(req, tmp, len);
+	static const struct fuse_limits lim = { .max_io = 65536, .max_file_size = 1ull << 40 };
+	struct fuse_request r;
+	enum fuse_parse p = fuse_parse(req, len, writable, &lim, &r);
+	if (p == FUSE_PARSE_BROKEN && len >= sizeof(h) && writable >= 16)
+		fail("fuse_parse", round, "gave up on a request it could answer");
+	if ((p == FUSE_PARSE_OK || p == FUSE_PARSE_ERROR) && writable < 16)
+		fail("fuse_parse", round, "answered without room for the reply header");
+	if (p == FUSE_PARSE_ERROR && (r.error >= 0 || !r.why))
+		fail("fuse_parse", round, "an error without its errno or reason");
+	if (p == FUSE_PARSE_OK || (p == FUSE_PARSE_NO_REPLY && r.error == 0)) {
+		fuse_ok++;
+		const char *names[2] = { r.name, r.name2 };
+		uint32_t lens[2] = { r.name_len, r.name2_len };
+		for (unsigned i = 0; i < 2; i++) {
+			if (!names[i])
+				continue;
+			const uint8_t *at = (const uint8_t *)names[i];
+			if (at < req || at + lens[i] > req + len || !lens[i] ||
+			    lens[i] > FUSE_NAME_MAX || memchr(at, '/', lens[i]) ||
+			    memchr(at, 0, lens[i]))
+				fail("fuse_parse", round, "accepted a bad name");
+		}
+		if (r.h.len != len)
+			fail("fuse_parse", round, "accepted a header whose len lies");
+		if (r.h.opcode == FUSE_WRITE &&
+		    (r.data < req || r.data + r.in.io.size != req + len ||
+		     r.in.io.size > lim.max_io || r.in.io.offset + r.in.io.size > lim.max_file_size))
+			fail("fuse_parse", round, "accepted a write past the request or the limits");
+		if ((r.h.opcode == FUSE_READ || r.h.opcode == FUSE_READDIR) &&
+		    (r.in.io.size > r.reply_room || r.in.io.size > lim.max_io))
+			fail("fuse_parse", round, "accepted a read larger than its reply room");
+		if (r.h.opcode == FUSE_BATCH_FORGET &&
+		    (const uint8_t *)(r.forgets + r.nforgets) != req + len)
+			fail("fuse_parse", round, "batch forget count past the request");
+		/* Touch every byte the parser handed out, for AddressSanitizer. */
+		volatile uint8_t sum = 0;
+		for (uint32_t i = 0; i < r.name_len; i++)
+			sum += (uint8_t)r.name[i];
+		for (uint32_t i = 0; r.data && i < r.in.io.size; i++)
+			sum += r.data[i];
+		(void)sum;
+	}
+	free(req);
+}
+
 /* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
 static uint64_t ram_size(void)
 {
@@ -520,6 +612,7 @@ int main(int argc, char **argv)
 		fuzz_blk(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
+		fuzz_fuse(round);
 	}
 	free(elf);
 	free(cpio);
@@ -527,7 +620,8 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-	       "%lu guest layouts, %lu UART bytes, %lu disk requests\n", rounds, argv[2], elf_ok,
-	       cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok);
+	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests\n", rounds,
+	       argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok,
+	       uart_bytes, blk_ok, fuse_ok);
 	return 0;
 }

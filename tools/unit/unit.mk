@@ -48,3 +48,4 @@ unit_deps_guest_isa := hv/guest_isa.c
 unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
 unit_deps_pmu := hv/pmu.c
 unit_deps_uart16550 := servers/vmm/uart16550.c
+unit_deps_fuse_request := servers/vmm/fuse_request.c
