@@ -18,7 +18,7 @@ struct guest;
 struct virtio_mmio;
 
 #define VIRTIO_MMIO_SIZE 0x1000ul
-#define VIRTIO_MAX_QUEUES 2
+#define VIRTIO_MAX_QUEUES 6 /* virtio-console: two ports and control */
 
 /* Device status bits (2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 1
@@ -83,5 +83,7 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 extern const struct virtio_device_ops virtio_rng_ops;
 /* virtio_blk.c */
 extern const struct virtio_device_ops virtio_blk_ops;
+/* virtio_console.c */
+extern const struct virtio_device_ops virtio_console_ops;
 
 #endif

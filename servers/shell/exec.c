@@ -1,0 +1,184 @@
+/* `linux exec CMD...` and `vm exec ID CMD...`: CMD runs in a Linux guest under its agent
+ * (docs/agent.md), its stdout and stderr printed here as they come (the monitor writes
+ * them to the console), its exit status the command's result. Keys typed meanwhile are its
+ * stdin, echoed as typed; Ctrl-C interrupts it (SIGINT to its process group), Ctrl-D ends
+ * its stdin. With no guest running, `linux exec` boots one first and waits for its agent. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "commands.h"
+#include "events.h"
+#include "line.h"
+#include "vireo.h"
+
+#define EVENT_EXEC_DONE (1ull << 40) /* above the bits of the VMs followed (vm.c) */
+#define CTRL_C 0x03
+#define CTRL_D 0x04
+#define SIGINT 2
+#define AGENT_WAIT_US 60000000ull /* a guest just booted has its agent up well within this */
+#define RETRY_US 100000
+#define INPUT_PATIENCE_US 5000000 /* a command reading no stdin for this long loses input */
+
+static bool done;
+
+bool exec_news(uint64_t bits)
+{
+	if (!(bits & EVENT_EXEC_DONE))
+		return false;
+	done = true;
+	return true;
+}
+
+static int64_t status_of(const struct msg *r)
+{
+	return r->status < 0 ? r->status : (int64_t)r->w[0];
+}
+
+static void print_why(const struct msg *r)
+{
+	char why[128];
+	size_t n = vireo_ipc_len(r->info) < sizeof(why) ? vireo_ipc_len(r->info) : 0;
+	memcpy(why, ipc_buffer()->data, n);
+	why[n] = '\0';
+	printf("linux exec: %s\n", n ? why : error_name(status_of(r)));
+}
+
+/* stdin for the command, sent again while its channel is full. */
+static void send_stdin(uint64_t id, const char *s, size_t n)
+{
+	uint64_t since = clock_us();
+	for (;;) {
+		struct msg r = vm_request(ipc_data(VMM_EXEC_INPUT, s, n), id, 0);
+		if (status_of(&r) || r.w[1] || done)
+			return;
+		if (clock_us() - since > INPUT_PATIENCE_US) {
+			printf("\n[linux exec: the command reads no input: %lu bytes dropped]\n", n);
+			return;
+		}
+		pause_us(RETRY_US);
+	}
+}
+
+/* Keys while the command runs: Ctrl-C, Ctrl-D, or input (Enter as a newline). */
+static void keys_for(uint64_t id, const char *keys, size_t n)
+{
+	char in[LINE_KEYS];
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		char k = keys[i];
+		if (k == CTRL_C || k == CTRL_D) {
+			if (len)
+				send_stdin(id, in, len);
+			len = 0;
+			if (k == CTRL_C)
+				vm_request(vireo_ipc_info(VMM_EXEC_SIGNAL, 0), id, SIGINT);
+			else
+				send_stdin(id, "", 0);
+			continue;
+		}
+		in[len++] = k == '\r' ? '\n' : k;
+		printf("%c", in[len - 1]); /* the command's stdin is a pipe: nobody else echoes */
+	}
+	if (len)
+		send_stdin(id, in, len);
+}
+
+static struct msg request_exec(uint64_t id, const char *line)
+{
+	ipc_buffer()->handle = events_endpoint();
+	return vm_request(ipc_data(VMM_EXEC, line, strlen(line)) | VIREO_IPC_HANDLE, id,
+			  EVENT_EXEC_DONE);
+}
+
+/* The command started in VM id: pass it the keyboard until it ends, then its status. */
+static void follow(uint64_t id)
+{
+	char keys[LINE_KEYS];
+	size_t n = line_take_typeahead(keys, sizeof(keys));
+	while (!done) {
+		if (n)
+			keys_for(id, keys, n);
+		if (!done)
+			n = wait_for_keys(keys, sizeof(keys));
+	}
+	struct msg r = vm_request(vireo_ipc_info(VMM_EXEC_STATUS, 0), id, 0);
+	if (status_of(&r))
+		printf("linux exec: vm %lu ended before the command did\n", id);
+	else if (r.w[1] == 2)
+		printf("linux exec: the agent went away before the command ended\n");
+	else if (r.w[2])
+		printf("exit status %ld\n", (int64_t)(int32_t)r.w[2]);
+}
+
+/* Runs line in VM id; booted: the guest was just started, so an agent not up yet is
+ * waited for. */
+static void run(uint64_t id, const char *line, bool booted)
+{
+	uint64_t since = clock_us();
+	struct msg r;
+	done = false;
+	while ((r = request_exec(id, line)), status_of(&r)) {
+		if (r.w[1] != 1 || !booted || clock_us() - since > AGENT_WAIT_US) {
+			print_why(&r);
+			return;
+		}
+		pause_us(RETRY_US);
+	}
+	follow(id);
+}
+
+static bool join(char *line, size_t size, int argc, char **argv)
+{
+	size_t len = 0;
+	line[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		len += snformat(line + len, size - len, "%s%s", i ? " " : "", argv[i]);
+		if (len >= size) {
+			printf("linux exec: the command is too long (at most %lu characters)\n",
+			       size - 1);
+			return false;
+		}
+	}
+	return true;
+}
+
+void exec_in_vm(uint64_t id, int argc, char **argv)
+{
+	char line[1024];
+	if (argc < 1) {
+		printf("usage: vm exec ID CMD...\n");
+		return;
+	}
+	if (join(line, sizeof(line), argc, argv) && vm_monitor())
+		run(id, line, false);
+}
+
+void exec_in_linux(int argc, char **argv)
+{
+	char line[1024], args[512];
+	if (argc < 1) {
+		printf("usage: linux exec CMD...\n");
+		return;
+	}
+	if (!join(line, sizeof(line), argc, argv) || !vm_monitor())
+		return;
+	/* A guest running: the monitor picks it (r.w[2] names it, even when it failed). */
+	done = false;
+	struct msg r = request_exec(0, line);
+	if (!status_of(&r)) {
+		follow(r.w[2]);
+		return;
+	}
+	if (r.w[2]) {
+		print_why(&r);
+		return;
+	}
+	linux_args(args, sizeof(args), 1, (char *[]){ "linux" });
+	r = vm_request(ipc_data(VMM_START, args, strlen(args)), 0, 0);
+	if (status_of(&r)) {
+		print_why(&r);
+		return;
+	}
+	printf("[linux exec: booted vm %lu]\n", r.w[1]);
+	run(r.w[1], line, true);
+}
