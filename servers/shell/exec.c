@@ -34,13 +34,17 @@ static int64_t status_of(const struct msg *r)
 	return r->status < 0 ? r->status : (int64_t)r->w[0];
 }
 
-static void print_why(const struct msg *r)
+/* Why the monitor refused, about VM id (0: none named). */
+static void print_why(const struct msg *r, uint64_t id)
 {
 	char why[128];
 	size_t n = vireo_ipc_len(r->info) < sizeof(why) ? vireo_ipc_len(r->info) : 0;
 	memcpy(why, ipc_buffer()->data, n);
 	why[n] = '\0';
-	printf("linux exec: %s\n", n ? why : error_name(status_of(r)));
+	if (n || !id)
+		printf("linux exec: %s\n", n ? why : error_name(status_of(r)));
+	else
+		printf("linux exec: vm %lu: %s\n", id, error_name(status_of(r)));
 }
 
 /* stdin for the command, sent again while its channel is full. */
@@ -119,7 +123,7 @@ static void run(uint64_t id, const char *line, bool booted)
 	done = false;
 	while ((r = request_exec(id, line)), status_of(&r)) {
 		if (r.w[1] != 1 || !booted || clock_us() - since > AGENT_WAIT_US) {
-			print_why(&r);
+			print_why(&r, id);
 			return;
 		}
 		pause_us(RETRY_US);
@@ -170,13 +174,13 @@ void exec_in_linux(int argc, char **argv)
 		return;
 	}
 	if (r.w[2]) {
-		print_why(&r);
+		print_why(&r, 0);
 		return;
 	}
 	linux_args(args, sizeof(args), 1, (char *[]){ "linux" });
 	r = vm_request(ipc_data(VMM_START, args, strlen(args)), 0, 0);
 	if (status_of(&r)) {
-		print_why(&r);
+		print_why(&r, 0);
 		return;
 	}
 	printf("[linux exec: booted vm %lu]\n", r.w[1]);
