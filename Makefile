@@ -42,6 +42,7 @@ include kernel/kernel.mk
 include lib/lib.mk
 include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk
 include drivers/virtio-blk/virtio-blk.mk servers/block/block.mk
+include servers/fs/fs.mk tools/fsck/fsck.mk
 include tools/systest/programs/programs.mk
 include guest/tests/tests.mk
 include tools/unit/unit.mk
@@ -125,6 +126,7 @@ linux: $(LINUX_FILES)
 BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.elf \
 	$(BUILD)/user/vmm.elf
 BOOTFS_BIN += $(BUILD)/user/virtio-blk.elf $(BUILD)/user/block.elf
+BOOTFS_BIN += $(BUILD)/user/fs.elf
 TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
 
 # $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS,GUEST_IMAGES)

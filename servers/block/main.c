@@ -5,7 +5,9 @@
  *
  * Data moves through the driver's data buffer, which the monitor maps too: a read lands
  * there by DMA, a write goes from there. The table and the zeroing of new volumes use the
- * metadata buffer, which only this server and the driver see. */
+ * metadata buffer, which only this server and the driver see. The file-system server ("fs")
+ * gets a buffer of its own instead of the monitor's, copied through the metadata buffer, so
+ * that neither ever sees or overwrites the other's data in flight. */
 #include <string.h>
 
 #include "vireo.h"
@@ -13,13 +15,16 @@
 
 #define META_VA (VIREO_USER_HEAP + 0x1000000)
 #define DATA_VA (VIREO_USER_HEAP + 0x2000000)
+#define FS_BUFFER_VA (VIREO_USER_HEAP + 0x3000000)
 #define MAX_SESSIONS 8
-#define VMM_GONE 1 /* notification bit: the monitor that held sessions ended */
+#define VMM_GONE 1 /* notification bits: the monitor that held sessions ended */
+#define FS_GONE 2  /* the file-system server did */
 
 struct session {
 	uint64_t id;    /* 0: free */
-	uint64_t owner; /* the monitor's task id */
+	uint64_t owner; /* the monitor's or the file-system server's task id */
 	int volume;
+	bool bounce;    /* the owner is the fs server: its data goes through fs_buffer */
 };
 
 static uint64_t ep, blkdev, disk_sectors, buffer_bytes, data_handle;
@@ -29,7 +34,9 @@ static bool table_ok;
 static enum vol_error table_state;
 static struct session sessions[MAX_SESSIONS];
 static uint64_t next_session = 1;
-static uint64_t vmm_task, shell_task; /* vouched for by init */
+static uint64_t vmm_task, shell_task, fs_task; /* vouched for by init */
+static uint64_t fs_buffer_handle;
+static uint8_t *const fs_buffer = (uint8_t *)FS_BUFFER_VA;
 
 static int64_t driver(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
 {
@@ -229,8 +236,9 @@ static void open_volume(const struct msg *m, const char *name)
 		reply_error(caller, err, why);
 		return;
 	}
-	*s = (struct session){ .id = next_session++, .owner = m->task, .volume = index };
-	ipc_buffer()->handle = data_handle;
+	*s = (struct session){ .id = next_session++, .owner = m->task, .volume = index,
+			       .bounce = m->task == fs_task };
+	ipc_buffer()->handle = s->bounce ? fs_buffer_handle : data_handle;
 	ipc_reply(caller, VIREO_IPC_HANDLE, 0, s->id, table.e[index].sectors, buffer_bytes);
 }
 
@@ -240,15 +248,44 @@ static int64_t volume_io(const struct msg *m, struct session *s)
 	uint64_t sector = m->w[1], count = m->w[2];
 	if (count > buffer_bytes / VOL_SECTOR || !vol_range_ok(v, sector, count))
 		return VIREO_E_INVAL;
-	uint32_t label = vireo_ipc_label(m->info) == BLOCK_READ ? BLKDEV_READ : BLKDEV_WRITE;
-	return driver(label, BLKDEV_BUF_DATA, v->start + sector, count);
+	bool read = vireo_ipc_label(m->info) == BLOCK_READ;
+	if (!s->bounce)
+		return driver(read ? BLKDEV_READ : BLKDEV_WRITE, BLKDEV_BUF_DATA, v->start + sector,
+			      count);
+	if (!read)
+		memcpy(meta, fs_buffer, count * VOL_SECTOR);
+	int64_t err = driver(read ? BLKDEV_READ : BLKDEV_WRITE, BLKDEV_BUF_META, v->start + sector,
+			     count);
+	if (!err && read)
+		memcpy(fs_buffer, meta, count * VOL_SECTOR);
+	return err;
 }
 
-/* The monitor may do everything, the shell manage volumes, nobody else anything. */
+/* The buffer the fs server's sessions use, made when it first opens a volume. */
+static bool fs_buffer_ready(void)
+{
+	if (fs_buffer_handle)
+		return true;
+	int64_t h = vireo_syscall(SYS_MEMORY_CREATE, (long)(buffer_bytes / 4096), 0, 0, 0, 0, 0);
+	if (h < 0)
+		return false;
+	if (vireo_syscall(SYS_MEMORY_MAP, h, (long)fs_buffer, VIREO_PROT_READ | VIREO_PROT_WRITE, 0,
+			  0, 0) < 0) {
+		vireo_syscall(SYS_HANDLE_CLOSE, h, 0, 0, 0, 0, 0);
+		return false;
+	}
+	fs_buffer_handle = (uint64_t)h;
+	return true;
+}
+
+/* The monitor may do everything, the shell manage volumes, the fs server list and use
+ * them, nobody else anything. */
 static bool allowed(const struct msg *m, uint32_t label)
 {
 	bool management = label == BLOCK_LIST || label == BLOCK_CREATE || label == BLOCK_DELETE;
-	if (m->task == vmm_task || (management && m->task == shell_task))
+	bool fs_use = label != BLOCK_CREATE && label != BLOCK_DELETE;
+	if (m->task == vmm_task || (management && m->task == shell_task) ||
+	    (fs_use && m->task == fs_task))
 		return true;
 	if (caller_is_service(m->task, "/boot/bin/vmm")) {
 		vmm_task = m->task;
@@ -257,6 +294,11 @@ static bool allowed(const struct msg *m, uint32_t label)
 	}
 	if (management && caller_is_service(m->task, "/boot/bin/shell")) {
 		shell_task = m->task;
+		return true;
+	}
+	if (fs_use && caller_is_service(m->task, "/boot/bin/fs") && fs_buffer_ready()) {
+		fs_task = m->task;
+		watch_service("fs", ep, FS_GONE);
 		return true;
 	}
 	return false;
@@ -336,13 +378,14 @@ static void request(const struct msg *m)
 	reply_error(caller, err, NULL);
 }
 
-/* The monitor ended: its sessions go, so that its successor can open the volumes again. */
-static void vmm_gone(void)
+/* The monitor or the fs server ended: its sessions go, so that its successor can open the
+ * volumes again. */
+static void owner_gone(uint64_t *task)
 {
 	for (unsigned i = 0; i < MAX_SESSIONS; i++)
-		if (sessions[i].owner == vmm_task)
+		if (sessions[i].owner == *task)
 			sessions[i] = (struct session){ 0 };
-	vmm_task = 0;
+	*task = 0;
 }
 
 int main(void)
@@ -359,8 +402,11 @@ int main(void)
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0)
 			request(&m);
-		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY &&
-			 (m.w[0] & VMM_GONE))
-			vmm_gone();
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			if (m.w[0] & VMM_GONE)
+				owner_gone(&vmm_task);
+			if (m.w[0] & FS_GONE)
+				owner_gone(&fs_task);
+		}
 	}
 }

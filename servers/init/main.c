@@ -48,6 +48,7 @@ static struct essential essentials[] = {
 	 * that looking their names up says so at once. */
 	{ .path = "/boot/bin/virtio-blk", .name = "blkdev" },
 	{ .path = "/boot/bin/block", .name = "block" },
+	{ .path = "/boot/bin/fs", .name = "fs" },
 };
 #define NESSENTIALS (sizeof(essentials) / sizeof(*essentials))
 
@@ -250,6 +251,9 @@ static void plan_disk(uint64_t nvirtio)
 	driver->given_up = block->given_up = !driver->handles[0];
 	driver->quota = make_quota(2ul << 20 >> 12);
 	block->quota = make_quota(2ul << 20 >> 12);
+	struct essential *fs = find_essential("/boot/bin/fs");
+	fs->given_up = block->given_up;
+	fs->quota = make_quota(4ul << 20 >> 12);
 }
 
 static void describe_status(int64_t status, char *buf, size_t len)

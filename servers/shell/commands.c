@@ -76,6 +76,10 @@ static int64_t status_of(const struct msg *r)
 static void cmd_ls(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : "/";
+	if (share_path(path)) {
+		share_ls(path);
+		return;
+	}
 	for (uint64_t i = 0;; i++) {
 		struct msg r = call_init(INIT_LIST, path, i);
 		if (status_of(&r)) {
@@ -103,6 +107,10 @@ static void cmd_cat(int argc, char **argv)
 		printf("cat: which file?\n");
 		return;
 	}
+	if (share_path(argv[1])) {
+		share_cat(argv[1]);
+		return;
+	}
 	for (uint64_t off = 0;;) {
 		struct msg r = call_init(INIT_READ, argv[1], off);
 		if (status_of(&r)) {
@@ -121,6 +129,8 @@ static void cmd_cat(int argc, char **argv)
 
 static void cmd_echo(int argc, char **argv)
 {
+	if (share_echo(argc, argv))
+		return;
 	for (int i = 1; i < argc; i++)
 		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
 	printf("\n");
@@ -233,9 +243,14 @@ static const struct command commands[] = {
 	{ "help", "", "this list", cmd_help, true },
 	{ "ps", "", "tasks: id, name, state, pages used", cmd_ps, true },
 	{ "mem", "", "free and used pages, per task", cmd_mem, true },
-	{ "ls", "[path]", "list a directory (the boot file system is /boot)", cmd_ls, true },
+	{ "ls", "[path]", "list a directory (/boot: the boot file system; /share: the disk's)", cmd_ls, true },
 	{ "cat", "path", "print a file", cmd_cat, true },
-	{ "echo", "text", "print the text", cmd_echo, true },
+	{ "echo", "text [>|>> file]", "print the text, or write it to a file in /share", cmd_echo, true },
+	{ "mkdir", "path", "make a directory in /share", cmd_mkdir, false },
+	{ "rm", "path...", "remove files and empty directories from /share", cmd_rm, false },
+	{ "mv", "from to", "rename or move within /share", cmd_mv, false },
+	{ "cp", "from to", "copy a file from /boot or /share into /share", cmd_cp, false },
+	{ "df", "", "space and files used and free in /share", cmd_df, false },
 	{ "uptime", "", "time since the machine started", cmd_uptime, true },
 	{ "log", "", "the kernel's messages", cmd_log, true },
 	{ "run", "path", "run a program and wait for it to end", cmd_run, false },

@@ -26,4 +26,15 @@ void exec_in_vm(uint64_t id, int argc, char **argv);
 /* disk.c */
 void cmd_disk(int argc, char **argv);
 
+/* share.c */
+bool share_path(const char *path);
+void share_ls(const char *path);
+void share_cat(const char *path);
+bool share_echo(int argc, char **argv); /* false: no redirection, a plain echo */
+void cmd_mkdir(int argc, char **argv);
+void cmd_rm(int argc, char **argv);
+void cmd_mv(int argc, char **argv);
+void cmd_cp(int argc, char **argv);
+void cmd_df(int argc, char **argv);
+
 #endif
