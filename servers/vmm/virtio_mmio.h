@@ -85,5 +85,7 @@ extern const struct virtio_device_ops virtio_rng_ops;
 extern const struct virtio_device_ops virtio_blk_ops;
 /* virtio_console.c */
 extern const struct virtio_device_ops virtio_console_ops;
+/* virtio_fs.c */
+extern const struct virtio_device_ops virtio_fs_ops;
 
 #endif
