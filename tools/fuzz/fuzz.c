@@ -27,6 +27,7 @@
 #include "uart16550.h"
 #include "blk_request.h"
 #include "fuse_request.h"
+#include "agent_frame.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
@@ -316,6 +317,21 @@ static void fuzz_blk(unsigned long round)
  * bytes, its length or its reply room changed; each in a heap block of exactly its size so
  * that AddressSanitizer catches a read past it. What the parser accepts must hold up. */
 static unsigned long fuse_ok;
+/* The fixed argument an opcode takes (fuse.h), to reach past the length checks. */
+static size_t fuse_arg_size(uint32_t opcode)
+{
+	switch (opcode) {
+	case FUSE_FORGET: case FUSE_RENAME: case FUSE_MKDIR: case FUSE_OPEN: case FUSE_OPENDIR:
+	case FUSE_BATCH_FORGET: return 8;
+	case FUSE_GETATTR: case FUSE_FSYNC: case FUSE_INIT: case FUSE_CREATE: case FUSE_RENAME2:
+		return 16;
+	case FUSE_RELEASE: case FUSE_RELEASEDIR: case FUSE_FLUSH: return 24;
+	case FUSE_READ: case FUSE_READDIR: case FUSE_WRITE: return 40;
+	case FUSE_SETATTR: return 88;
+	default: return 0;
+	}
+}
+
 static void fuzz_fuse(unsigned long round)
 {
 	static const uint32_t opcodes[] = {
@@ -329,7 +345,7 @@ static void fuzz_fuse(unsigned long round)
 	size_t len = sizeof(struct fuse_in_header);
 	struct fuse_in_header h = { .opcode = below(16) ? opcodes[below(23)] : (uint32_t)rnd(),
 				    .unique = rnd(), .nodeid = below(8) ? 1 + below(4) : rnd() };
-	size_t arg = arg_sizes[below(6)];
+	size_t arg = below(4) ? fuse_arg_size(h.opcode) : arg_sizes[below(6)];
 	for (size_t i = 0; i < arg; i += 8) {
 		uint64_t v = below(2) ? below(64) : pick_interesting();
 		memcpy(tmp + len + i, &v, 8);
@@ -401,6 +417,75 @@ static void fuzz_fuse(unsigned long round)
 		(void)sum;
 	}
 	free(req);
+}
+
+/* linux exec frames from the guest agent: valid frames, written and fed back in random
+ * pieces, must come out as they went in; the same stream with bytes changed must give
+ * only frames of the guest's types and lengths, or a broken reader. Each piece is a heap
+ * block of its own size, for AddressSanitizer. */
+static unsigned long agent_frames;
+static void fuzz_agent(unsigned long round)
+{
+	static uint8_t stream[4 * (AGENT_HEADER + AGENT_PAYLOAD_MAX)];
+	static const uint8_t types[] = { AGENT_HELLO, AGENT_STDOUT, AGENT_STDERR, AGENT_EXIT,
+					 AGENT_ERROR };
+	uint8_t sent_types[4];
+	uint32_t sent_lens[4];
+	unsigned nframes = 1 + (unsigned)below(4);
+	size_t n = 0;
+	for (unsigned i = 0; i < nframes; i++) {
+		uint8_t type = types[below(5)];
+		uint32_t len = type == AGENT_HELLO ? 0 : type == AGENT_EXIT ? 4 :
+			       below(4) ? (uint32_t)below(64) : (uint32_t)below(AGENT_PAYLOAD_MAX + 1);
+		uint8_t payload[AGENT_PAYLOAD_MAX];
+		memset(payload, (int)i, len);
+		n += agent_frame_write(stream + n, type, payload, len);
+		sent_types[i] = type;
+		sent_lens[i] = len;
+	}
+	bool mutated = below(2);
+	for (unsigned k = mutated ? 1 + (unsigned)below(4) : 0; k; k--)
+		stream[below(n)] = (uint8_t)rnd();
+	struct agent_reader rd;
+	agent_reader_init(&rd, true);
+	unsigned got_frames = 0;
+	for (size_t at = 0; at < n;) {
+		size_t piece = 1 + below(n - at < 9000 ? n - at : 9000);
+		uint8_t *p = malloc(piece);
+		memcpy(p, stream + at, piece);
+		for (size_t off = 0; off < piece;) {
+			struct agent_frame f;
+			const char *why;
+			size_t used;
+			int r = agent_read(&rd, p + off, piece - off, &used, &f, &why);
+			if (used > piece - off)
+				fail("agent_read", round, "used more bytes than it was given");
+			off += used;
+			if (r < 0) {
+				if (!mutated)
+					fail("agent_read", round, "refused a well-formed stream");
+				free(p);
+				return;
+			}
+			if (r == 0)
+				break;
+			agent_frames++;
+			if (f.len > AGENT_PAYLOAD_MAX || f.type < AGENT_HELLO || f.type > AGENT_ERROR ||
+			    (f.type == AGENT_EXIT && f.len != 4))
+				fail("agent_read", round, "a frame of a bad type or length");
+			if (!mutated && (got_frames >= nframes || f.type != sent_types[got_frames] ||
+					 f.len != sent_lens[got_frames]))
+				fail("agent_read", round, "a frame other than the one sent");
+			for (uint32_t i = 0; !mutated && i < f.len; i++)
+				if (f.payload[i] != (uint8_t)got_frames)
+					fail("agent_read", round, "a payload other than the one sent");
+			got_frames++;
+		}
+		free(p);
+		at += piece;
+	}
+	if (!mutated && got_frames != nframes)
+		fail("agent_read", round, "frames lost");
 }
 
 /* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
@@ -613,6 +698,7 @@ int main(int argc, char **argv)
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
 		fuzz_fuse(round);
+		fuzz_agent(round);
 	}
 	free(elf);
 	free(cpio);
@@ -620,8 +706,8 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests\n", rounds,
-	       argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok,
-	       uart_bytes, blk_ok, fuse_ok);
+	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests, %lu agent "
+	       "frames\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
+	       images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames);
 	return 0;
 }

@@ -31,3 +31,4 @@ fuzz: setup
 	$(BUILD)/fuzz/fuzz $(FUZZ_LONG) $(FUZZ_SEED) $(FUZZ_SEEDS)
 FUZZ_SOURCES += servers/vmm/uart16550.c
 FUZZ_SOURCES += servers/vmm/fuse_request.c
+FUZZ_SOURCES += servers/vmm/agent_frame.c

@@ -54,3 +54,4 @@ FS_SOURCES := servers/fs/journal.c servers/fs/mkfs.c servers/fs/inode.c servers/
 unit_deps_fs := $(FS_SOURCES)
 UNIT_CFLAGS += -Iinclude -Iservers/fs
 $(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
+unit_deps_agent_frame := servers/vmm/agent_frame.c
