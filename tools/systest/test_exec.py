@@ -93,3 +93,28 @@ def test_virtio_console(shell):
     shell.expect(GUEST_PROMPT)
     power_off(shell)
     assert free_pages(shell) == before
+
+
+def test_exec_prints_a_mebibyte(shell):
+    first_exec(shell, "true")
+    # 1 to 150000, one a line: 1,038,895 bytes.
+    shell.send("linux exec seq 1 150000\r")
+    shell.expect("linux exec seq 1 150000")
+    out = shell.prompt(timeout=120).replace("\r", "")
+    numbers = out.split()
+    assert numbers == [str(i) for i in range(1, 150001)], (len(numbers), numbers[-3:])
+    assert shell.run("echo alive") == "alive"
+
+
+def test_guest_without_agent(shell):
+    """A Linux guest whose initramfs starts no agent (rdinit=/bin/sh: busybox's shell as PID
+    1, without /init): a clear error at once, not a hang; the guest runs on."""
+    shell.send("linux rdinit=/bin/sh\r")
+    shell.expect(r"Linux version 6\.1", timeout=BOOT_TIMEOUT)
+    shell.expect("# ", timeout=BOOT_TIMEOUT)
+    shell.send("\x1d")
+    vm = shell.expect(r"\[detached from vm (\d+);").group(1)
+    shell.prompt()
+    assert shell.run("linux exec true", timeout=10) == "linux exec: no agent in this guest"
+    assert shell.run(f"vm exec {vm} true", timeout=10) == "linux exec: no agent in this guest"
+    assert re.search(rf"^\s*{vm}\s+Image", shell.run("vm list"), re.M)
