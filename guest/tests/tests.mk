@@ -21,6 +21,9 @@ $(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
 GUEST_TESTS += uart
 # GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
 GUEST_TESTS += badpt
+# virtio-fs: hostile FUSE requests from inside a VM (the wire structs of the monitor's parser).
+GUEST_TESTS += virtio-fs
+$(BUILD)/guest/obj/virtio-fs.o: GUEST_CFLAGS += -Iservers/vmm
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -17,6 +17,9 @@
 #define CONSOLE_QUEUES (2 * (VCONS_PORTS + 1))
 #define CONTROL_BYTES 8 /* struct virtio_console_control: le32 id, le16 event, le16 value */
 #define TX_CHUNK 512
+/* The most one transmit buffer may hold: Linux sends a page or 32 KiB at most (hvc,
+ * port writes), and a bound keeps a guest from holding the monitor up with gigabytes. */
+#define TX_CHAIN_MAX (64u * 1024)
 _Static_assert(CONSOLE_QUEUES <= VIRTIO_MAX_QUEUES, "queues of both ports and control");
 
 /* 5.3.6.2: control events. */
@@ -168,7 +171,9 @@ static void control_from_driver(struct virtio_mmio *d, uint32_t id, uint16_t eve
 			guest_warn(d->g, "virtio-console: the driver could not set the device up");
 			return;
 		}
-		/* A driver (re)starting: the ports start over; keys typed ahead stay queued. */
+		/* A driver (re)starting: the ports start over, and what was meant for the last
+		 * driver goes; keys typed ahead stay queued. */
+		c->control_len = 0;
 		for (unsigned i = 0; i < VCONS_PORTS; i++)
 			c->port[i].ready = c->port[i].guest_open = false;
 		c->port[VCONS_PORT_AGENT].rx_len = 0;
@@ -237,6 +242,10 @@ static void serve_transmit(struct virtio_mmio *d, unsigned q)
 				return;
 			}
 			len += chain.buf[i].len;
+		}
+		if (len > TX_CHAIN_MAX) {
+			virtio_mmio_fail(d, "a transmit buffer of %lu bytes (at most 64 KiB)", len);
+			return;
 		}
 		/* A control message is read whole; port bytes in chunks, as a stream. */
 		if (q == CONTROL_TX) {

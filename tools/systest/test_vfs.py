@@ -68,3 +68,20 @@ def test_share_both_ways(shell):
     power_off(shell)
     assert "from-vireo.txt" not in shell.run("ls /share")
     assert free_pages(shell) == before
+
+
+def test_hostile_fuse_requests_from_a_guest(shell):
+    """guest/tests/virtio-fs.c sends the FUSE requests a broken or hostile driver could: each
+    gets its error reply, one without room for a reply breaks the device until a reset,
+    and the monitor, the share and the shell run on."""
+    from test_hypervisor import assert_all_passed, run_guest
+    shell.run("echo kept > /share/kept")
+    run_guest(shell, "/boot/guest/hello.elf")
+    before = free_pages(shell)
+    out, end = run_guest(shell, "/boot/guest/virtio-fs.elf")
+    assert_all_passed(out, end)
+    assert re.search(r"\[vm \d+ \(virtio-fs\.elf\): virtio-fs: FUSE: no room for a reply "
+                     r"header; the device needs a reset\]", out), out
+    assert shell.run("cat /share/kept") == "kept"
+    assert shell.run("echo shell ok") == "shell ok"
+    assert free_pages(shell) == before
