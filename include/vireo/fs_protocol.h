@@ -58,8 +58,9 @@ enum fs_label {
 	/* w1 = node, data = struct fs_setattr -> attr. Size changes truncate or extend (with
 	 * zeros); FS_EISDIR for a directory's size. */
 	FS_SETATTR,
-	/* w1 = node, w2 = FS_OPEN_DIR to open a directory, 0 for a file -> 0, or FS_EISDIR /
-	 * FS_ENOTDIR. Nothing is kept open; FS_RELEASE (w1 = node) is a no-op. */
+	/* w1 = node, w2 = FS_OPEN_DIR to open a directory, 0 for a file (other bits:
+	 * FS_EINVAL) -> 0, or FS_EISDIR / FS_ENOTDIR. Nothing is kept open; FS_RELEASE (w1 =
+	 * node) is a no-op. */
 	FS_OPEN,
 	FS_RELEASE,
 	/* w1 = node, w2 = offset, w3 = bytes (at most FS_IO_MAX) -> w1 = bytes put at the
@@ -70,7 +71,8 @@ enum fs_label {
 	FS_WRITE,
 	/* w1 = directory node, w2 = cookie (0: from the start), w3 = most bytes wanted (at
 	 * most FS_BUFFER_BYTES) -> w1 = bytes of struct fs_dirent packed at the buffer's start
-	 * (0: no more). Each entry's cookie continues after it. No "." or ".." entries. */
+	 * (0: no more; FS_EINVAL if not even the next entry fits). Each entry's cookie
+	 * continues after it. No "." or ".." entries. */
 	FS_READDIR,
 	/* w1 = parent, w2 = mode (permission bits; the kind is implied), data = name -> w1 =
 	 * node, w2 = generation, attr. FS_EEXIST if the name is taken. */

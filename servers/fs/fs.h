@@ -44,6 +44,7 @@ struct fs {
 	struct fs_super sb;
 	bool read_only;
 	uint64_t clock;      /* cache LRU counter */
+	unsigned last;       /* the cache slot found last */
 	uint64_t sequence;   /* of the last committed transaction */
 	uint32_t free_blocks, free_inodes;
 	uint64_t newest_ns;  /* the latest time any inode held at mount */
@@ -53,13 +54,14 @@ struct fs {
 	unsigned ndirty;
 	bool data_written;   /* this transaction wrote file data: flush it before the commit */
 	uint64_t (*now_ns)(void);
-	struct fs_cached cache[FS_CACHE_BLOCKS];
-	uint8_t orig_pool[FS_JOURNAL_MAX][FS_BLOCK];
-	bool orig_used[FS_JOURNAL_MAX];
-	uint8_t io[FS_BLOCK]; /* scratch for the journal's header and file data */
 	/* read_only: the committed journal's targets, read from journal block 2 + i. */
 	unsigned overlay_count;
 	uint32_t overlay[FS_JOURNAL_MAX];
+	bool orig_used[FS_JOURNAL_MAX];
+	/* The large part, which fs_mount empties without clearing every byte. */
+	struct fs_cached cache[FS_CACHE_BLOCKS];
+	uint8_t orig_pool[FS_JOURNAL_MAX][FS_BLOCK];
+	uint8_t io[FS_BLOCK]; /* scratch for the journal's header and file data */
 };
 
 /* mkfs.c */
@@ -81,8 +83,9 @@ int fs_read_block(struct fs *fs, uint32_t block, const uint8_t **data);
 int fs_modify_block(struct fs *fs, uint32_t block, uint8_t **data);
 /* A block just allocated for metadata: zeroed, in this transaction, nothing read. */
 int fs_new_block(struct fs *fs, uint32_t block, uint8_t **data);
-/* File data straight to a block allocated in this transaction (nothing points at it yet). */
-int fs_write_data(struct fs *fs, uint32_t block, const void *data);
+/* File data straight to count blocks allocated in this transaction (nothing committed
+ * points at them yet). */
+int fs_write_data(struct fs *fs, uint32_t block, uint32_t count, const void *data);
 /* Whether the block was free when the transaction began (the allocator's second check). */
 bool fs_was_free(struct fs *fs, uint32_t block, bool free_now);
 void fs_begin(struct fs *fs);

@@ -11,11 +11,18 @@
 
 #include "fs.h"
 
+/* Scans walk one block many times in a row (an inode table, a directory): that block is
+ * looked at first. */
 static struct fs_cached *find(struct fs *fs, uint32_t block)
 {
-	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++)
-		if (fs->cache[i].block == block)
+	if (fs->cache[fs->last].block == block)
+		return &fs->cache[fs->last];
+	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++) {
+		if (fs->cache[i].block == block) {
+			fs->last = i;
 			return &fs->cache[i];
+		}
+	}
 	return NULL;
 }
 
@@ -120,17 +127,19 @@ int fs_new_block(struct fs *fs, uint32_t block, uint8_t **data)
 	return err;
 }
 
-int fs_write_data(struct fs *fs, uint32_t block, const void *data)
+int fs_write_data(struct fs *fs, uint32_t block, uint32_t count, const void *data)
 {
-	if (!valid_block(fs, block) || block < fs->sb.data_start)
+	if (block < fs->sb.data_start || block >= fs->sb.blocks || count > fs->sb.blocks - block)
 		return FS_EIO;
 	if (fs->read_only)
 		return FS_EROFS;
-	struct fs_cached *c = find(fs, block); /* a block once metadata, freed since */
-	if (c && !c->dirty)
-		c->block = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		struct fs_cached *c = find(fs, block + i); /* a block once metadata, freed since */
+		if (c && !c->dirty)
+			c->block = 0;
+	}
 	fs->data_written = true;
-	return fs->dev.write(fs->dev.ctx, block, 1, data) ? FS_EIO : 0;
+	return fs->dev.write(fs->dev.ctx, block, count, data) ? FS_EIO : 0;
 }
 
 bool fs_was_free(struct fs *fs, uint32_t block, bool free_now)

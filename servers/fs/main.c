@@ -45,15 +45,18 @@ static void mount_share(void)
 	const char *why;
 	state = BROKEN;
 	int64_t err = volume_open(&dev, &created);
-	if (err) {
+	if (err) { /* tried again at the next request: the block server may be restarting */
 		printf("fs: cannot open the volume %s: %s\n", VOLUME_NAME, error_name(err));
+		state = UNMOUNTED;
 		return;
 	}
 	if (created)
 		printf("fs: made the volume %s (%lu MiB)\n", VOLUME_NAME, created);
 	int e = fs_mount(&fs, &dev, false, now_ns, &why);
-	if (e == FS_EINVAL && memcmp(fs.sb.magic, FS_MAGIC, 8)) {
+	bool made = e == FS_EINVAL && memcmp(fs.sb.magic, FS_MAGIC, 8);
+	if (made) {
 		printf("fs: no file system on the volume %s: making one\n", VOLUME_NAME);
+		why = NULL;
 		e = fs_mkfs(&fs, &dev, now_ns);
 		if (!e)
 			e = fs_mount(&fs, &dev, false, now_ns, &why);
@@ -64,8 +67,9 @@ static void mount_share(void)
 		return;
 	}
 	clock_base_ns = fs.newest_ns;
-	printf("fs: %s mounted: %u of %u blocks free\n", VOLUME_NAME, fs.free_blocks,
-	       fs.sb.blocks - fs.sb.data_start);
+	if (made) /* otherwise a mount says nothing: it happens at every first use */
+		printf("fs: %s mounted: %u of %u blocks free\n", VOLUME_NAME, fs.free_blocks,
+		       fs.sb.blocks - fs.sb.data_start);
 	state = MOUNTED;
 }
 

@@ -144,7 +144,14 @@ static int count_free(struct fs *fs)
 int fs_mount(struct fs *fs, const struct fs_dev *dev, bool read_only, uint64_t (*now_ns)(void),
 	     const char **why)
 {
-	memset(fs, 0, sizeof(*fs));
+	memset(fs, 0, offsetof(struct fs, cache));
+	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++) { /* its data need not be cleared */
+		struct fs_cached *c = &fs->cache[i];
+		c->block = 0;
+		c->dirty = false;
+		c->used = 0;
+		c->orig = NULL;
+	}
 	fs->dev = *dev;
 	fs->now_ns = now_ns;
 	fs->read_only = read_only;

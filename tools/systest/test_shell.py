@@ -29,8 +29,8 @@ def test_mem_shows_totals_and_tasks(shell):
     assert total - free == kernel + tasks
     per_task = [int(n) for n in re.findall(r"^\s+[\w-]+\s+(\d+) pages$", out, re.M)]
     ntasks = len(re.findall(r"^\s+\d+\s+[\w-]+", shell.run("ps"), re.M))
-    # init, uart, vmm, shell, and for the disk the test machine has: virtio-blk, block
-    assert len(per_task) == ntasks == 6 and sum(per_task) == tasks
+    # init, uart, vmm, shell, and for the disk the test machine has: virtio-blk, block, fs
+    assert len(per_task) == ntasks == 7 and sum(per_task) == tasks
 
 
 def test_ls_and_cat_browse_the_boot_file_system(shell):

@@ -49,9 +49,7 @@ unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
 unit_deps_pmu := hv/pmu.c
 unit_deps_uart16550 := servers/vmm/uart16550.c
 unit_deps_fuse_request := servers/vmm/fuse_request.c
-FS_SOURCES := servers/fs/journal.c servers/fs/mkfs.c servers/fs/inode.c servers/fs/dir.c \
-	servers/fs/file.c servers/fs/ops.c servers/fs/check.c lib/format.c
-unit_deps_fs := $(FS_SOURCES)
+unit_deps_fs := $(FS_HOST_SOURCES) lib/format.c
 UNIT_CFLAGS += -Iinclude -Iservers/fs
 $(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
 unit_deps_agent_frame := servers/vmm/agent_frame.c
