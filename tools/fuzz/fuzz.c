@@ -698,12 +698,9 @@ int main(int argc, char **argv)
 		fuzz_blk(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
-<<<<<<< HEAD
 		fuzz_fuse(round);
 		fuzz_agent(round);
-=======
 		fuzz_fs(round, rnd);
->>>>>>> fs
 	}
 	free(elf);
 	free(cpio);
@@ -711,14 +708,9 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-<<<<<<< HEAD
 	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests, %lu agent "
 	       "frames\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
 	       images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames);
-=======
-	       "%lu guest layouts, %lu UART bytes, %lu disk requests\n", rounds, argv[2], elf_ok,
-	       cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok);
 	fuzz_fs_report();
->>>>>>> fs
 	return 0;
 }
