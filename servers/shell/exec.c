@@ -1,8 +1,8 @@
 /* `linux exec CMD...` and `vm exec ID CMD...`: CMD runs in a Linux guest under its agent
  * (docs/agent.md), its stdout and stderr printed here as they come (the monitor writes
- * them to the console), its exit status the command's result. Keys typed meanwhile are its
- * stdin, echoed as typed; Ctrl-C interrupts it (SIGINT to its process group), Ctrl-D ends
- * its stdin. With no guest running, `linux exec` boots one first and waits for its agent. */
+ * them to the console), its exit status the command's result. Lines typed meanwhile are its
+ * stdin, echoed and edited here; Ctrl-C interrupts it (SIGINT to its process group), Ctrl-D
+ * ends its stdin. With no guest running, `linux exec` boots one first and waits for its agent. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -63,28 +63,54 @@ static void send_stdin(uint64_t id, const char *s, size_t n)
 	}
 }
 
-/* Keys while the command runs: Ctrl-C, Ctrl-D, or input (Enter as a newline). */
+/* Typed input is edited a line at a time, as a terminal in canonical mode does: the
+ * command's stdin is a pipe, so nobody else echoes or erases. */
+static char pending[LINE_KEYS];
+static size_t pending_len;
+
+static void echo(const char *s, size_t n)
+{
+	console_write(s, n); /* at once, not at the line's end as printf would */
+}
+
+static void send_pending(uint64_t id)
+{
+	if (pending_len)
+		send_stdin(id, pending, pending_len);
+	pending_len = 0;
+}
+
+/* Keys while the command runs: Ctrl-C interrupts it, Ctrl-D sends the line so far or, on
+ * an empty line, ends its stdin; Enter sends the line, backspace erases. */
 static void keys_for(uint64_t id, const char *keys, size_t n)
 {
-	char in[LINE_KEYS];
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !done; i++) {
 		char k = keys[i];
-		if (k == CTRL_C || k == CTRL_D) {
-			if (len)
-				send_stdin(id, in, len);
-			len = 0;
-			if (k == CTRL_C)
-				vm_request(vireo_ipc_info(VMM_EXEC_SIGNAL, 0), id, SIGINT);
+		if (k == CTRL_C) {
+			pending_len = 0;
+			echo("^C\n", 3);
+			vm_request(vireo_ipc_info(VMM_EXEC_SIGNAL, 0), id, SIGINT);
+		} else if (k == CTRL_D) {
+			if (pending_len)
+				send_pending(id);
 			else
 				send_stdin(id, "", 0);
-			continue;
+		} else if (k == 0x7f || k == '\b') {
+			if (pending_len) {
+				pending_len--;
+				echo("\b \b", 3);
+			}
+		} else if (k == '\r' || k == '\n') {
+			pending[pending_len++] = '\n';
+			echo("\n", 1);
+			send_pending(id);
+		} else if ((k >= ' ' && k < 0x7f) || k == '\t') {
+			pending[pending_len++] = k;
+			echo(&k, 1);
+			if (pending_len == sizeof(pending) - 1)
+				send_pending(id);
 		}
-		in[len++] = k == '\r' ? '\n' : k;
-		printf("%c", in[len - 1]); /* the command's stdin is a pipe: nobody else echoes */
 	}
-	if (len)
-		send_stdin(id, in, len);
 }
 
 static struct msg request_exec(uint64_t id, const char *line)
@@ -99,6 +125,7 @@ static void follow(uint64_t id)
 {
 	char keys[LINE_KEYS];
 	size_t n = line_take_typeahead(keys, sizeof(keys));
+	pending_len = 0;
 	while (!done) {
 		if (n)
 			keys_for(id, keys, n);

@@ -60,6 +60,9 @@ def test_exec_ctrl_c_and_stdin(shell):
     shell.expect("linux exec cat")
     shell.send("hello from vireo\r")
     shell.expect("hello from vireo[\r\n]+hello from vireo", timeout=20)
+    # A line at a time, edited here: backspace erases before the line goes.
+    shell.send("helo\x7flo world\r")
+    shell.expect("\nhello world\r*\n", timeout=20)
     shell.send("\x04")
     out = shell.prompt(timeout=20)
     assert "exit status" not in out, out
