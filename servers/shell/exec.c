@@ -19,14 +19,14 @@
 #define RETRY_US 100000
 #define INPUT_PATIENCE_US 5000000 /* a command reading no stdin for this long loses input */
 
-static bool done;
+static bool done, monitor_news;
 
 bool exec_news(uint64_t bits)
 {
-	if (!(bits & EVENT_EXEC_DONE))
-		return false;
-	done = true;
-	return true;
+	done |= (bits & EVENT_EXEC_DONE) != 0;
+	/* The monitor may have ended, and the command with it: follow() asks. */
+	monitor_news |= (bits & EVENT_VMM_ENDED) != 0;
+	return (bits & (EVENT_EXEC_DONE | EVENT_VMM_ENDED)) != 0;
 }
 
 static int64_t status_of(const struct msg *r)
@@ -126,13 +126,20 @@ static void follow(uint64_t id)
 	char keys[LINE_KEYS];
 	size_t n = line_take_typeahead(keys, sizeof(keys));
 	pending_len = 0;
+	monitor_news = false;
+	struct msg r;
 	while (!done) {
 		if (n)
 			keys_for(id, keys, n);
 		if (!done)
 			n = wait_for_keys(keys, sizeof(keys));
+		if (monitor_news) {
+			monitor_news = false;
+			r = vm_request(vireo_ipc_info(VMM_EXEC_STATUS, 0), id, 0);
+			done |= status_of(&r) != 0;
+		}
 	}
-	struct msg r = vm_request(vireo_ipc_info(VMM_EXEC_STATUS, 0), id, 0);
+	r = vm_request(vireo_ipc_info(VMM_EXEC_STATUS, 0), id, 0);
 	if (status_of(&r))
 		printf("linux exec: vm %lu ended before the command did\n", id);
 	else if (r.w[1] == 2)

@@ -308,9 +308,14 @@ static bool request(struct virtio_mmio *d, struct virtq *vq, const struct vq_cha
 		*(c->buf[i].writable ? &writable : &readable) += c->buf[i].len;
 	size_t n = blk_gather(c, 0, req, readable < sizeof(req) ? readable : sizeof(req));
 	struct fuse_request q;
-	/* A request longer than any served one is parsed as cut short: its header's len
-	 * then disagrees, and it is refused. */
 	enum fuse_parse p = fuse_parse(req, n, writable, &limits, &q);
+	/* Longer than any served request: refused, whatever its header says. */
+	if (readable > n && p != FUSE_PARSE_BROKEN) {
+		q.error = -FUSE_EINVAL;
+		q.why = "a request longer than any served";
+		if (p == FUSE_PARSE_OK)
+			p = FUSE_PARSE_ERROR;
+	}
 	if (p == FUSE_PARSE_BROKEN) {
 		virtio_mmio_fail(d, "FUSE: %s", q.why);
 		return false;

@@ -66,6 +66,10 @@ def test_exec_ctrl_c_and_stdin(shell):
     shell.send("\x04")
     out = shell.prompt(timeout=20)
     assert "exit status" not in out, out
+    # The guest ending under a command: the prompt comes back, saying so.
+    out = shell.run("linux exec poweroff -f", timeout=30)
+    assert re.search(r"linux exec: vm \d+ ended before the command did", out), out
+    assert shell.run("echo alive") == "alive"
 
 
 def test_virtio_console(shell):
