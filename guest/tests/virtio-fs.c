@@ -51,6 +51,7 @@ static struct ring rings[2]; /* hiprio, request */
 
 static unsigned long dev;
 static uint8_t req[1024], reply[8192];
+static uint8_t huge[160 * 1024]; /* longer than any request the monitor serves */
 static uint16_t avail_idx[2];
 
 static uint32_t rd(unsigned off) { return mmio_read32(dev + off); }
@@ -92,13 +93,13 @@ static bool init_device(void)
 	return rd(STATUS) == (1 | 2 | S_FEATURES_OK | S_DRIVER_OK);
 }
 
-/* One request of req_len bytes of req on queue q with reply_len writable bytes: the bytes
- * the device wrote, or -1 if it did not use the chain. */
-static long send(unsigned q, uint32_t req_len, uint32_t reply_len)
+/* One request of len bytes at buf on queue q with reply_len writable bytes: the bytes the
+ * device wrote, or -1 if it did not use the chain. */
+static long send_from(const uint8_t *buf, unsigned q, uint32_t len, uint32_t reply_len)
 {
 	struct ring *r = &rings[q];
 	memset(reply, 0xee, sizeof(reply));
-	r->desc[0] = (struct desc){ (uintptr_t)req, req_len, reply_len ? DESC_F_NEXT : 0, 1 };
+	r->desc[0] = (struct desc){ (uintptr_t)buf, len, reply_len ? DESC_F_NEXT : 0, 1 };
 	r->desc[1] = (struct desc){ (uintptr_t)reply, reply_len, DESC_F_WRITE, 0 };
 	r->avail.ring[avail_idx[q] % QSIZE] = 0;
 	fence();
@@ -109,6 +110,11 @@ static long send(unsigned q, uint32_t req_len, uint32_t reply_len)
 	if (*(volatile uint16_t *)&r->used.idx != avail_idx[q])
 		return -1;
 	return r->used.ring[(uint16_t)(avail_idx[q] - 1) % QSIZE].len;
+}
+
+static long send(unsigned q, uint32_t len, uint32_t reply_len)
+{
+	return send_from(req, q, len, reply_len);
 }
 
 static uint32_t req_len;
@@ -233,6 +239,18 @@ void main(unsigned long hartid, unsigned long dtb)
 	put(&io, sizeof(io));
 	put("abcd", 4);
 	check(call(sizeof(reply)) == -FUSE_EINVAL, "WRITE with less data than it says: EINVAL");
+
+	/* A WRITE whose header claims the longest request served while its buffer holds more:
+	 * refused as too long, not cut to what the header says. */
+	uint32_t claimed = 40 + 88 + 2 * 256 + 128 * 1024;
+	struct fuse_in_header big = { .len = claimed, .opcode = FUSE_WRITE, .unique = 7,
+				      .nodeid = FUSE_ROOT_ID };
+	io = (struct fuse_io_in){ .size = claimed - 80 };
+	memcpy(huge, &big, sizeof(big));
+	memcpy(huge + sizeof(big), &io, sizeof(io));
+	n = send_from(huge, REQUEST_QUEUE, sizeof(huge), sizeof(reply));
+	memcpy(&h, reply, sizeof(h));
+	check(n == 16 && h.error == -FUSE_EINVAL, "a 160 KiB request: EINVAL (%d)", h.error);
 
 	uint64_t nlookup = 1;
 	start(FUSE_FORGET, 0x777);
