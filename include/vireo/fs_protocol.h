@@ -141,7 +141,8 @@ struct fs_attr {
 	uint32_t blksize; /* the file system's block size */
 };
 
-/* FS_SETATTR: valid says which fields apply. */
+/* FS_SETATTR: valid says which fields apply; the bits are FUSE's FATTR_* ones, so that its
+ * valid mask passes through (FATTR_FH and FATTR_LOCKOWNER are ignored). */
 #define FS_SET_MODE (1u << 0)  /* permission bits only; the kind stays */
 #define FS_SET_UID (1u << 1)
 #define FS_SET_GID (1u << 2)

@@ -71,7 +71,8 @@ static void walk(struct check *c, struct walk *w, uint32_t b, int level, uint64_
 						    : (uint64_t)FS_PTRS_PER_BLOCK * FS_PTRS_PER_BLOCK;
 	if (!b) {
 		if (first < w->end_index)
-			w->holes += (first + span < w->end_index ? first + span : w->end_index) - first;
+			w->holes += (first + span < w->end_index ? first + span
+								  : w->end_index) - first;
 		return;
 	}
 	if (!claim(c, w->ino, b))
@@ -219,7 +220,8 @@ static void check_bitmap(struct check *c)
 				continue;
 			if (c->bitmap_lines++ < MAX_LINES_PER_KIND)
 				problem(c, "block %lu: %s", (unsigned long)b,
-					want ? "in use but marked free" : "marked in use but unused");
+					b >= sb->blocks ? "past the volume's end but marked free"
+					: want ? "in use but marked free" : "marked in use but unused");
 			else
 				extra++, c->problems++;
 		}

@@ -38,7 +38,8 @@ static int write_run(struct fs *fs, struct run *r)
 static int extend(struct fs *fs, struct run *r, uint32_t block, uint8_t *bytes,
 		  int (*move)(struct fs *, struct run *))
 {
-	if (r->count && block == r->first + r->count && bytes == r->bytes + (uint64_t)r->count * FS_BLOCK) {
+	uint8_t *next = r->bytes + (uint64_t)r->count * FS_BLOCK;
+	if (r->count && block == r->first + r->count && bytes == next) {
 		r->count++;
 		return 0;
 	}
@@ -67,7 +68,8 @@ int fs_file_read(struct fs *fs, uint32_t ino, uint64_t off, void *buf, uint32_t 
 		uint32_t in = (uint32_t)(pos % FS_BLOCK), n = FS_BLOCK - in, block;
 		if (n > len - *done)
 			n = len - *done;
-		if ((err = fs_inode_get(fs, ino, &ip)) || (err = fs_bmap(fs, ip, pos / FS_BLOCK, &block)))
+		if ((err = fs_inode_get(fs, ino, &ip)) ||
+		    (err = fs_bmap(fs, ip, pos / FS_BLOCK, &block)))
 			return err;
 		if (block && n == FS_BLOCK) {
 			err = extend(fs, &r, block, out + *done, read_run);

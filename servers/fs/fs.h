@@ -27,7 +27,7 @@ struct fs_dev {
 };
 
 /* The cache holds every block the open transaction changed (with its committed contents,
- * for fs_abort and for the allocator) and clean blocks read recently. A pointer from
+ * for the allocator) and clean blocks read recently. A pointer from
  * fs_read_block() stays valid for the next FS_CACHE_BLOCKS - FS_JOURNAL_MAX - 1 cache calls,
  * and one from fs_modify_block() until the transaction ends. */
 #define FS_CACHE_BLOCKS 128
@@ -53,6 +53,7 @@ struct fs {
 	uint32_t saved_free_blocks, saved_free_inodes;
 	unsigned ndirty;
 	bool data_written;   /* this transaction wrote file data: flush it before the commit */
+	bool home_unflushed; /* the last commit's home writes wait for a flush */
 	uint64_t (*now_ns)(void);
 	/* read_only: the committed journal's targets, read from journal block 2 + i. */
 	unsigned overlay_count;
@@ -90,6 +91,8 @@ int fs_write_data(struct fs *fs, uint32_t block, uint32_t count, const void *dat
 bool fs_was_free(struct fs *fs, uint32_t block, bool free_now);
 void fs_begin(struct fs *fs);
 int fs_commit(struct fs *fs);
+/* Everything written so far is on the disk. */
+int fs_flush(struct fs *fs);
 void fs_abort(struct fs *fs);
 /* The journal's header if it holds a committed transaction (checksum and all), else
  * FS_ENOENT. buf is FS_BLOCK bytes and holds the header afterwards. */

@@ -130,8 +130,9 @@ int fs_block_alloc(struct fs *fs, uint32_t *block)
 		int err = bitmap_bit(fs, b, false, &byte, &mask);
 		if (err)
 			return err;
-		if (*byte == 0xff) { /* skip to the next byte's first block */
-			n += 7 - (b % 8);
+		if (*byte == 0xff) { /* on to the next byte's first block, or to the wrap */
+			uint32_t to_byte_end = 7 - b % 8, to_wrap = fs->sb.blocks - 1 - b;
+			n += to_byte_end < to_wrap ? to_byte_end : to_wrap;
 			continue;
 		}
 		if ((*byte & mask) || !fs_was_free(fs, b, true))
@@ -231,7 +232,8 @@ static int step(struct fs *fs, uint32_t ino, uint32_t *where_block, uint32_t *wh
 		uint32_t *field = *where_slot ? &w->dindirect : &w->indirect;
 		if (!*field && create) {
 			uint8_t *data;
-			if ((err = fs_block_alloc(fs, field)) || (err = fs_new_block(fs, *field, &data)))
+			if ((err = fs_block_alloc(fs, field)) ||
+			    (err = fs_new_block(fs, *field, &data)))
 				return err;
 			if ((err = fs_inode_modify(fs, ino, &w)))
 				return err;

@@ -1,11 +1,12 @@
 /* The block cache and the write-ahead journal of whole metadata blocks (docs/fs.md).
  *
- * A transaction's changed blocks stay in the cache until fs_commit(), which writes
- * (1) the copies to the journal, then its header with a checksum over all of it, flushes,
- * (2) each block to its home, flushes. A crash before the header is complete leaves a
- * journal whose checksum fails: nothing happened. A crash after it leaves a journal that
- * mount replays (idempotent: the same blocks written again). The next transaction only
- * starts writing the journal after (2) is on the disk, so a header always describes
+ * A transaction's changed blocks stay in the cache until fs_commit(), which (1) flushes
+ * the previous transaction's home writes and this one's file data, (2) writes the copies
+ * to the journal, then its header with a checksum over all of it, flushes, (3) writes each
+ * block to its home, left for the next (1) or FS_FSYNC to flush. A crash before the header
+ * is complete leaves a journal whose checksum fails: nothing happened. A crash after it
+ * leaves a journal that mount replays (idempotent: the same blocks written again). As (2)
+ * overwrites the journal only after the last (3) is on the disk, a header always describes
  * blocks that are either all home already or all in the journal. */
 #include <string.h>
 
@@ -83,7 +84,7 @@ int fs_read_block(struct fs *fs, uint32_t block, const uint8_t **data)
 	return err;
 }
 
-/* Joins the transaction, keeping what the disk has for fs_abort and fs_was_free. */
+/* Joins the transaction, keeping its committed contents for fs_was_free. */
 static int make_dirty(struct fs *fs, struct fs_cached *c)
 {
 	if (c->dirty)
@@ -159,6 +160,9 @@ void fs_begin(struct fs *fs)
 	fs->data_written = false;
 }
 
+/* The transaction's blocks become clean: kept as they are after a commit, forgotten after
+ * an abort (the disk has their committed contents; a block made by fs_new_block has
+ * none worth keeping). */
 static void end(struct fs *fs, bool keep)
 {
 	for (unsigned i = 0; i < FS_CACHE_BLOCKS; i++) {
@@ -166,7 +170,7 @@ static void end(struct fs *fs, bool keep)
 		if (!c->dirty)
 			continue;
 		if (!keep)
-			memcpy(c->data, c->orig, FS_BLOCK);
+			c->block = 0;
 		fs->orig_used[(c->orig - fs->orig_pool[0]) / FS_BLOCK] = false;
 		c->orig = NULL;
 		c->dirty = false;
@@ -196,11 +200,13 @@ int fs_commit(struct fs *fs)
 		fs->data_written = false;
 		return 0;
 	}
+	/* The last transaction is home and the data the new metadata points at is on the
+	 * disk before the journal changes (the copies are covered by the checksum). */
+	int err = fs->home_unflushed || fs->data_written ? fs_flush(fs) : 0;
 	struct fs_journal_header *h = (struct fs_journal_header *)fs->io;
 	memset(fs->io, 0, FS_BLOCK);
 	h->magic = FS_JOURNAL_MAGIC;
 	h->sequence = fs->sequence + 1;
-	int err = 0;
 	for (unsigned i = 0; i < FS_CACHE_BLOCKS && !err; i++) {
 		struct fs_cached *c = &fs->cache[i];
 		if (!c->dirty)
@@ -214,10 +220,6 @@ int fs_commit(struct fs *fs)
 		if (fs->cache[i].dirty)
 			sum = fs_checksum(sum, fs->cache[i].data, FS_BLOCK);
 	h->checksum = sum;
-	/* The data the new metadata points at is on the disk before the header that makes
-	 * the metadata count (the copies are covered by the checksum). */
-	if (!err && fs->data_written)
-		err = fs->dev.flush(fs->dev.ctx);
 	if (!err)
 		err = fs->dev.write(fs->dev.ctx, fs->sb.journal_start, 1, h);
 	if (!err)
@@ -231,13 +233,20 @@ int fs_commit(struct fs *fs)
 	for (unsigned i = 0; i < FS_CACHE_BLOCKS && !err; i++)
 		if (fs->cache[i].dirty)
 			err = fs->dev.write(fs->dev.ctx, fs->cache[i].block, 1, fs->cache[i].data);
-	if (!err)
-		err = fs->dev.flush(fs->dev.ctx);
+	fs->home_unflushed = true;
 	end(fs, true);
 	fs->data_written = false;
 	if (err)
 		fs->read_only = true; /* the journal must not be overwritten before it is home */
 	return err ? FS_EIO : 0;
+}
+
+int fs_flush(struct fs *fs)
+{
+	if (fs->dev.flush(fs->dev.ctx))
+		return FS_EIO;
+	fs->home_unflushed = false;
+	return 0;
 }
 
 int fs_journal_read(const struct fs_dev *dev, const struct fs_super *sb, void *buf)

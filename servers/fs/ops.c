@@ -342,12 +342,13 @@ int fs_op_rename(struct fs *fs, uint64_t oldparent, const char *oldname, size_t 
 		 uint64_t newparent, const char *newname, size_t newlen, uint32_t flags)
 {
 	fs_begin(fs);
-	return finish(fs, rename_entry(fs, oldparent, oldname, oldlen, newparent, newname, newlen, flags));
+	return finish(fs, rename_entry(fs, oldparent, oldname, oldlen, newparent, newname, newlen,
+				       flags));
 }
 
 int fs_op_sync(struct fs *fs)
 {
-	return fs->dev.flush(fs->dev.ctx) ? FS_EIO : 0;
+	return fs_flush(fs);
 }
 
 void fs_op_statfs(struct fs *fs, struct fs_statfs *st)

@@ -51,8 +51,6 @@ static int64_t connect(void)
 		return 0;
 	if (fs_ep <= 0)
 		fs_ep = lookup("fs");
-	if (fs_ep == VIREO_E_DEAD)
-		return fs_ep;
 	if (fs_ep < 0)
 		return fs_ep;
 	struct msg r = ipc_call((uint64_t)fs_ep, vireo_ipc_info(FS_SESSION, 0), 0, 0, 0, 0);
@@ -102,7 +100,8 @@ static int64_t fs_call(uint32_t label, uint64_t w1, uint64_t w2, uint64_t w3, co
 static void say(const char *cmd, const char *path, int64_t err)
 {
 	if (err == VIREO_E_DEAD)
-		printf("%s: /share needs a disk (QEMU was started without one)\n", cmd);
+		printf("%s: no /share: the machine has no disk, or its file server stopped (see log)\n",
+		       cmd);
 	else
 		printf("%s: %s: %s\n", cmd, path, fs_error(err));
 }

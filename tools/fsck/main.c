@@ -83,23 +83,38 @@ static int find_volume(FILE *f, const char *name, uint64_t size, uint64_t *first
 	return 0;
 }
 
+/* What mount's replay would do: the last committed transaction is always in the journal
+ * (it is never cleared), so what counts is which of its blocks are not home yet. */
 static void describe_journal(const struct fs_dev *dev, const struct fs_super *sb, bool write)
 {
-	static uint8_t buf[FS_BLOCK];
+	static uint8_t buf[FS_BLOCK], copy[FS_BLOCK], home[FS_BLOCK];
+	struct fs_journal_header h;
 	int err = fs_journal_read(dev, sb, buf);
 	if (err == FS_ENOENT) {
-		printf("journal: no committed transaction to replay\n");
+		printf("journal: no committed transaction\n");
 		return;
+	}
+	memcpy(&h, buf, sizeof(h));
+	unsigned differ = 0;
+	for (uint32_t i = 0; !err && i < h.count; i++) {
+		err = dev->read(dev->ctx, sb->journal_start + 1 + i, 1, copy) ||
+		      dev->read(dev->ctx, h.target[i], 1, home);
+		differ += !err && memcmp(copy, home, FS_BLOCK) != 0;
 	}
 	if (err) {
 		printf("journal: cannot read it\n");
 		return;
 	}
-	const struct fs_journal_header *h = (const struct fs_journal_header *)buf;
-	printf("journal: transaction %lu committed; replay %s %u blocks:",
-	       (unsigned long)h->sequence, write ? "writes" : "would write", h->count);
-	for (uint32_t i = 0; i < h->count; i++)
-		printf(" %u", h->target[i]);
+	if (!differ) {
+		printf("journal: transaction %lu is home (nothing to replay)\n",
+		       (unsigned long)h.sequence);
+		return;
+	}
+	printf("journal: transaction %lu committed but not all home; replay %s %u of its %u "
+	       "blocks:", (unsigned long)h.sequence, write ? "writes" : "would write", differ,
+	       h.count);
+	for (uint32_t i = 0; i < h.count; i++)
+		printf(" %u", h.target[i]);
 	printf("\n");
 }
 

@@ -11,7 +11,7 @@ import time
 import pexpect
 import pytest
 
-from conftest import BUILD, PROMPT, TEST_BOOTFS, free_pages, make_disk, soak
+from conftest import BUILD, PROMPT, TEST_BOOTFS, free_pages, make_disk, number, soak
 
 FSCK = os.path.join(BUILD, "fsck")
 IMAGE = "/boot/linux/Image"
@@ -128,8 +128,9 @@ def test_tasks_other_than_the_monitor_and_shell_are_refused(shell):
 def test_no_disk_no_share(boot):
     sh = boot(initrd=TEST_BOOTFS, disk=None)
     sh.prompt(timeout=30)
-    assert sh.run("ls /share") == "ls: /share needs a disk (QEMU was started without one)"
-    assert sh.run("df") == "df: /share needs a disk (QEMU was started without one)"
+    no_share = "no /share: the machine has no disk, or its file server stopped (see log)"
+    assert sh.run("ls /share") == f"ls: {no_share}"
+    assert sh.run("df") == f"df: {no_share}"
     assert sh.run("echo alive") == "alive"
 
 
@@ -222,3 +223,46 @@ def test_share_crash_cycles_leave_it_whole(boot, tmp_path):
         assert status == 0, f"cycle {cycle}, killed after {i} rounds:\n{out}"
     sh = boot_shell(boot, disk)
     assert sh.run("echo alive") == "alive"
+
+
+def test_share_comes_back_when_its_server_is_killed(boot, tmp_path):
+    sh = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    sh.run("echo before > /share/f")
+    for _ in range(2):
+        fs = number(r"^\s+(\d+)\s+fs\s", sh.run("ps"))
+        assert f"killed task {fs}" in sh.run(f"kill {fs}")
+        assert sh.run("cat /share/f") == "before"
+    assert sh.run("echo after >> /share/f") == "" and sh.run("cat /share/f") == "before\nafter"
+    assert re.search(r"^\s+\d+\s+fs\s", sh.run("ps"), re.M)
+
+
+def test_damage_is_found_by_fsck_and_not_served(boot, tmp_path):
+    disk = make_disk(tmp_path / "host.img", 64)
+    sh = boot_shell(boot, disk)
+    sh.run("echo x > /share/f")
+    sh.sendline("poweroff")
+    sh.exited()
+    out = assert_clean(disk)
+    volume = int(number(r"sectors (\d+) to", out)) * 512
+    with open(disk, "r+b") as f:
+        f.seek(volume + 4096)  # no journal (its last transaction is home: nothing lost)
+        f.write(bytes(4096))
+        f.seek(volume + 66 * 4096 + 200)  # a block marked in use that nothing uses
+        f.write(b"\x01")
+    status, out = fsck(disk)
+    assert status == 1 and re.search(r"^block \d+: marked in use but unused$", out, re.M), out
+    assert "1 problems" in out, out
+    with open(disk, "r+b") as f:  # the superblock: its checksum no longer matches
+        f.seek(volume + 20)
+        f.write(b"\x07")
+    status, out = fsck(disk)
+    assert status == 1 and "superblock: the superblock's checksum is wrong" in out, out
+    sh = boot_shell(boot, disk)
+    assert sh.run("ls /share") == "[fs] fs: the volume share is not served: the superblock's " \
+        "checksum is wrong (tools/fsck tells more)\nls: /share: input/output error (see log)"
+    assert sh.run("echo y > /share/g") == "echo: /share/g: input/output error (see log)"
+    assert sh.run("echo alive") == "alive"
+    sh.close()
+    with open(disk, "rb") as f:  # not made anew over what was there
+        f.seek(volume + 20)
+        assert f.read(1) == b"\x07"

@@ -372,6 +372,15 @@ static void test_a_full_disk_refuses_and_changes_nothing(void **state)
 	fs_op_statfs(&fs, &st);
 	uint64_t free_before = st.free_blocks;
 	assert_clean();
+	/* Overwriting needs room too (copy-on-write): refused whole, the old bytes stay. */
+	memset(buf, 2, sizeof(buf));
+	assert_int_equal(fs_op_write(&fs, f, 0, buf, sizeof(buf), &a), FS_ENOSPC);
+	uint32_t done;
+	assert_int_equal(fs_op_read(&fs, f, 0, buf, sizeof(buf), &done), 0);
+	for (uint32_t i = 0; i < done; i++)
+		assert_int_equal(buf[i], 1);
+	fs_op_statfs(&fs, &st);
+	assert_int_equal(st.free_blocks, free_before);
 	mount(&m, false);
 	fs_op_statfs(&fs, &st);
 	assert_int_equal(st.free_blocks, free_before);
