@@ -19,10 +19,12 @@
 #define RETRY_US 100000
 #define INPUT_PATIENCE_US 5000000 /* a command reading no stdin for this long loses input */
 
-static bool done, monitor_news;
+static bool following, done, monitor_news;
 
 bool exec_news(uint64_t bits)
 {
+	if (!following)
+		return false;
 	done |= (bits & EVENT_EXEC_DONE) != 0;
 	/* The monitor may have ended, and the command with it: follow() asks. */
 	monitor_news |= (bits & EVENT_VMM_ENDED) != 0;
@@ -127,6 +129,7 @@ static void follow(uint64_t id)
 	size_t n = line_take_typeahead(keys, sizeof(keys));
 	pending_len = 0;
 	monitor_news = false;
+	following = true;
 	struct msg r;
 	while (!done) {
 		if (n)
@@ -139,6 +142,7 @@ static void follow(uint64_t id)
 			done |= status_of(&r) != 0;
 		}
 	}
+	following = false;
 	r = vm_request(vireo_ipc_info(VMM_EXEC_STATUS, 0), id, 0);
 	if (status_of(&r))
 		printf("linux exec: vm %lu ended before the command did\n", id);
