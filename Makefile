@@ -49,6 +49,7 @@ include guest/tests/tests.mk
 include tools/unit/unit.mk
 include tools/fuzz/fuzz.mk
 include tools/gdb/gdb.mk
+include guest/agent/agent.mk
 
 .PHONY: all run test unit systest soak bench gdb setup clean
 all: $(BUILD)/vireo.elf $(BUILD)/bootfs.cpio
@@ -113,8 +114,10 @@ LINUX_OUT := $(BUILD)/linux
 LINUX_FILES := $(LINUX_OUT)/Image $(LINUX_OUT)/initramfs.cpio.gz
 $(LINUX_FILES) &: guest/linux/build.sh guest/linux/config.fragment guest/linux/debug.fragment \
 		guest/linux/busybox.config \
-		guest/linux/init
+		guest/linux/init \
+		$(AGENT_CPIO)
 	guest/linux/build.sh $(LINUX_OUT)
+	cat $(AGENT_CPIO) >> $(LINUX_OUT)/initramfs.cpio.gz
 .PHONY: linux
 linux: $(LINUX_FILES)
 

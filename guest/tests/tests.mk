@@ -22,6 +22,9 @@ GUEST_TESTS += uart
 GUEST_TESTS += blk-hostile
 # GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
 GUEST_TESTS += badpt
+# virtio-fs: hostile FUSE requests from inside a VM (the wire structs of the monitor's parser).
+GUEST_TESTS += virtio-fs
+$(BUILD)/guest/obj/virtio-fs.o: GUEST_CFLAGS += -Iservers/vmm
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -74,6 +74,16 @@ enum vmm_label {
 	VMM_LIST,    /* -> data = a text table of the VMs */
 	/* -> data = each VM's devices with their counts, a line each (hvstat) */
 	VMM_DEVSTAT,
+	/* `linux exec` (docs/agent.md). w0 = id (0: the first guest whose agent is up, else the
+	 * first Linux guest), data = a command line for the guest's sh, handle = an endpoint
+	 * and w1 = bits notified when the command ends -> w2 = the VM's id; on failure data =
+	 * why, and w1 = 1 when it is that the guest has no agent (yet). Its stdout and stderr
+	 * go to the console as they come. */
+	VMM_EXEC,
+	VMM_EXEC_INPUT,  /* w0 = id, data = stdin bytes (none: its end) -> w1 = 1 if taken */
+	VMM_EXEC_SIGNAL, /* w0 = id, w1 = a signal number for the command (2: SIGINT) */
+	/* w0 = id -> w1 = 0 running, 1 exited with status w2, 2 ended without a status */
+	VMM_EXEC_STATUS,
 };
 
 /* The virtio-blk driver ("blkdev", drivers/virtio-blk): the host disk in 512-byte sectors,

@@ -22,5 +22,7 @@ void pause_us(uint64_t us);
 
 /* vm.c: takes the VM news among bits; true if it printed or ended the attached VM. */
 bool vm_news(uint64_t bits);
+/* exec.c: takes the news that a `linux exec` command ended; true if it is among bits. */
+bool exec_news(uint64_t bits);
 
 #endif

@@ -75,6 +75,7 @@ bool vm_news(uint64_t bits)
 			woke |= i == attached;
 		}
 	}
+	woke |= exec_news(bits);
 	/* A watch that was set on a monitor this shell has since found dead and replaced may
 	 * still fire: only the monitor in use, gone, has lost the VMs followed. */
 	if ((bits & EVENT_VMM_ENDED) && following_any() &&
@@ -264,15 +265,13 @@ static bool monitor_option(const char *word)
 
 /* linux [ram=MiB] [image=PATH] [initrd=PATH] [disk=NAME [size=MiB]] [cmdline...]: the Linux
  * guest from /boot/linux, 256 MiB by default, with its console on hvc0 over SBI unless a
- * console= word says otherwise (console=ttyS0: the monitor's UART), and the volume NAME (made
+ * console= word says otherwise (console=ttyS0: the monitor's UART; console=virtio: port 0 of
+ * the monitor's virtio-console, Linux's hvc1), and the volume NAME (made
  * with size MiB if missing) as /dev/vda; other words go on the kernel command line. */
-void cmd_linux(int argc, char **argv)
+size_t linux_args(char *args, size_t size, int argc, char **argv)
 {
-	char args[512];
 	const char *ram = "ram=256", *image = "/boot/linux/Image";
 	const char *initrd = "initrd=/boot/linux/initramfs.cpio.gz", *console = "console=hvc0";
-	if (!connect())
-		return;
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "ram=", 4))
 			ram = argv[i];
@@ -283,24 +282,49 @@ void cmd_linux(int argc, char **argv)
 		else if (!strncmp(argv[i], "console=", 8))
 			console = NULL;
 	}
-	size_t len = snformat(args, sizeof(args), "%s %s %s", image, ram, initrd);
+	size_t len = snformat(args, size, "%s %s %s", image, ram, initrd);
 	for (int i = 1; i < argc; i++)
 		if (!strncmp(argv[i], "disk=", 5) || !strncmp(argv[i], "size=", 5))
-			len = join(args, sizeof(args), len, 1, &argv[i]);
-	len = join(args, sizeof(args), len, 1, (char *[]){ "linux -- earlycon=sbi" });
+			len = join(args, size, len, 1, &argv[i]);
+	len = join(args, size, len, 1, (char *[]){ "linux -- earlycon=sbi" });
 	if (console)
-		len = join(args, sizeof(args), len, 1, (char *[]){ (char *)console });
+		len = join(args, size, len, 1, (char *[]){ (char *)console });
 	for (int i = 1; i < argc; i++)
-		if (!monitor_option(argv[i]))
-			len = join(args, sizeof(args), len, 1, &argv[i]);
+		if (!strcmp(argv[i], "console=virtio"))
+			len = join(args, size, len, 1, (char *[]){ "console=hvc1" });
+		else if (!monitor_option(argv[i]))
+			len = join(args, size, len, 1, &argv[i]);
+	return len;
+}
+
+void cmd_linux(int argc, char **argv)
+{
+	char args[512];
+	if (argc > 1 && !strcmp(argv[1], "exec")) {
+		exec_in_linux(argc - 2, argv + 2);
+		return;
+	}
+	if (!connect())
+		return;
+	linux_args(args, sizeof(args), argc, argv);
 	start(args);
+}
+
+bool vm_monitor(void)
+{
+	return connect();
+}
+
+struct msg vm_request(uint64_t info, uint64_t w0, uint64_t w1)
+{
+	return call_vmm(info, w0, w1);
 }
 
 void cmd_vm(int argc, char **argv)
 {
 	if (argc < 2) {
 		printf("usage: vm run PATH [ram=MiB] [cpus=N] [initrd=PATH] [-- bootargs...]\n"
-		       "       vm list | vm attach ID | vm kill ID\n");
+		       "       vm list | vm attach ID | vm kill ID | vm exec ID CMD...\n");
 		return;
 	}
 	if (!connect())
@@ -316,6 +340,8 @@ void cmd_vm(int argc, char **argv)
 			printf("vm: %s\n", vm_error(status_of(&r)));
 		else
 			puts_ipc_data(vireo_ipc_len(r.info));
+	} else if (!strcmp(argv[1], "exec") && argc > 3 && parse_id(argv[2], &id)) {
+		exec_in_vm(id, argc - 3, argv + 3);
 	} else if (!strcmp(argv[1], "attach") && argc > 2 && parse_id(argv[2], &id)) {
 		attach(id);
 	} else if (!strcmp(argv[1], "kill") && argc > 2 && parse_id(argv[2], &id)) {

@@ -142,7 +142,9 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 
 /* The virtio device types, each given to every guest when the monitor can back it. */
 static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops,
-								 &virtio_blk_ops };
+								 &virtio_blk_ops,
+								 &virtio_console_ops,
+								 &virtio_fs_ops };
 
 /* The device windows of cfg: the test device, the virtio-mmio slots (one window, one page
  * per device: the kernel's table of windows is short), the UART. */

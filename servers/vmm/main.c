@@ -88,6 +88,7 @@ static uint64_t device_access(struct guest *g, const struct vireo_vm_exit *e)
 static void end(struct guest *g, const char *what)
 {
 	uart_flush(g);
+	agent_guest_ended(g);
 	report(g, what);
 	if (g->notify_ep)
 		vireo_syscall(SYS_NOTIFY, (long)g->notify_ep, (long)g->notify_bits, 0, 0, 0, 0);
@@ -190,6 +191,19 @@ static size_t device_stats(char *text, size_t size)
 	return len;
 }
 
+/* The guest `linux exec` without an id goes to: the first whose agent is up, else the first
+ * Linux guest (its agent perhaps still starting). */
+static struct guest *exec_target(void)
+{
+	for (unsigned i = 0; i < MAX_GUESTS; i++)
+		if (guests[i].id && guests[i].cons.agent.hello)
+			return &guests[i];
+	for (unsigned i = 0; i < MAX_GUESTS; i++)
+		if (guests[i].id && guests[i].linux_only)
+			return &guests[i];
+	return NULL;
+}
+
 static void request(struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
@@ -262,6 +276,11 @@ static void request(struct msg *m)
 			ipc_reply(caller, 0, 0, uart_input(g, keys, n), 0, 0);
 			return;
 		}
+		if (virtio_console_is_console(g)) {
+			ipc_reply(caller, 0, 0,
+				  virtio_console_send(g, VCONS_PORT_CONSOLE, keys, n, false), 0, 0);
+			return;
+		}
 		while (queued < n && got > 0) {
 			got = vireo_syscall(SYS_VM_INPUT, (long)g->vm, (long)(keys + queued),
 					    (long)(n - queued), 0, 0, 0);
@@ -271,6 +290,17 @@ static void request(struct msg *m)
 		ipc_reply(caller, 0, (uint64_t)(queued || got >= 0 ? 0 : got), queued, 0, 0);
 		return;
 	}
+	case VMM_EXEC:
+		if (!g && m->w[0] == 0)
+			g = exec_target();
+		/* fall through */
+	case VMM_EXEC_INPUT:
+	case VMM_EXEC_SIGNAL:
+	case VMM_EXEC_STATUS:
+		if (!g)
+			break;
+		agent_request(g, m, caller, handle);
+		return;
 	case VMM_KILL:
 		if (!g)
 			break;

@@ -99,11 +99,17 @@ size_t uart_input(struct guest *g, const char *s, size_t n)
 	return kept;
 }
 
-bool uart_is_console(const struct guest *g)
+const char *guest_console(const struct guest *g)
 {
 	const char *last = NULL;
 	for (const char *p = g->bootargs; (p = strstr(p, "console=")); p++)
 		if (p == g->bootargs || p[-1] == ' ')
 			last = p + strlen("console=");
+	return last;
+}
+
+bool uart_is_console(const struct guest *g)
+{
+	const char *last = guest_console(g);
 	return !last || !strncmp(last, "ttyS", 4);
 }

@@ -155,5 +155,9 @@ void virtio_mmio_wake(uint64_t bits);
 extern const struct virtio_device_ops virtio_rng_ops;
 /* virtio_blk.c */
 extern const struct virtio_device_ops virtio_blk_ops;
+/* virtio_console.c */
+extern const struct virtio_device_ops virtio_console_ops;
+/* virtio_fs.c */
+extern const struct virtio_device_ops virtio_fs_ops;
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "uart16550.h"
 #include "vireo.h"
+#include "virtio_console.h"
 #include "virtio_mmio.h"
 
 #define MAX_GUESTS 8 /* as many as the kernel's VM table holds (hv/vm.h MAX_VMS) */
@@ -73,6 +74,7 @@ struct guest {
 	struct virtio_mmio virtio[GUEST_MAX_VIRTIO];
 	struct uart uart;
 	struct guest_disk disk;
+	struct vcons cons; /* virtio-console's ports and the agent of `linux exec` */
 	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
@@ -102,6 +104,8 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 /* virtio_blk.c: opens the volume g->disk names (none: nothing to do), closes it. */
 int64_t virtio_blk_open(struct guest *g, char *why, size_t why_len);
 void virtio_blk_close(struct guest *g);
+/* agent.c: VMM_EXEC, VMM_EXEC_INPUT, _SIGNAL and _STATUS for guest g. */
+void agent_request(struct guest *g, const struct msg *m, uint64_t caller, uint64_t handle);
 /* testdev.c: the MMIO test device (Vireo's "vireo,test-mmio"). */
 uint64_t testdev_access(struct guest *g, uint64_t offset, unsigned width, bool write,
 			uint64_t value);
@@ -119,5 +123,7 @@ void uart_flush(struct guest *g);
  * ttyS last (as Linux, the last console= is /dev/console). Keyboard input goes to it then,
  * and to the SBI console otherwise. */
 bool uart_is_console(const struct guest *g);
+/* The value of the last console= word of the guest's command line (up to a space), or NULL. */
+const char *guest_console(const struct guest *g);
 
 #endif

@@ -27,6 +27,8 @@
 #include "mmio_decode.h"
 #include "uart16550.h"
 #include "blk_request.h"
+#include "fuse_request.h"
+#include "agent_frame.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
@@ -317,6 +319,181 @@ static void fuzz_blk(unsigned long round)
 		fail("blk_parse", round, "no room for the status byte");
 }
 
+/* FUSE requests: a well-made request of a random served opcode (or any), then some of its
+ * bytes, its length or its reply room changed; each in a heap block of exactly its size so
+ * that AddressSanitizer catches a read past it. What the parser accepts must hold up. */
+static unsigned long fuse_ok;
+/* The fixed argument an opcode takes (fuse.h), to reach past the length checks. */
+static size_t fuse_arg_size(uint32_t opcode)
+{
+	switch (opcode) {
+	case FUSE_FORGET: case FUSE_RENAME: case FUSE_MKDIR: case FUSE_OPEN: case FUSE_OPENDIR:
+	case FUSE_BATCH_FORGET: return 8;
+	case FUSE_GETATTR: case FUSE_FSYNC: case FUSE_INIT: case FUSE_CREATE: case FUSE_RENAME2:
+		return 16;
+	case FUSE_RELEASE: case FUSE_RELEASEDIR: case FUSE_FLUSH: return 24;
+	case FUSE_READ: case FUSE_READDIR: case FUSE_WRITE: return 40;
+	case FUSE_SETATTR: return 88;
+	default: return 0;
+	}
+}
+
+static void fuzz_fuse(unsigned long round)
+{
+	static const uint32_t opcodes[] = {
+		FUSE_LOOKUP, FUSE_FORGET, FUSE_GETATTR, FUSE_SETATTR, FUSE_MKDIR, FUSE_UNLINK,
+		FUSE_RMDIR, FUSE_RENAME, FUSE_RENAME2, FUSE_OPEN, FUSE_OPENDIR, FUSE_READ,
+		FUSE_READDIR, FUSE_WRITE, FUSE_STATFS, FUSE_RELEASE, FUSE_RELEASEDIR, FUSE_FLUSH,
+		FUSE_FSYNC, FUSE_INIT, FUSE_CREATE, FUSE_DESTROY, FUSE_BATCH_FORGET,
+	};
+	static const uint32_t arg_sizes[] = { 0, 8, 16, 24, 40, 88 };
+	uint8_t tmp[600];
+	size_t len = sizeof(struct fuse_in_header);
+	struct fuse_in_header h = { .opcode = below(16) ? opcodes[below(23)] : (uint32_t)rnd(),
+				    .unique = rnd(), .nodeid = below(8) ? 1 + below(4) : rnd() };
+	size_t arg = below(4) ? fuse_arg_size(h.opcode) : arg_sizes[below(6)];
+	for (size_t i = 0; i < arg; i += 8) {
+		uint64_t v = below(2) ? below(64) : pick_interesting();
+		memcpy(tmp + len + i, &v, 8);
+	}
+	len += arg;
+	for (unsigned n = (unsigned)below(3); n; n--) { /* names, mostly well-formed */
+		size_t name = below(8) ? 1 + below(12) : below(300);
+		if (len + name + 1 > sizeof(tmp))
+			break;
+		for (size_t i = 0; i < name; i++)
+			tmp[len + i] = below(16) ? (uint8_t)('a' + below(26)) : (uint8_t)below(256);
+		tmp[len + name] = below(16) ? 0 : (uint8_t)below(256);
+		len += name + 1;
+	}
+	if (below(4) == 0) {
+		size_t data = below(sizeof(tmp) - len);
+		memset(tmp + len, 0x5a, data);
+		len += data;
+	}
+	h.len = below(16) ? (uint32_t)len : (uint32_t)pick_interesting();
+	memcpy(tmp, &h, sizeof(h));
+	for (unsigned flips = below(4) ? 0 : (unsigned)below(8); flips; flips--)
+		tmp[below(len)] = (uint8_t)rnd();
+	if (below(16) == 0)
+		len = below(len + 1);
+	size_t writable = below(4) ? 16 + below(70000) : below(200);
+	uint8_t *req = malloc(len ? len : 1);
+	memcpy(req, tmp, len);
+	static const struct fuse_limits lim = { .max_io = 65536, .max_file_size = 1ull << 40 };
+	struct fuse_request r;
+	enum fuse_parse p = fuse_parse(req, len, writable, &lim, &r);
+	if (p == FUSE_PARSE_BROKEN && len >= sizeof(h) && writable >= 16)
+		fail("fuse_parse", round, "gave up on a request it could answer");
+	if ((p == FUSE_PARSE_OK || p == FUSE_PARSE_ERROR) && writable < 16)
+		fail("fuse_parse", round, "answered without room for the reply header");
+	if (p == FUSE_PARSE_ERROR && (r.error >= 0 || !r.why))
+		fail("fuse_parse", round, "an error without its errno or reason");
+	if (p == FUSE_PARSE_OK || (p == FUSE_PARSE_NO_REPLY && r.error == 0)) {
+		fuse_ok++;
+		const char *names[2] = { r.name, r.name2 };
+		uint32_t lens[2] = { r.name_len, r.name2_len };
+		for (unsigned i = 0; i < 2; i++) {
+			if (!names[i])
+				continue;
+			const uint8_t *at = (const uint8_t *)names[i];
+			if (at < req || at + lens[i] > req + len || !lens[i] ||
+			    lens[i] > FUSE_NAME_MAX || memchr(at, '/', lens[i]) ||
+			    memchr(at, 0, lens[i]))
+				fail("fuse_parse", round, "accepted a bad name");
+		}
+		if (r.h.len != len)
+			fail("fuse_parse", round, "accepted a header whose len lies");
+		if (r.h.opcode == FUSE_WRITE &&
+		    (r.data < req || r.data + r.in.io.size != req + len ||
+		     r.in.io.size > lim.max_io || r.in.io.offset + r.in.io.size > lim.max_file_size))
+			fail("fuse_parse", round, "accepted a write past the request or the limits");
+		if ((r.h.opcode == FUSE_READ || r.h.opcode == FUSE_READDIR) &&
+		    (r.in.io.size > r.reply_room || r.in.io.size > lim.max_io))
+			fail("fuse_parse", round, "accepted a read larger than its reply room");
+		if (r.h.opcode == FUSE_BATCH_FORGET &&
+		    (const uint8_t *)(r.forgets + r.nforgets) != req + len)
+			fail("fuse_parse", round, "batch forget count past the request");
+		/* Touch every byte the parser handed out, for AddressSanitizer. */
+		volatile uint8_t sum = 0;
+		for (uint32_t i = 0; i < r.name_len; i++)
+			sum += (uint8_t)r.name[i];
+		for (uint32_t i = 0; r.data && i < r.in.io.size; i++)
+			sum += r.data[i];
+		(void)sum;
+	}
+	free(req);
+}
+
+/* linux exec frames from the guest agent: valid frames, written and fed back in random
+ * pieces, must come out as they went in; the same stream with bytes changed must give
+ * only frames of the guest's types and lengths, or a broken reader. Each piece is a heap
+ * block of its own size, for AddressSanitizer. */
+static unsigned long agent_frames;
+static void fuzz_agent(unsigned long round)
+{
+	static uint8_t stream[4 * (AGENT_HEADER + AGENT_PAYLOAD_MAX)];
+	static const uint8_t types[] = { AGENT_HELLO, AGENT_STDOUT, AGENT_STDERR, AGENT_EXIT,
+					 AGENT_ERROR };
+	uint8_t sent_types[4];
+	uint32_t sent_lens[4];
+	unsigned nframes = 1 + (unsigned)below(4);
+	size_t n = 0;
+	for (unsigned i = 0; i < nframes; i++) {
+		uint8_t type = types[below(5)];
+		uint32_t len = type == AGENT_HELLO ? 0 : type == AGENT_EXIT ? 4 :
+			       below(4) ? (uint32_t)below(64) : (uint32_t)below(AGENT_PAYLOAD_MAX + 1);
+		uint8_t payload[AGENT_PAYLOAD_MAX];
+		memset(payload, (int)i, len);
+		n += agent_frame_write(stream + n, type, payload, len);
+		sent_types[i] = type;
+		sent_lens[i] = len;
+	}
+	bool mutated = below(2);
+	for (unsigned k = mutated ? 1 + (unsigned)below(4) : 0; k; k--)
+		stream[below(n)] = (uint8_t)rnd();
+	struct agent_reader rd;
+	agent_reader_init(&rd, true);
+	unsigned got_frames = 0;
+	for (size_t at = 0; at < n;) {
+		size_t piece = 1 + below(n - at < 9000 ? n - at : 9000);
+		uint8_t *p = malloc(piece);
+		memcpy(p, stream + at, piece);
+		for (size_t off = 0; off < piece;) {
+			struct agent_frame f;
+			const char *why;
+			size_t used;
+			int r = agent_read(&rd, p + off, piece - off, &used, &f, &why);
+			if (used > piece - off)
+				fail("agent_read", round, "used more bytes than it was given");
+			off += used;
+			if (r < 0) {
+				if (!mutated)
+					fail("agent_read", round, "refused a well-formed stream");
+				free(p);
+				return;
+			}
+			if (r == 0)
+				break;
+			agent_frames++;
+			if (f.len > AGENT_PAYLOAD_MAX || f.type < AGENT_HELLO || f.type > AGENT_ERROR ||
+			    (f.type == AGENT_EXIT && f.len != 4))
+				fail("agent_read", round, "a frame of a bad type or length");
+			if (!mutated && (got_frames >= nframes || f.type != sent_types[got_frames] ||
+					 f.len != sent_lens[got_frames]))
+				fail("agent_read", round, "a frame other than the one sent");
+			for (uint32_t i = 0; !mutated && i < f.len; i++)
+				if (f.payload[i] != (uint8_t)got_frames)
+					fail("agent_read", round, "a payload other than the one sent");
+			got_frames++;
+		}
+		free(p);
+		at += piece;
+	}
+	if (!mutated && got_frames != nframes)
+		fail("agent_read", round, "frames lost");
+}
+
 /* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
 static uint64_t ram_size(void)
 {
@@ -526,6 +703,8 @@ int main(int argc, char **argv)
 		fuzz_blk(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
+		fuzz_fuse(round);
+		fuzz_agent(round);
 		fuzz_fs(round, rnd);
 	}
 	free(elf);
@@ -534,8 +713,9 @@ int main(int argc, char **argv)
 	free(linux_image);
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
-	       "%lu guest layouts, %lu UART bytes, %lu disk requests\n", rounds, argv[2], elf_ok,
-	       cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok);
+	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests, %lu agent "
+	       "frames\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
+	       images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames);
 	fuzz_fs_report();
 	return 0;
 }

@@ -30,5 +30,7 @@ fuzz: setup
 	@$(MAKE) --no-print-directory fuzz-build
 	$(BUILD)/fuzz/fuzz $(FUZZ_LONG) $(FUZZ_SEED) $(FUZZ_SEEDS)
 FUZZ_SOURCES += servers/vmm/uart16550.c
+FUZZ_SOURCES += servers/vmm/fuse_request.c
+FUZZ_SOURCES += servers/vmm/agent_frame.c
 FUZZ_SOURCES += tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES)
 $(BUILD)/fuzz/fuzz: tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES) $(wildcard servers/fs/*.h tools/fuzz/*.h)

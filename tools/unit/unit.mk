@@ -58,3 +58,5 @@ unit_deps_fs := $(FS_HOST_SOURCES) lib/format.c
 UNIT_CFLAGS += -Iinclude -Iservers/fs
 $(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
 unit_deps_virtio_mmio := servers/vmm/virtio_mmio.c servers/vmm/virtqueue.c lib/format.c
+unit_deps_fuse_request := servers/vmm/fuse_request.c
+unit_deps_agent_frame := servers/vmm/agent_frame.c
