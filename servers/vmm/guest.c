@@ -142,7 +142,8 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 
 /* The virtio device types, each given to every guest when the monitor can back it. */
 static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops,
-								 &virtio_blk_ops };
+								 &virtio_blk_ops,
+								 &virtio_net_ops };
 
 /* The device windows of cfg: the test device, one virtio-mmio slot per device, the UART. */
 static void add_devices(struct guest *g, struct vireo_vm_config *cfg)
@@ -231,11 +232,13 @@ int64_t guest_start(struct guest *g, const char *args, char *why, size_t len)
 	err = virtio_blk_open(g, why, len);
 	if (err)
 		return err;
+	virtio_net_open(g);
 	err = vireo_syscall(SYS_MEM_ALLOC, (long)g->ram_va, (long)(g->ram_size >> 12),
 			    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
 	if (err) {
 		g->ram_va = 0;
 		virtio_blk_close(g);
+		virtio_net_close(g);
 		return fail(why, len, "not enough memory for guest RAM", error_name(err));
 	}
 	err = build(g, why, len);
@@ -256,6 +259,7 @@ int64_t guest_restart(struct guest *g, char *why, size_t len)
 void guest_free(struct guest *g)
 {
 	virtio_blk_close(g);
+	virtio_net_close(g);
 	if (g->vm)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->vm, 0, 0, 0, 0, 0);
 	if (g->ram_va)

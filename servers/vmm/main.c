@@ -57,6 +57,11 @@ void guest_warn(struct guest *g, const char *fmt, ...)
 		report(g, "further device warnings dropped");
 }
 
+uint64_t monitor_endpoint(void)
+{
+	return ep;
+}
+
 void monitor_flush_later(void)
 {
 	if (!flush_armed)
@@ -306,12 +311,16 @@ int main(void)
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0) {
 			request(&m);
-		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY &&
-			   (m.w[0] & FLUSH_BIT)) {
-			flush_armed = false;
-			for (unsigned i = 0; i < MAX_GUESTS; i++)
+		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
+			for (unsigned i = 0; i < MAX_GUESTS && (m.w[0] & NET_NOTIFY_BIT); i++)
 				if (guests[i].id)
-					uart_flush(&guests[i]);
+					virtio_net_receive(&guests[i]);
+			if (m.w[0] & FLUSH_BIT) {
+				flush_armed = false;
+				for (unsigned i = 0; i < MAX_GUESTS; i++)
+					if (guests[i].id)
+						uart_flush(&guests[i]);
+			}
 		}
 	}
 }

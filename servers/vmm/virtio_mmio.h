@@ -83,5 +83,7 @@ void virtio_mmio_fail(struct virtio_mmio *d, const char *fmt, ...)
 extern const struct virtio_device_ops virtio_rng_ops;
 /* virtio_blk.c */
 extern const struct virtio_device_ops virtio_blk_ops;
+/* virtio_net.c */
+extern const struct virtio_device_ops virtio_net_ops;
 
 #endif

@@ -58,6 +58,17 @@ struct guest_disk {
 	uint64_t requests, bytes, errors;
 };
 
+/* The guest's port on the network server (virtio_net.c): its NIC when the machine has one. */
+#define NET_NOTIFY_BIT (1u << 8) /* the network server's news: frames wait for some port */
+struct guest_net {
+	uint64_t port; /* 0: no NIC */
+	uint8_t mac[6];
+	bool rx_waiting;                /* the server may hold frames for the port */
+	uint16_t held_len;              /* a frame taken from the server, waiting for a buffer */
+	uint8_t held[NET_FRAME_MAX];
+	uint64_t sent, received, dropped, refused;
+};
+
 struct guest {
 	uint64_t id;     /* 0: a free slot */
 	unsigned slot;   /* its place in the monitor's table, which fixes where its RAM is mapped */
@@ -72,6 +83,7 @@ struct guest {
 	struct virtio_mmio virtio[GUEST_MAX_VIRTIO];
 	struct uart uart;
 	struct guest_disk disk;
+	struct guest_net net;
 	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
@@ -99,6 +111,13 @@ int64_t guest_fdt(const struct guest *g, void *buf, size_t size, const struct vi
 /* virtio_blk.c: opens the volume g->disk names (none: nothing to do), closes it. */
 int64_t virtio_blk_open(struct guest *g, char *why, size_t why_len);
 void virtio_blk_close(struct guest *g);
+/* virtio_net.c: opens a network port for g when the machine has a NIC (none: nothing to
+ * do), closes it; takes what waits for g's port, when the network server says so. */
+void virtio_net_open(struct guest *g);
+void virtio_net_close(struct guest *g);
+void virtio_net_receive(struct guest *g);
+/* main.c: the monitor's endpoint, for servers that notify it. */
+uint64_t monitor_endpoint(void);
 /* testdev.c: the MMIO test device (Vireo's "vireo,test-mmio"). */
 uint64_t testdev_access(struct guest *g, uint64_t offset, unsigned width, bool write,
 			uint64_t value);
