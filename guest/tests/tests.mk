@@ -21,6 +21,8 @@ $(BUILD)/guest/obj/sbi-pmu.o: GUEST_CFLAGS += -Iinclude
 GUEST_TESTS += uart
 # GDB: page tables of garbage for `vireo guest-bt` to refuse (tools/systest/test_gdb.py).
 GUEST_TESTS += badpt
+# The network: bare-metal peers that greet each other through the network server.
+GUEST_TESTS += net-peer
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy
