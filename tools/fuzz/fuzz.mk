@@ -30,3 +30,5 @@ fuzz: setup
 	@$(MAKE) --no-print-directory fuzz-build
 	$(BUILD)/fuzz/fuzz $(FUZZ_LONG) $(FUZZ_SEED) $(FUZZ_SEEDS)
 FUZZ_SOURCES += servers/vmm/uart16550.c
+FUZZ_SOURCES += servers/vmm/net_frame.c servers/net/switch.c
+$(BUILD)/fuzz/fuzz: servers/net/switch.h

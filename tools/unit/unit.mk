@@ -48,3 +48,7 @@ unit_deps_guest_isa := hv/guest_isa.c
 unit_deps_image := servers/vmm/image.c lib/elf.c lib/format.c
 unit_deps_pmu := hv/pmu.c
 unit_deps_uart16550 := servers/vmm/uart16550.c
+unit_deps_net_frame := servers/vmm/net_frame.c servers/vmm/blk_request.c
+unit_deps_switch := servers/net/switch.c
+UNIT_CFLAGS += -Iservers/net
+$(BUILD)/unit/test_switch: servers/net/switch.h
