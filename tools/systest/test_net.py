@@ -182,3 +182,29 @@ def test_other_tasks_get_nothing_of_the_network(boot):
     boot_linux(shell)
     assert "inet 10.0.2.15/24" in wait_for_address(shell)
     power_off(shell)
+
+
+def test_ports_of_a_monitor_that_ended_are_given_again(boot):
+    """The network server frees the ports of a VM monitor that ended, so that the next
+    monitor's guests get their MACs from the first again."""
+    from test_vmm_loss import kill_vmm
+    shell = boot_shell(boot, free_port())
+    for n in (1, 2):
+        shell.send("vm run /boot/guest/net-peer.elf\r")
+        shell.expect(rf"net-peer: mac 02:56:69:72:65:0{n}")
+        shell.send("\x1d")
+        shell.prompt()
+    kill_vmm(shell)
+    shell.expect(r"lost: the VM monitor ended")
+    shell.expect(r"lost: the VM monitor ended")
+    shell.prompt()
+    shell.send("vm run /boot/guest/net-peer.elf\r")
+    shell.expect(r"net-peer: mac 02:56:69:72:65:01")
+    vm = shell.expect(r"\[vm (\d+) \(net-peer.elf\)").group(1)
+    shell.send("\x1d")
+    shell.prompt()
+    shell.run(f"vm kill {vm}")
+    boot_linux(shell)
+    assert guest(shell, "cat /sys/class/net/eth0/address").strip() == "02:56:69:72:65:01"
+    assert "inet 10.0.2.15/24" in wait_for_address(shell)
+    power_off(shell)
