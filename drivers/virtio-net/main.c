@@ -214,6 +214,7 @@ static void interrupt(void)
 static size_t take_frame(void)
 {
 	size_t n = 0;
+	bool given_back = false;
 	while (!n && received()) {
 		volatile struct virtq_used_elem *e =
 			&dma->queue[RXQ].used.ring[qs[RXQ].last_used % QUEUE_SIZE];
@@ -228,8 +229,10 @@ static size_t take_frame(void)
 			bad_frames++;
 		}
 		make_available(RXQ, (uint16_t)id);
+		given_back = true;
 	}
-	kick(RXQ);
+	if (given_back)
+		kick(RXQ);
 	return n;
 }
 
