@@ -12,7 +12,7 @@
 #include "switch.h"
 #include "vireo.h"
 
-#define PORT_QUEUE 32         /* frames waiting per port; more are dropped and counted */
+#define PORT_QUEUE 128        /* frames waiting per port (a TCP window); more are dropped, counted */
 #define UPLINK_BATCH 64       /* frames taken from the driver before callers get a turn */
 #define DRIVER_RX 1           /* notification bits */
 #define VMM_GONE 2
