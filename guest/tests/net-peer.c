@@ -3,7 +3,9 @@
  * broadcast of EtherType 0x88b5, IEEE's local experimental one) and answers each hello it
  * hears with a reply to the sender alone. It prints each peer's first hello and first reply,
  * and a FAIL line for any unicast frame that is not for its own MAC, which the switch must
- * never deliver. Then a frame with a source MAC not its own, which the switch refuses.
+ * never deliver. First it misuses the device: a frame with a source MAC not its own (the
+ * switch refuses it), one of 2000 bytes (the monitor drops it) and a transmit buffer marked
+ * device-writable (the device needs a reset; it resets it and goes on).
  * It runs for 60 s (the tests kill it sooner) waiting in WFI between timer ticks and the
  * device's interrupts, so that several can run at once on a small machine.
  *
@@ -112,6 +114,9 @@ static bool init_device(void)
 		}
 	if (!base)
 		return false;
+	memset(&rxq, 0, sizeof(rxq));
+	memset(&txq, 0, sizeof(txq));
+	rx_avail = rx_seen = tx_avail = 0;
 	wr(STATUS, 0);
 	wr(STATUS, 1 | 2);
 	wr(DEVICE_FEATURES_SEL, 0);
@@ -133,24 +138,50 @@ static bool init_device(void)
 	return rd(STATUS) == S_ALL_OK;
 }
 
-/* One frame to dst from src with the word as payload; the device is done with the buffer
- * when it returns it, which the monitor does before the notification write completes. */
-static void send(const uint8_t *dst, const uint8_t *src, const char *word)
+/* Puts tx_buf's first len bytes on the transmit queue with flags; the device is done with
+ * the buffer when it returns it, which the monitor does before the notification completes. */
+static void transmit(uint32_t len, uint16_t flags)
 {
-	memset(tx_buf, 0, HDR + 60);
-	uint8_t *f = tx_buf + HDR;
-	memcpy(f, dst, 6);
-	memcpy(f + 6, src, 6);
-	f[12] = ETHERTYPE >> 8;
-	f[13] = ETHERTYPE & 0xff;
-	memcpy(f + 14, word, 5);
-	txq.desc[0] = (struct desc){ (uintptr_t)tx_buf, HDR + 60, 0, 0 };
+	txq.desc[0] = (struct desc){ (uintptr_t)tx_buf, len, flags, 0 };
 	txq.avail.ring[tx_avail % QSIZE] = 0;
 	fence();
 	txq.avail.idx = ++tx_avail;
 	fence();
 	wr(QUEUE_NOTIFY, 1);
 }
+
+/* One frame to dst from src with the word as payload, padded to size bytes. */
+static void send_sized(const uint8_t *dst, const uint8_t *src, const char *word, uint32_t size)
+{
+	memset(tx_buf, 0, HDR + size);
+	uint8_t *f = tx_buf + HDR;
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = ETHERTYPE >> 8;
+	f[13] = ETHERTYPE & 0xff;
+	memcpy(f + 14, word, 5);
+	transmit(HDR + size, 0);
+}
+
+static void send(const uint8_t *dst, const uint8_t *src, const char *word)
+{
+	send_sized(dst, src, word, 60);
+}
+
+/* Misuse a guest may try: each earns a line in its console, the device goes on (sizes,
+ * sources) or needs a reset (a transmit buffer for the device to write). */
+static void misuse(void)
+{
+	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t stranger[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	send(broadcast, stranger, "hello");
+	send_sized(broadcast, mac, "jumbo", 2000);
+	check(rd(STATUS) == S_ALL_OK, "the device works on after refused frames");
+	transmit(HDR + 60, DESC_F_WRITE);
+	check(rd(STATUS) & 64, "a device-writable transmit buffer: DEVICE_NEEDS_RESET");
+	check(init_device(), "the device works again after a reset");
+}
+
 
 static unsigned peer(const uint8_t *m)
 {
@@ -207,9 +238,8 @@ void main(unsigned long hartid, unsigned long dtb)
 	if (!check(init_device(), "a virtio-net device with a MAC"))
 		finish();
 	print_mac("mac", mac);
+	misuse();
 	static const uint8_t broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	static const uint8_t stranger[6] = { 0x02, 0, 0, 0, 0, 0x99 };
-	send(broadcast, stranger, "hello");
 	csr_write(sie, SIE_STIE | SIE_SEIE);
 	uint64_t start = rdtime(), next_hello = start;
 	while (rdtime() - start < MS_TO_TICKS(60000)) {

@@ -130,8 +130,8 @@ def test_spoofed_source_and_jumbo_frames_are_refused_and_the_guest_goes_on(boot,
 
 
 def test_guests_greet_each_other_and_see_only_their_own_frames(boot):
-    """Three bare-metal guests (guest/tests/net-peer.c) at once: each says hello to all by
-    broadcast and replies to each hello by unicast. Each must hear both from both others, and
+    """Three bare-metal guests (guest/tests/net-peer.c) at once: each misuses its device,
+    then says hello to all by broadcast and replies to each hello by unicast. Each must hear both from both others, and
     none a unicast frame meant for another (it would say FAIL). Linux guests are not used:
     a second Linux guest does not reach its prompt while another runs (issue 13)."""
     shell = boot_shell(boot, free_port())
@@ -157,8 +157,14 @@ def test_guests_greet_each_other_and_see_only_their_own_frames(boot):
             seen = everything.count(f"net-peer: {what} from 02:56:69:72:65:0{peer}")
             assert seen == 2, (peer, what, everything)
     assert "FAIL" not in everything, everything
-    # Each guest's frame with a stranger's source MAC was refused.
+    # Each guest's misuse first: a stranger's source MAC refused, a 2000-byte frame dropped,
+    # a device-writable transmit buffer answered with DEVICE_NEEDS_RESET; each went on.
     assert len(re.findall(r"source MAC 02:00:00:00:00:99, not the guest's", everything)) == 3
+    assert everything.count("a frame longer than 1514 bytes (MTU 1500), 2000 bytes: "
+                            "dropped (1 so far)") == 3
+    assert everything.count("a device-writable buffer in a transmitted packet; the device "
+                            "needs a reset") == 3
+    assert everything.count("PASS: the device works again after a reset") == 3
     for vm in (1, 2, 3):
         shell.run(f"vm kill {vm}")
     assert "net-peer" not in shell.run("vm list")
