@@ -16,6 +16,7 @@
 #define UPLINK_BATCH 64       /* frames taken from the driver before callers get a turn */
 #define DRIVER_RX 1           /* notification bits */
 #define VMM_GONE 2
+#define DRIVER_GONE 4
 _Static_assert(SWITCH_FRAME_MIN == NET_FRAME_MIN && SWITCH_FRAME_MAX == NET_FRAME_MAX &&
 		       MAC_BYTES == NET_MAC_BYTES, "switch.h and protocol.h agree");
 
@@ -232,39 +233,41 @@ static void vmm_gone(void)
 	vmm_task = 0;
 }
 
-static int setup(void)
+/* Finds the driver and asks it for news of frames: at the start, and again whenever it
+ * ended (init restarts it; the lookup waits for the new one). Watched before it is looked
+ * up, so that the driver watched is the one found. */
+static int64_t connect_driver(void)
 {
-	int64_t h = lookup("netdev");
-	if (h < 0) {
-		printf("net: no network driver: %s\n", error_name(h));
-		return 1;
-	}
+	if (netdev)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)netdev, 0, 0, 0, 0, 0);
+	netdev = 0;
+	int64_t err = watch_service("netdev", ep, DRIVER_GONE);
+	int64_t h = err ? err : lookup("netdev");
+	if (h < 0)
+		return h;
 	netdev = (uint64_t)h;
-	switch_init(&table);
 	/* The driver may only notify us: a copy of our endpoint without the right to receive. */
 	int64_t notify = vireo_syscall(SYS_HANDLE_COPY, (long)ep,
 				       VIREO_RIGHT_SEND | VIREO_RIGHT_TRANSFER, 0, 0, 0, 0);
-	struct msg r = { .status = notify };
-	if (notify > 0) {
-		ipc_buffer()->handle = (uint64_t)notify;
-		r = ipc_call(netdev, vireo_ipc_info(NETDEV_SUBSCRIBE, 0) | VIREO_IPC_HANDLE,
-			     DRIVER_RX, 0, 0, 0);
-		vireo_syscall(SYS_HANDLE_CLOSE, notify, 0, 0, 0, 0, 0);
-	}
-	int64_t err = r.status ? r.status : (int64_t)r.w[0];
-	if (err) {
-		printf("net: cannot subscribe to the network driver: %s\n", error_name(err));
-		return 1;
-	}
-	return 0;
+	if (notify < 0)
+		return notify;
+	ipc_buffer()->handle = (uint64_t)notify;
+	struct msg r = ipc_call(netdev, vireo_ipc_info(NETDEV_SUBSCRIBE, 0) | VIREO_IPC_HANDLE,
+				DRIVER_RX, 0, 0, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, notify, 0, 0, 0, 0, 0);
+	return r.status ? r.status : (int64_t)r.w[0];
 }
 
 int main(void)
 {
 	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
-	if (setup())
+	switch_init(&table);
+	int64_t err = connect_driver();
+	if (err) {
+		printf("net: no network driver: %s\n", error_name(err));
 		return 1;
-	int64_t err = register_service("net", ep);
+	}
+	err = register_service("net", ep);
 	if (err) {
 		printf("net: cannot register: %s\n", error_name(err));
 		return 1;
@@ -276,6 +279,8 @@ int main(void)
 		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
 			if (m.w[0] & VMM_GONE)
 				vmm_gone();
+			if ((m.w[0] & DRIVER_GONE) && (err = connect_driver()))
+				printf("net: the network driver is gone: %s\n", error_name(err));
 			if (m.w[0] & DRIVER_RX)
 				from_uplink();
 		}

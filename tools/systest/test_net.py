@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from conftest import TEST_BOOTFS, free_pages
+from conftest import TEST_BOOTFS, free_pages, number
 from test_linux import GUEST_PROMPT, boot_linux, guest, power_off
 
 
@@ -56,8 +56,8 @@ def boot_shell(boot, port):
 
 def wait_for_address(shell):
     """The address udhcpc set up in the background at boot, once it is there."""
-    return guest(shell, "for i in $(seq 50); do ip -4 addr show eth0 | grep -q inet && break; "
-                        "sleep 0.2; done; ip -4 addr show eth0", timeout=30)
+    return guest(shell, "for i in $(seq 150); do ip -4 addr show eth0 | grep -q inet && break; "
+                        "sleep 0.2; done; ip -4 addr show eth0", timeout=60)
 
 
 def fetch(url, tries=20):
@@ -215,3 +215,26 @@ def test_ports_of_a_monitor_that_ended_are_given_again(boot):
     assert guest(shell, "cat /sys/class/net/eth0/address").strip() == "02:56:69:72:65:01"
     assert "inet 10.0.2.15/24" in wait_for_address(shell)
     power_off(shell)
+
+
+def test_a_restarted_nic_driver_carries_the_guests_frames_again(boot, host_server):
+    """The NIC's driver ends: init starts it again, the network server finds the new one,
+    and the guest, which kept its port, reaches the host as before."""
+    port, body = host_server
+    shell = boot_shell(boot, free_port())
+    boot_linux(shell)
+    wait_for_address(shell)
+    assert guest(shell, f"wget -q -O - http://10.0.2.2:{port}/before").strip() == body.strip()
+    shell.send("\x1d")
+    shell.prompt()
+    driver = number(r"^\s+(\d+)\s+virtio-net\s", shell.run("ps"))
+    shell.send(f"kill {driver}\r")
+    shell.expect(r"init: /boot/bin/virtio-net ended \(killed\); restarting it")
+    shell.prompt()
+    assert re.search(r"^\s+\d+\s+virtio-net\s", shell.run("ps"), re.M)
+    shell.send("vm attach 1\r")
+    guest(shell, "")
+    got = guest(shell, f"wget -q -O - http://10.0.2.2:{port}/after")
+    assert got.strip() == body.strip(), got
+    power_off(shell)
+    assert shell.run("echo alive") == "alive"
