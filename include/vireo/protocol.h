@@ -127,7 +127,8 @@ enum netdev_label {
 	NETDEV_SUBSCRIBE,
 	/* data = a frame -> VIREO_E_BUSY when every transmit buffer is in flight */
 	NETDEV_SEND,
-	/* -> data = the oldest frame received (empty: none), w1 = how many more wait */
+	/* -> data = the oldest frame received (empty: none), w1 = how many more wait, w2 =
+	 * frames the device gave with a length no frame has, dropped so far */
 	NETDEV_RECV,
 };
 
@@ -142,7 +143,8 @@ enum net_label {
 	 * a size outside NET_FRAME_MIN..NET_FRAME_MAX, VIREO_E_RIGHTS for another source MAC;
 	 * either way w1 = the port's frames refused so far. */
 	NET_SEND,
-	/* w0 = port -> data = the oldest frame for it (empty: none), w1 = how many more wait */
+	/* w0 = port -> data = the oldest frame for it (empty: none), w1 = how many more wait,
+	 * w2 = frames dropped so far because its queue was full */
 	NET_RECV,
 };
 
