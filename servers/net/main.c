@@ -136,7 +136,12 @@ static void open_port(const struct msg *m, uint64_t handle)
 		ipc_reply(caller, 0, (uint64_t)VIREO_E_FULL, 0, 0, 0);
 		return;
 	}
-	*p = (struct port){ .open = true, .owner = m->task, .ep = handle, .bits = m->w[0] };
+	/* Field by field: a compound literal of the whole port could be built on the stack. */
+	memset(p, 0, sizeof(*p));
+	p->open = true;
+	p->owner = m->task;
+	p->ep = handle;
+	p->bits = m->w[0];
 	memcpy(p->mac, mac, MAC_BYTES);
 	ipc_reply(caller, 0, 0, port, mac_word(mac), 0);
 }
