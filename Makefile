@@ -44,6 +44,7 @@ include lib/lib.mk
 include servers/init/init.mk servers/shell/shell.mk servers/vmm/vmm.mk drivers/uart/uart.mk
 include drivers/virtio-blk/virtio-blk.mk servers/block/block.mk
 include servers/fs/fs.mk tools/fsck/fsck.mk
+include drivers/virtio-net/virtio-net.mk servers/net/net.mk
 include tools/systest/programs/programs.mk
 include guest/tests/tests.mk
 include tools/unit/unit.mk
@@ -71,13 +72,16 @@ setup:
 # guests' disks (`disk list` at the prompt).
 DISK ?= $(HOME)/.cache/vireo/disk.img
 DISK_MIB ?= 1024
+# The NIC that `make run` gives QEMU (virtio-net) is on its user network, with the host's
+# 127.0.0.1:NET_PORT forwarded to port 80 of the first guest's address (10.0.2.15).
+NET_PORT ?= 8080
 
 run: setup
 	@$(MAKE) --no-print-directory all
 	@mkdir -p "$(dir $(DISK))"
 	@[ -f "$(DISK)" ] && [ $$(stat -c %s "$(DISK)") -ge $$(($(DISK_MIB) << 20)) ] || \
 		truncate -s $(DISK_MIB)M "$(DISK)"
-	tools/qemu.sh --disk "$(DISK)"
+	tools/qemu.sh --disk "$(DISK)" --net $(NET_PORT)
 
 # GUEST=path (one or more, space-separated) adds guests' symbols to those of the kernel, the
 # programs and the Linux guest (docs/debugging.md).
@@ -128,6 +132,7 @@ BOOTFS_BIN := $(BUILD)/user/init.elf $(BUILD)/user/uart.elf $(BUILD)/user/shell.
 	$(BUILD)/user/vmm.elf
 BOOTFS_BIN += $(BUILD)/user/virtio-blk.elf $(BUILD)/user/block.elf
 BOOTFS_BIN += $(BUILD)/user/fs.elf
+BOOTFS_BIN += $(BUILD)/user/virtio-net.elf $(BUILD)/user/net.elf
 TEST_BIN := $(patsubst %,$(BUILD)/user/%.elf,$(TEST_PROGRAMS))
 
 # $(call pack_bootfs,STAGING_DIR,ARCHIVE,TEST_ELFS,GUEST_IMAGES)

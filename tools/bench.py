@@ -11,6 +11,8 @@ import time
 
 import pexpect
 
+import bench_net
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BUILD = os.path.join(ROOT, "build")
 KERNEL = os.path.join(BUILD, "vireo.elf")
@@ -354,6 +356,8 @@ def main():
         *((name, value, unit) for name, (value, unit) in guest_figures().items()),
         *((name, value, unit) for name, (value, unit) in linux_figures().items()),
         *((name, value, unit) for name, (value, unit) in disk_figures().items()),
+        *((name, value, unit) for name, (value, unit) in bench_net.net_figures(
+            spawn, shell_command, PROMPT, LINUX, LINUX_RAM).items()),
         *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
           for console in ("ttyS0", "hvc0")),
         ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(

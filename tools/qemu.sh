@@ -7,6 +7,8 @@
 #     --mem SIZE      guest RAM, QEMU -m value (default 1G)
 #     --append ARGS   kernel command line (/chosen/bootargs)
 #     --disk FILE     a raw disk image as QEMU's virtio-blk device (modern virtio-mmio)
+#     --net PORT      QEMU's virtio-net device on its user network, with the host's
+#                     127.0.0.1:PORT forwarded to port 80 of the guest at 10.0.2.15
 #     --gdb           halt at the first instruction and wait for GDB on tcp::1234
 # Leave QEMU with Ctrl-A then X.
 # VIREO_QEMU=10 (`make ... QEMU=10`) runs QEMU 10 with its OpenSBI from the backports of the
@@ -21,6 +23,7 @@ mem=1G
 append=""
 gdb=""
 disk=""
+net=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -30,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
+	--net) net=$2; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
@@ -41,10 +45,16 @@ set -- -machine virt -cpu "$cpu" -m "$mem" -smp 1 -nographic -bios default \
 	-audiodev none,id=none \
 	-kernel "$kernel" ${initrd:+-initrd "$initrd"} ${append:+-append "$append"} $gdb "$@"
 # Vireo's drivers speak virtio-mmio Version 2 only; QEMU's slots are legacy by default.
+if [ -n "$disk" ] || [ -n "$net" ]; then
+	set -- "$@" -global virtio-mmio.force-legacy=false
+fi
 if [ -n "$disk" ]; then
-	set -- "$@" -global virtio-mmio.force-legacy=false \
-		-drive "file=$disk,format=raw,if=none,id=disk0,cache=writeback" \
+	set -- "$@" -drive "file=$disk,format=raw,if=none,id=disk0,cache=writeback" \
 		-device virtio-blk-device,drive=disk0
+fi
+if [ -n "$net" ]; then
+	set -- "$@" -netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$net-:80" \
+		-device virtio-net-device,netdev=net0
 fi
 qemu=qemu-system-riscv64
 if [ -n "${VIREO_QEMU:-}" ]; then

@@ -25,6 +25,8 @@ GUEST_TESTS += badpt
 # virtio-fs: hostile FUSE requests from inside a VM (the wire structs of the monitor's parser).
 GUEST_TESTS += virtio-fs
 $(BUILD)/guest/obj/virtio-fs.o: GUEST_CFLAGS += -Iservers/vmm
+# The network: bare-metal peers that greet each other through the network server.
+GUEST_TESTS += net-peer
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

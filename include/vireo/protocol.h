@@ -123,4 +123,41 @@ enum block_label {
 	BLOCK_FLUSH,     /* w0 = session */
 };
 
+/* Ethernet frames as the network's drivers and servers pass them: destination MAC, source
+ * MAC, type, payload; no preamble, no frame check sequence, no virtio header. */
+#define NET_FRAME_MIN 14   /* the Ethernet header alone */
+#define NET_FRAME_MAX 1514 /* a 1500-byte MTU's payload under the header */
+#define NET_MAC_BYTES 6
+/* A MAC travels in one word: byte i of the address in bits 8i..8i+7. */
+
+/* The virtio-net driver ("netdev", drivers/virtio-net): QEMU's NIC, one frame a message. It
+ * serves the network server only. */
+#define NETDEV_HANDLE_DEVICE 2 /* the driver's device handle, with VIREO_RIGHT_DMA */
+enum netdev_label {
+	NETDEV_INFO = 1,  /* -> w1 = the NIC's MAC */
+	/* handle = an endpoint, w0 = bits: notified whenever received frames wait */
+	NETDEV_SUBSCRIBE,
+	/* data = a frame -> VIREO_E_BUSY when every transmit buffer is in flight */
+	NETDEV_SEND,
+	/* -> data = the oldest frame received (empty: none), w1 = how many more wait, w2 =
+	 * frames the device gave with a length no frame has, dropped so far */
+	NETDEV_RECV,
+};
+
+/* The network server ("net", servers/net): a switch between the host NIC and one port per
+ * guest, each port with its own MAC. It serves the VM monitor only. */
+enum net_label {
+	/* handle = an endpoint, w0 = bits: notified when frames wait for the port, which was
+	 * empty -> w1 = the port, w2 = its MAC. VIREO_E_FULL when every port is open. */
+	NET_OPEN = 1,
+	NET_CLOSE,  /* w0 = port */
+	/* w0 = port, data = a frame whose source is the port's MAC. Refused: VIREO_E_INVAL for
+	 * a size outside NET_FRAME_MIN..NET_FRAME_MAX, VIREO_E_RIGHTS for another source MAC;
+	 * either way w1 = the port's frames refused so far. */
+	NET_SEND,
+	/* w0 = port -> data = the oldest frame for it (empty: none), w1 = how many more wait,
+	 * w2 = frames dropped so far because its queue was full */
+	NET_RECV,
+};
+
 #endif

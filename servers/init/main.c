@@ -10,7 +10,7 @@
 #include "bootfs.h"
 #include "vireo.h"
 
-#define MAX_SERVICES 8
+#define MAX_SERVICES 12
 #define PROBE_VA (VIREO_USER_DEVICES + 0x100000) /* where init looks at the virtio slots */
 #define MAX_CHILDREN 24
 #define MAX_PENDING 8
@@ -49,6 +49,9 @@ static struct essential essentials[] = {
 	{ .path = "/boot/bin/virtio-blk", .name = "blkdev" },
 	{ .path = "/boot/bin/block", .name = "block" },
 	{ .path = "/boot/bin/fs", .name = "fs" },
+	/* Likewise with a NIC (plan_net). */
+	{ .path = "/boot/bin/virtio-net", .name = "netdev" },
+	{ .path = "/boot/bin/net", .name = "net" },
 };
 #define NESSENTIALS (sizeof(essentials) / sizeof(*essentials))
 
@@ -228,16 +231,20 @@ static void plan_services(void)
 	programs_quota = make_quota(m.total_pages / 4);
 }
 
-/* The first virtio-mmio slot holding a block device (virtio 1.2 4.2.2: MagicValue "virt",
- * Version 2, DeviceID 2), or 0. Its driver then needs no other slot's handle. */
-static uint64_t probe_disk(uint64_t nvirtio)
+/* The first virtio-mmio slot holding a device of type id (virtio 1.2 4.2.2: MagicValue
+ * "virt", Version 2, DeviceID 2 for a block device), or 0. Its driver then needs no other
+ * slot's handle. */
+static uint64_t probe_virtio(uint64_t nvirtio, uint32_t id)
 {
-	for (uint64_t i = 0; i < nvirtio; i++) {
+	static uint64_t mapped; /* a bit per slot: each is mapped once, for every probe */
+	for (uint64_t i = 0; i < nvirtio && i < 64; i++) {
 		uint64_t h = VIREO_INIT_FIRST_VIRTIO + i;
 		volatile uint32_t *regs = (volatile uint32_t *)(PROBE_VA + i * 0x1000);
-		if (vireo_syscall(SYS_DEVICE_MAP, (long)h, (long)regs, 0, 0, 0, 0))
+		if (!(mapped & (1ull << i)) &&
+		    vireo_syscall(SYS_DEVICE_MAP, (long)h, (long)regs, 0, 0, 0, 0))
 			continue;
-		if (regs[0] == 0x74726976u && regs[1] == 2 && regs[2] == 2)
+		mapped |= 1ull << i;
+		if (regs[0] == 0x74726976u && regs[1] == 2 && regs[2] == id)
 			return h;
 	}
 	return 0;
@@ -247,13 +254,23 @@ static void plan_disk(uint64_t nvirtio)
 {
 	struct essential *driver = find_essential("/boot/bin/virtio-blk");
 	struct essential *block = find_essential("/boot/bin/block");
-	driver->handles[0] = probe_disk(nvirtio);
+	driver->handles[0] = probe_virtio(nvirtio, 2);
 	driver->given_up = block->given_up = !driver->handles[0];
 	driver->quota = make_quota(2ul << 20 >> 12);
 	block->quota = make_quota(2ul << 20 >> 12);
 	struct essential *fs = find_essential("/boot/bin/fs");
 	fs->given_up = block->given_up;
 	fs->quota = make_quota(4ul << 20 >> 12);
+}
+
+static void plan_net(uint64_t nvirtio)
+{
+	struct essential *driver = find_essential("/boot/bin/virtio-net");
+	struct essential *net = find_essential("/boot/bin/net");
+	driver->handles[0] = probe_virtio(nvirtio, 1);
+	driver->given_up = net->given_up = !driver->handles[0];
+	driver->quota = make_quota(2ul << 20 >> 12);
+	net->quota = make_quota(4ul << 20 >> 12); /* its ports' queues: 1.7 MiB */
 }
 
 static void describe_status(int64_t status, char *buf, size_t len)
@@ -651,6 +668,7 @@ int main(uint64_t bootfs_size, uint64_t nvirtio)
 	reserve_names();
 	plan_services();
 	plan_disk(nvirtio);
+	plan_net(nvirtio);
 	for (unsigned i = 0; i < NESSENTIALS; i++)
 		if (!essentials[i].given_up)
 			start_essential(&essentials[i]);

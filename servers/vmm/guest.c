@@ -143,6 +143,7 @@ static void load_image(struct guest *g, const char *data, const struct guest_ima
 /* The virtio device types, each given to every guest when the monitor can back it. */
 static const struct virtio_device_ops *const virtio_types[] = { &virtio_rng_ops,
 								 &virtio_blk_ops,
+								 &virtio_net_ops,
 								 &virtio_console_ops,
 								 &virtio_fs_ops };
 
@@ -238,11 +239,13 @@ int64_t guest_start(struct guest *g, const char *args, char *why, size_t len)
 	err = virtio_blk_open(g, why, len);
 	if (err)
 		return err;
+	virtio_net_open(g);
 	err = vireo_syscall(SYS_MEM_ALLOC, (long)g->ram_va, (long)(g->ram_size >> 12),
 			    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
 	if (err) {
 		g->ram_va = 0;
 		virtio_blk_close(g);
+		virtio_net_close(g);
 		return fail(why, len, "not enough memory for guest RAM", error_name(err));
 	}
 	err = build(g, why, len);
@@ -265,6 +268,7 @@ void guest_free(struct guest *g)
 	for (unsigned i = 0; i < g->nvirtio; i++)
 		virtio_mmio_exit(&g->virtio[i]);
 	virtio_blk_close(g);
+	virtio_net_close(g);
 	if (g->vm)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->vm, 0, 0, 0, 0, 0);
 	if (g->ram_va)

@@ -374,6 +374,10 @@ int main(void)
 			request(&m);
 		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
 			virtio_mmio_wake(m.w[0]);
+			if (m.w[0] & NET_NOTIFY_BIT)
+				for (unsigned i = 0; i < MAX_GUESTS; i++)
+					if (guests[i].id)
+						virtio_net_receive(&guests[i]);
 			if (m.w[0] & FLUSH_BIT) {
 				flush_armed = false;
 				for (unsigned i = 0; i < MAX_GUESTS; i++)

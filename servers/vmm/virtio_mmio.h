@@ -159,5 +159,7 @@ extern const struct virtio_device_ops virtio_blk_ops;
 extern const struct virtio_device_ops virtio_console_ops;
 /* virtio_fs.c */
 extern const struct virtio_device_ops virtio_fs_ops;
+/* virtio_net.c */
+extern const struct virtio_device_ops virtio_net_ops;
 
 #endif

@@ -60,6 +60,19 @@ struct guest_disk {
 	uint64_t session, sectors; /* open on the block server */
 };
 
+/* The guest's port on the network server (virtio_net.c): its NIC when the machine has one. */
+/* The network server's news: frames wait for some port. Bits 0 to 7 of the monitor's
+ * notification word are its own; the rest are the devices' wake bits (VIRTIO_WAKE_BITS). */
+#define NET_NOTIFY_BIT (1u << 1)
+struct guest_net {
+	uint64_t port; /* 0: no NIC */
+	uint8_t mac[6];
+	bool rx_waiting;                /* the server may hold frames for the port */
+	uint16_t held_len;              /* a frame taken from the server, waiting for a buffer */
+	uint8_t held[NET_FRAME_MAX];
+	uint64_t sent, received, dropped, refused;
+};
+
 struct guest {
 	uint64_t id;     /* 0: a free slot */
 	unsigned slot;   /* its place in the monitor's table, which fixes where its RAM is mapped */
@@ -75,6 +88,7 @@ struct guest {
 	struct uart uart;
 	struct guest_disk disk;
 	struct vcons cons; /* virtio-console's ports and the agent of `linux exec` */
+	struct guest_net net;
 	unsigned warnings;
 	struct vireo_vm_exit exit;
 	bool attached;
@@ -106,6 +120,11 @@ int64_t virtio_blk_open(struct guest *g, char *why, size_t why_len);
 void virtio_blk_close(struct guest *g);
 /* agent.c: VMM_EXEC, VMM_EXEC_INPUT, _SIGNAL and _STATUS for guest g. */
 void agent_request(struct guest *g, const struct msg *m, uint64_t caller, uint64_t handle);
+/* virtio_net.c: opens a network port for g when the machine has a NIC (none: nothing to
+ * do), closes it; takes what waits for g's port, when the network server says so. */
+void virtio_net_open(struct guest *g);
+void virtio_net_close(struct guest *g);
+void virtio_net_receive(struct guest *g);
 /* testdev.c: the MMIO test device (Vireo's "vireo,test-mmio"). */
 uint64_t testdev_access(struct guest *g, uint64_t offset, unsigned width, bool write,
 			uint64_t value);

@@ -4,7 +4,9 @@
  * (servers/vmm/virtqueue.c), the placement of a guest's Linux Image, initrd and device
  * tree from the image's boot header and the sizes a user gives (servers/vmm/image.c), and
  * random register access sequences on the monitor's UART (servers/vmm/uart16550.c), which
- * must keep its invariants and lose no byte it took. Built on the host with
+ * must keep its invariants and lose no byte it took, virtio-net packets
+ * (servers/vmm/net_frame.c), and the network server's switch (servers/net/switch.c) under
+ * random frames from random ports. Built on the host with
  * AddressSanitizer and UBSan, so a read outside the input, an overflow or any undefined
  * behaviour stops it with a report.
  *
@@ -29,6 +31,8 @@
 #include "blk_request.h"
 #include "fuse_request.h"
 #include "agent_frame.h"
+#include "net_frame.h"
+#include "switch.h"
 #include "virtqueue.h"
 
 static uint64_t rng_state;
@@ -492,6 +496,107 @@ static void fuzz_agent(unsigned long round)
 	}
 	if (!mutated && got_frames != nframes)
 		fail("agent_read", round, "frames lost");
+/* virtio-net packets: random chains both ways. What is accepted must fit the chain and
+ * the Ethernet sizes, and a received frame must land whole behind its header. */
+static unsigned long net_ok;
+static void fuzz_net(unsigned long round)
+{
+	static struct vq_chain c;
+	enum { SLOT = 2048 };
+	static uint8_t bytes[16 * SLOT], frame[NET_ETH_MAX + 64];
+	c.n = below(8) ? 1 + below(4) : below(16 + 1);
+	bool writable = below(2);
+	for (unsigned i = 0; i < c.n; i++) {
+		static const uint32_t lens[] = { 12, 14, 60, 1514, 1526, 0, 1, 1527, 2048 };
+		uint32_t len = below(2) ? lens[below(9)] : (uint32_t)below(SLOT + 1);
+		c.buf[i] = (struct vq_buf){ .len = len, .writable = below(16) ? writable : !writable,
+					    .index = (uint16_t)i, .host = bytes + SLOT * i };
+		for (uint32_t k = 0; k < len; k += 8) {
+			uint64_t v = below(4) ? 0 : rnd();
+			memcpy(bytes + SLOT * i + k, &v, len - k < 8 ? len - k : 8);
+		}
+	}
+	uint64_t in = 0, out = 0;
+	for (unsigned i = 0; i < c.n; i++)
+		*(c.buf[i].writable ? &in : &out) += c.buf[i].len;
+	size_t len;
+	const char *why;
+	enum net_verdict v = net_tx_parse(&c, &len, &why);
+	if (v == NET_OK) {
+		net_ok++;
+		if (in || len < NET_ETH_MIN || len > NET_ETH_MAX || len + NET_HDR_SIZE != out || why)
+			fail("net_tx_parse", round, "accepted a packet no Ethernet frame fits");
+		if (net_gather(&c, NET_HDR_SIZE, frame, len) != len)
+			fail("net_tx_parse", round, "a frame shorter than it said");
+	} else if (!why) {
+		fail("net_tx_parse", round, "refused without saying why");
+	}
+	size_t flen = below(4) ? NET_ETH_MIN + below(NET_ETH_MAX - NET_ETH_MIN + 1) : below(sizeof(frame));
+	uint32_t written;
+	v = net_rx_fill(&c, frame, flen, &written, &why);
+	if (v == NET_OK && (out || written != NET_HDR_SIZE + flen || written > in ||
+			    flen < NET_ETH_MIN || flen > NET_ETH_MAX))
+		fail("net_rx_fill", round, "wrote a frame that does not fit");
+	if (v != NET_OK && (written || !why))
+		fail("net_rx_fill", round, "refused, yet wrote or did not say why");
+}
+
+/* The switch: random attach, detach and frames from random ports. A guest's MAC stays its
+ * own while attached, a frame is never sent back or to a closed port, and a guest's frame
+ * is admitted only with its own source. */
+static void fuzz_switch(unsigned long round)
+{
+	static struct switch_table t;
+	static uint8_t macs[SWITCH_PORTS][MAC_BYTES];
+	static uint32_t open;
+	if (round % 1000 == 0) {
+		switch_init(&t);
+		open = 1;
+	}
+	uint8_t f[SWITCH_FRAME_MAX];
+	for (size_t i = 0; i < sizeof(f); i += 8) {
+		uint64_t v = rnd();
+		memcpy(f + i, &v, sizeof(f) - i < 8 ? sizeof(f) - i : 8);
+	}
+	unsigned port = (unsigned)below(SWITCH_PORTS);
+	if (below(2)) /* addresses the table may know */
+		memcpy(f, macs[below(SWITCH_PORTS)], MAC_BYTES);
+	if (below(2))
+		memcpy(f + MAC_BYTES, macs[port], MAC_BYTES);
+	switch (below(8)) {
+	case 0:
+		if (port && !(open & (1u << port))) {
+			uint8_t mac[MAC_BYTES] = { 0x02, 0x56, 0x69, 0x72, (uint8_t)rnd(), (uint8_t)rnd() };
+			if (switch_attach(&t, port, mac)) {
+				memcpy(macs[port], mac, MAC_BYTES);
+				open |= 1u << port;
+			}
+		}
+		break;
+	case 1:
+		if (port) {
+			switch_detach(&t, port);
+			open &= ~(1u << port);
+		}
+		break;
+	default: {
+		size_t len = below(4) ? 60 : below(sizeof(f) + 16);
+		if (!(open & (1u << port)))
+			break;
+		enum switch_verdict v = switch_admit(&t, port, macs[port], f, len);
+		if (v == SWITCH_OK && port && memcmp(f + MAC_BYTES, macs[port], MAC_BYTES))
+			fail("switch_admit", round, "admitted a guest frame with another source");
+		if (v == SWITCH_OK && (len < SWITCH_FRAME_MIN || len > SWITCH_FRAME_MAX))
+			fail("switch_admit", round, "admitted a frame of a bad size");
+		uint32_t to = switch_route(&t, port, f, open);
+		if (to & ~open || to & (1u << port))
+			fail("switch_route", round, "a frame back to its port or to a closed one");
+		break;
+	}
+	}
+	for (unsigned p = 1; p < SWITCH_PORTS; p++)
+		if ((open & (1u << p)) && switch_lookup(&t, macs[p]) != (int)p)
+			fail("switch", round, "a guest lost its MAC to someone else");
 }
 
 /* A guest RAM size as a user could ask for it (ram=MiB), or anything at all. */
@@ -701,6 +806,8 @@ int main(int argc, char **argv)
 		fuzz_decode(round);
 		fuzz_virtqueue(round);
 		fuzz_blk(round);
+		fuzz_net(round);
+		fuzz_switch(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
 		fuzz_fuse(round);
@@ -714,8 +821,9 @@ int main(int argc, char **argv)
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
 	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests, %lu agent "
-	       "frames\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok, decoded, chains,
-	       images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames);
+	       "frames, %lu network packets\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok,
+	       decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames,
+	       net_ok);
 	fuzz_fs_report();
 	return 0;
 }

@@ -34,3 +34,5 @@ FUZZ_SOURCES += servers/vmm/fuse_request.c
 FUZZ_SOURCES += servers/vmm/agent_frame.c
 FUZZ_SOURCES += tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES)
 $(BUILD)/fuzz/fuzz: tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES) $(wildcard servers/fs/*.h tools/fuzz/*.h)
+FUZZ_SOURCES += servers/vmm/net_frame.c servers/net/switch.c
+$(BUILD)/fuzz/fuzz: servers/net/switch.h

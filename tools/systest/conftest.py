@@ -101,19 +101,22 @@ def make_disk(path, mib=64):
 
 @pytest.fixture
 def boot(tmp_path):
-    """boot(kernel=..., cpu=..., append=..., initrd=..., disk=..., timeout=...) starts a
-    machine. Each test has its own disk image, never the user's: a fresh 64 MiB one unless
-    disk names another (disk=None: no disk)."""
+    """boot(kernel=..., cpu=..., append=..., initrd=..., disk=..., net=..., timeout=...)
+    starts a machine. Each test has its own disk image, never the user's: a fresh 64 MiB one
+    unless disk names another (disk=None: no disk). net=PORT gives it a NIC whose host port
+    PORT on 127.0.0.1 reaches the guest's port 80."""
     machines = []
     fresh = []
 
     def start(kernel=USER_KERNEL, cpu=None, append=None, initrd=BOOTFS, extra=(), timeout=30,
-              disk=fresh):
+              disk=fresh, net=None):
         if disk is fresh:
             disk = make_disk(tmp_path / f"disk{len(machines)}.img")
         args = ["--kernel", kernel]
         if disk:
             args += ["--disk", str(disk)]
+        if net:
+            args += ["--net", str(net)]
         args += ["--initrd", initrd] if initrd else ["--no-initrd"]
         if cpu:
             args += ["--cpu", cpu]

@@ -60,3 +60,7 @@ $(BUILD)/unit/test_fs: $(wildcard servers/fs/*.h include/vireo/*.h)
 unit_deps_virtio_mmio := servers/vmm/virtio_mmio.c servers/vmm/virtqueue.c lib/format.c
 unit_deps_fuse_request := servers/vmm/fuse_request.c
 unit_deps_agent_frame := servers/vmm/agent_frame.c
+unit_deps_net_frame := servers/vmm/net_frame.c servers/vmm/blk_request.c
+unit_deps_switch := servers/net/switch.c
+UNIT_CFLAGS += -Iservers/net
+$(BUILD)/unit/test_switch: servers/net/switch.h

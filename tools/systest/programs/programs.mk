@@ -8,4 +8,5 @@ TEST_PROGRAMS += name-owner
 TEST_PROGRAMS += waitthief
 TEST_PROGRAMS += disk-thief
 TEST_PROGRAMS += fs-thief
+TEST_PROGRAMS += net-thief
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))

@@ -1,0 +1,331 @@
+/* The virtio-net driver: owns QEMU's virtio-mmio network device (virtio 1.2 sections 4.2
+ * and 5.1, modern interface, Version 2) and serves "netdev" to the network server alone.
+ * One receive and one transmit queue (5.1.2), each of QUEUE_SIZE single-descriptor buffers
+ * in one memory object pinned for the device (SYS_DMA_PIN). No feature beyond
+ * VIRTIO_NET_F_MAC: no offloads, no merged receive buffers, so every buffer holds the
+ * 12-byte header (5.1.6) and one whole frame.
+ *
+ * Interrupt-driven: the device's interrupt tells the server that frames wait, and the
+ * server takes them (NETDEV_RECV); this driver never calls anyone, so the server can call
+ * it at any time without a deadlock. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "../virtio_mmio_regs.h"
+#include "vireo.h"
+
+#define REGS_VA VIREO_USER_DEVICES
+#define DMA_VA (VIREO_USER_HEAP + 0x100000)
+#define IRQ_BIT 1
+#define QUEUE_SIZE 32
+#define SLOT_BYTES 2048 /* a buffer: the header and a frame, two to a page */
+#define RXQ 0
+#define TXQ 1
+#define NET_DEVICE_ID 1
+#define NET_F_MAC (1ull << 5) /* 5.1.3 */
+#define NET_HDR_BYTES 12      /* 5.1.6: struct virtio_net_hdr with VIRTIO_F_VERSION_1 */
+
+/* A queue's page: 2.7's alignments (16, 2, 4) hold at these offsets. */
+struct queue_page {
+	struct virtq_desc desc[QUEUE_SIZE];
+	struct {
+		uint16_t flags, idx, ring[QUEUE_SIZE], used_event;
+	} avail __attribute__((aligned(512)));
+	struct {
+		uint16_t flags, idx;
+		struct virtq_used_elem ring[QUEUE_SIZE];
+		uint16_t avail_event;
+	} used __attribute__((aligned(512)));
+};
+_Static_assert(sizeof(struct queue_page) <= 4096, "a queue fits its page");
+
+struct dma_area {
+	struct queue_page queue[2];
+	uint8_t rx[QUEUE_SIZE][SLOT_BYTES];
+	uint8_t tx[QUEUE_SIZE][SLOT_BYTES];
+};
+#define DMA_PAGES ((sizeof(struct dma_area) + 4095) / 4096)
+
+struct queue_state {
+	uint16_t next_avail, last_used;
+};
+
+static volatile uint32_t *regs = (volatile uint32_t *)REGS_VA;
+static volatile struct dma_area *dma = (volatile struct dma_area *)DMA_VA;
+static uint64_t dma_pa, ep, mac, subscriber, subscriber_bits;
+static struct queue_state qs[2];
+static uint16_t tx_free[QUEUE_SIZE];
+static unsigned tx_nfree;
+static uint64_t allowed_task; /* the network server's task id, once init has vouched for it */
+static uint64_t bad_frames;   /* received with a length no frame has */
+
+static uint32_t reg(unsigned off) { return regs[off / 4]; }
+static void set_reg(unsigned off, uint32_t v) { regs[off / 4] = v; }
+static void set_reg64(unsigned off, uint64_t v)
+{
+	set_reg(off, (uint32_t)v);
+	set_reg(off + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t pa_of(volatile const void *p)
+{
+	return dma_pa + (uint64_t)((uintptr_t)p - DMA_VA);
+}
+
+static int fail(const char *what, int64_t err)
+{
+	printf("virtio-net: %s%s%s\n", what, err ? ": " : "", err ? error_name(err) : "");
+	set_reg(VIRTIO_STATUS, VIRTIO_S_FAILED); /* 2.1 */
+	return 1;
+}
+
+static uint64_t read_mac(void)
+{
+	uint32_t gen;
+	uint64_t m;
+	do { /* 4.2.2: a multi-byte field is read under one generation */
+		gen = reg(VIRTIO_CONFIG_GENERATION);
+		m = 0;
+		for (unsigned i = 0; i < NET_MAC_BYTES; i++)
+			m |= (uint64_t)((volatile uint8_t *)regs)[VIRTIO_CONFIG + i] << (8 * i);
+	} while (gen != reg(VIRTIO_CONFIG_GENERATION));
+	return m;
+}
+
+static void kick(unsigned q)
+{
+	__sync_synchronize(); /* 2.7.13: the index before the notification */
+	if (!(dma->queue[q].used.flags & VIRTQ_USED_F_NO_NOTIFY))
+		set_reg(VIRTIO_QUEUE_NOTIFY, q);
+}
+
+/* 2.7.13: makes descriptor id available on queue q. */
+static void make_available(unsigned q, uint16_t id)
+{
+	volatile struct queue_page *p = &dma->queue[q];
+	p->avail.ring[qs[q].next_avail % QUEUE_SIZE] = id;
+	__sync_synchronize(); /* the ring entry before the index */
+	p->avail.idx = ++qs[q].next_avail;
+}
+
+static int setup_queue(unsigned q)
+{
+	volatile struct queue_page *p = &dma->queue[q];
+	set_reg(VIRTIO_QUEUE_SEL, q);
+	if (reg(VIRTIO_QUEUE_READY) || reg(VIRTIO_QUEUE_NUM_MAX) < QUEUE_SIZE)
+		return fail(q == RXQ ? "the receive queue is in use or too small"
+				     : "the transmit queue is in use or too small", 0);
+	for (uint16_t i = 0; i < QUEUE_SIZE; i++) {
+		volatile uint8_t *slot = q == RXQ ? dma->rx[i] : dma->tx[i];
+		p->desc[i] = (struct virtq_desc){ pa_of(slot), SLOT_BYTES,
+						  q == RXQ ? VIRTQ_DESC_F_WRITE : 0, 0 };
+	}
+	/* Transmitted buffers are reclaimed when the next frame goes: no interrupt for them. */
+	p->avail.flags = q == TXQ ? VIRTQ_AVAIL_F_NO_INTERRUPT : 0;
+	set_reg(VIRTIO_QUEUE_NUM, QUEUE_SIZE);
+	set_reg64(VIRTIO_QUEUE_DESC, pa_of(p->desc));
+	set_reg64(VIRTIO_QUEUE_DRIVER, pa_of(&p->avail));
+	set_reg64(VIRTIO_QUEUE_DEVICE, pa_of(&p->used));
+	set_reg(VIRTIO_QUEUE_READY, 1);
+	return 0;
+}
+
+static int negotiate(void)
+{
+	set_reg(VIRTIO_DEVICE_FEATURES_SEL, 0);
+	uint64_t offered = reg(VIRTIO_DEVICE_FEATURES);
+	set_reg(VIRTIO_DEVICE_FEATURES_SEL, 1);
+	offered |= (uint64_t)reg(VIRTIO_DEVICE_FEATURES) << 32;
+	if (!(offered & VIRTIO_F_VERSION_1))
+		return fail("the device does not offer VIRTIO_F_VERSION_1", 0);
+	uint64_t wanted = offered & (VIRTIO_F_VERSION_1 | NET_F_MAC);
+	set_reg(VIRTIO_DRIVER_FEATURES_SEL, 0);
+	set_reg(VIRTIO_DRIVER_FEATURES, (uint32_t)wanted);
+	set_reg(VIRTIO_DRIVER_FEATURES_SEL, 1);
+	set_reg(VIRTIO_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK);
+	if (!(reg(VIRTIO_STATUS) & VIRTIO_S_FEATURES_OK))
+		return fail("the device refused the features", 0);
+	/* 5.1.5: without VIRTIO_NET_F_MAC the driver picks one; a locally administered one. */
+	mac = wanted & NET_F_MAC ? read_mac() : 0x010000566902ull;
+	return 0;
+}
+
+/* 3.1.1: the initialization sequence, with the receive queue full of buffers. */
+static int setup(void)
+{
+	int64_t err = vireo_syscall(SYS_DEVICE_MAP, NETDEV_HANDLE_DEVICE, REGS_VA, 0, 0, 0, 0);
+	if (err)
+		return fail("cannot map the device", err);
+	if (reg(VIRTIO_MAGIC) != VIRTIO_MAGIC_VALUE || reg(VIRTIO_VERSION) != 2 ||
+	    reg(VIRTIO_DEVICE_ID) != NET_DEVICE_ID)
+		return fail("not a modern virtio-mmio network device", 0);
+	/* Resets the device and drops the pins of a driver before us, whose buffers the device
+	 * might otherwise still write. */
+	err = vireo_syscall(SYS_DMA_RESET, NETDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+	if (err)
+		return fail("cannot reset the device", err);
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE);
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER);
+	if (negotiate())
+		return 1;
+
+	int64_t h = vireo_syscall(SYS_MEMORY_CREATE, (long)DMA_PAGES, 0, 0, 0, 0, 0);
+	int64_t pa = h < 0 ? h : vireo_syscall(SYS_DMA_PIN, NETDEV_HANDLE_DEVICE, h, 0, 0, 0, 0);
+	err = pa < 0 ? pa : vireo_syscall(SYS_MEMORY_MAP, h, DMA_VA,
+					  VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
+	if (err < 0)
+		return fail("cannot set up DMA memory", err);
+	dma_pa = (uint64_t)pa;
+	if (setup_queue(RXQ) || setup_queue(TXQ))
+		return 1;
+	for (uint16_t i = 0; i < QUEUE_SIZE; i++) {
+		make_available(RXQ, i);
+		tx_free[tx_nfree++] = i;
+	}
+
+	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
+	err = vireo_syscall(SYS_IRQ_BIND, NETDEV_HANDLE_DEVICE, (long)ep, IRQ_BIT, 0, 0, 0);
+	if (err)
+		return fail("cannot bind the interrupt", err);
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK |
+				       VIRTIO_S_DRIVER_OK);
+	kick(RXQ);
+	return 0;
+}
+
+static uint16_t received(void)
+{
+	__sync_synchronize();
+	return (uint16_t)(dma->queue[RXQ].used.idx - qs[RXQ].last_used);
+}
+
+static void interrupt(void)
+{
+	/* 4.2.2: acknowledge what InterruptStatus shows, then let the line fire again. */
+	set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
+	vireo_syscall(SYS_IRQ_ACK, NETDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+	if (received() && subscriber)
+		vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0, 0);
+}
+
+/* The oldest received frame into the IPC buffer (0 bytes: none); its buffer goes back to
+ * the device at once. A length no frame has (the device's mistake) is skipped. */
+static size_t take_frame(void)
+{
+	size_t n = 0;
+	bool given_back = false;
+	while (!n && received()) {
+		volatile struct virtq_used_elem *e =
+			&dma->queue[RXQ].used.ring[qs[RXQ].last_used % QUEUE_SIZE];
+		uint32_t id = e->id, len = e->len;
+		qs[RXQ].last_used++;
+		if (id >= QUEUE_SIZE)
+			continue; /* not one of ours: nothing to give back */
+		if (len >= NET_HDR_BYTES + NET_FRAME_MIN && len <= NET_HDR_BYTES + NET_FRAME_MAX) {
+			n = len - NET_HDR_BYTES;
+			memcpy(ipc_buffer()->data, (const uint8_t *)dma->rx[id] + NET_HDR_BYTES, n);
+		} else {
+			bad_frames++;
+		}
+		make_available(RXQ, (uint16_t)id);
+		given_back = true;
+	}
+	if (given_back)
+		kick(RXQ);
+	return n;
+}
+
+/* Buffers the device has sent are free again. */
+static void reclaim(void)
+{
+	volatile struct queue_page *p = &dma->queue[TXQ];
+	__sync_synchronize();
+	while (p->used.idx != qs[TXQ].last_used) {
+		uint32_t id = p->used.ring[qs[TXQ].last_used++ % QUEUE_SIZE].id;
+		if (id < QUEUE_SIZE && tx_nfree < QUEUE_SIZE)
+			tx_free[tx_nfree++] = (uint16_t)id;
+	}
+}
+
+/* The frame of n bytes in the IPC buffer goes out, behind a zero header (5.1.6.2: no
+ * checksum or segmentation asked of the device). */
+static int64_t send_frame(size_t n)
+{
+	if (n < NET_FRAME_MIN || n > NET_FRAME_MAX)
+		return VIREO_E_INVAL;
+	reclaim();
+	if (!tx_nfree)
+		return VIREO_E_BUSY;
+	uint16_t id = tx_free[--tx_nfree];
+	volatile uint8_t *slot = dma->tx[id];
+	memset((uint8_t *)slot, 0, NET_HDR_BYTES);
+	memcpy((uint8_t *)slot + NET_HDR_BYTES, ipc_buffer()->data, n);
+	dma->queue[TXQ].desc[id].len = (uint32_t)(NET_HDR_BYTES + n);
+	__sync_synchronize(); /* 2.7.13: the buffer before the ring entry */
+	make_available(TXQ, id);
+	kick(TXQ);
+	return 0;
+}
+
+static void serve(const struct msg *m)
+{
+	uint64_t caller = (uint64_t)m->status;
+	uint64_t handle = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	size_t len = vireo_ipc_len(m->info);
+	static uint8_t frame[NET_FRAME_MAX]; /* kept from the IPC buffer, which the check reuses */
+	if (m->task != allowed_task) {
+		if (len <= sizeof(frame))
+			memcpy(frame, ipc_buffer()->data, len);
+		if (!caller_is_service(m->task, "/boot/bin/net")) {
+			if (handle)
+				vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
+			ipc_reply(caller, 0, (uint64_t)VIREO_E_RIGHTS, 0, 0, 0);
+			return;
+		}
+		allowed_task = m->task;
+		if (len <= sizeof(frame))
+			memcpy(ipc_buffer()->data, frame, len);
+	}
+	switch (vireo_ipc_label(m->info)) {
+	case NETDEV_INFO:
+		ipc_reply(caller, 0, 0, mac, 0, 0);
+		return;
+	case NETDEV_SUBSCRIBE:
+		if (subscriber)
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)subscriber, 0, 0, 0, 0, 0);
+		subscriber = handle;
+		subscriber_bits = m->w[0];
+		ipc_reply(caller, 0, 0, 0, 0, 0);
+		if (received() && subscriber) /* what came before the subscription */
+			vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0, 0);
+		return;
+	case NETDEV_SEND:
+		ipc_reply(caller, 0, (uint64_t)send_frame(len), 0, 0, 0);
+		return;
+	case NETDEV_RECV: {
+		size_t n = take_frame();
+		ipc_reply(caller, vireo_ipc_info(0, n), 0, received(), bad_frames, 0);
+		return;
+	}
+	}
+	if (handle)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
+	ipc_reply(caller, 0, (uint64_t)VIREO_E_NOSYS, 0, 0, 0);
+}
+
+int main(void)
+{
+	if (setup())
+		return 1;
+	int64_t err = register_service("netdev", ep);
+	if (err)
+		return fail("cannot register", err);
+	for (;;) {
+		struct msg m = ipc_recv(ep);
+		if (m.status > 0)
+			serve(&m);
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY)
+			interrupt();
+	}
+}

@@ -1,0 +1,1 @@
+$(eval $(call user_program,virtio-net,drivers/virtio-net/main.c))

@@ -1,0 +1,1 @@
+$(eval $(call user_program,net,servers/net/main.c servers/net/switch.c))
