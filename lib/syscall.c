@@ -64,6 +64,31 @@ int64_t lookup(const char *name)
 	return (r.info & VIREO_IPC_HANDLE) ? (int64_t)ipc_buffer()->handle : VIREO_E_NOENT;
 }
 
+int64_t boot_file(const char *path, uint64_t va, const uint8_t **data, uint64_t *size)
+{
+	static uint64_t mapped_bytes; /* of the bootfs, at the first caller's va */
+	static uint64_t mapped_va;
+	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_OPEN, path, strlen(path)), 0, 0,
+				0, 0);
+	int64_t st = r.status < 0 ? r.status : (int64_t)r.w[0];
+	if (st)
+		return st;
+	uint64_t bootfs = ipc_buffer()->handle;
+	if (!mapped_bytes) {
+		st = vireo_syscall(SYS_MEMORY_MAP, (long)bootfs, (long)va, VIREO_PROT_READ, 0, 0, 0);
+		mapped_bytes = st > 0 ? (uint64_t)st << 12 : 0;
+		mapped_va = va;
+	}
+	vireo_syscall(SYS_HANDLE_CLOSE, (long)bootfs, 0, 0, 0, 0, 0);
+	if (st < 0)
+		return st;
+	if (r.w[1] > mapped_bytes || r.w[2] > mapped_bytes - r.w[1])
+		return VIREO_E_INVAL;
+	*data = (const uint8_t *)mapped_va + r.w[1];
+	*size = r.w[2];
+	return 0;
+}
+
 /* A request to init about a name that sends an endpoint along. */
 static int64_t name_call(uint32_t label, const char *name, uint64_t ep, uint64_t w0)
 {

@@ -109,6 +109,10 @@ void free(void *p);
 /* Name service (init): an endpoint handle for a service, or a negative error. */
 int64_t lookup(const char *name);
 int64_t register_service(const char *name, uint64_t ep);
+/* A bootfs file where it lies (INIT_OPEN): the whole bootfs is mapped read-only at va the
+ * first time, and stays; later calls' va is not used. Copying a Linux Image through IPC
+ * messages cost a thousand round trips, each switching address spaces twice. */
+int64_t boot_file(const char *path, uint64_t va, const uint8_t **data, uint64_t *size);
 /* Bits notified on ep once, when the task holding the name ends (protocol.h INIT_WATCH). */
 int64_t watch_service(const char *name, uint64_t ep, uint64_t bits);
 /* Whether task is the service init started from path ("/boot/bin/vmm"): INIT_WHOIS. */

@@ -29,31 +29,10 @@ mkdir -p "$cache"
 exec 9>"$cache/.distro-kernel.lock"
 flock 9
 
-# shellcheck disable=SC1091
-release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$release" ] || die "/etc/os-release names no VERSION_CODENAME (is this Debian?)"
 apt_dir=$cache/apt-$suite-riscv64
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-# The machine's entries for its release itself, moved to SUITE's main.
-"$root/tools/apt-deb-entries.sh" | awk -v rel="$release" -v suite="$suite" '
-	function flush(   i) {
-		if (n && (" " suites " ") ~ ("[ \t]" rel "[ \t]")) {
-			for (i = 1; i <= n; i++) print line[i]
-			print ""
-		}
-		n = 0; suites = ""; key = ""
-	}
-	/^$/ { flush(); next }
-	/^[ \t]/ { if (key == "suites") suites = suites " " $0; else if (key != "components") line[++n] = $0; next }
-	{
-		key = tolower($0); sub(/:.*/, "", key)
-		if (key == "suites") { suites = $0; sub(/^[^:]*:/, "", suites); line[++n] = "Suites: " suite }
-		else if (key == "components") line[++n] = "Components: main"
-		else line[++n] = $0
-	}
-	END { flush() }
-' >"$apt_dir/suite.sources"
-[ -s "$apt_dir/suite.sources" ] || die "no deb entry of the apt sources lists the suite $release"
+"$root/tools/apt-suite-sources.sh" "$suite" >"$apt_dir/suite.sources"
+[ -s "$apt_dir/suite.sources" ] || die "no deb entry of the apt sources names the machine's release"
 
 apt_opts=(-q -o Dir::Etc::SourceList="$apt_dir/suite.sources" -o Dir::Etc::SourceParts=/dev/null
 	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null

@@ -47,29 +47,7 @@ suite=$release-backports
 apt_dir=$cache/apt-$suite
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
 
-# The machine's entries for the release itself, moved to its backports suite's main.
-"$root/tools/apt-deb-entries.sh" | awk -v rel="$release" -v suite="$suite" '
-	function flush(   i) {
-		if (n && (" " suites " ") ~ ("[ \t]" rel "[ \t]")) {
-			for (i = 1; i <= n; i++) print line[i]
-			print ""
-		}
-		n = 0; suites = ""; key = ""
-	}
-	/^$/ { flush(); next }
-	/^[ \t]/ {
-		if (key == "suites") suites = suites " " $0
-		else if (key != "components") line[++n] = $0
-		next
-	}
-	{
-		key = tolower($0); sub(/:.*/, "", key)
-		if (key == "suites") { suites = $0; sub(/^[^:]*:/, "", suites); line[++n] = "Suites: " suite }
-		else if (key == "components") line[++n] = "Components: main"
-		else line[++n] = $0
-	}
-	END { flush() }
-' >"$apt_dir/sources.tmp"
+"$root/tools/apt-suite-sources.sh" "$suite" >"$apt_dir/sources.tmp"
 [ -s "$apt_dir/sources.tmp" ] ||
 	die "no deb entry of the apt sources lists the suite $release to take $suite from"
 # deb822, as the name tells apt.

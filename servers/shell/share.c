@@ -389,31 +389,6 @@ void cmd_mv(int argc, char **argv)
 		say("mv", dest, err);
 }
 
-/* A /boot file where it lies: init hands over the bootfs, mapped here once. */
-static int64_t boot_file(const char *path, const uint8_t **data, uint64_t *size)
-{
-	static uint64_t mapped_bytes;
-	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_OPEN, path, strlen(path)), 0, 0,
-				0, 0);
-	int64_t st = r.status < 0 ? r.status : (int64_t)r.w[0];
-	if (st)
-		return st;
-	uint64_t bootfs = ipc_buffer()->handle;
-	if (!mapped_bytes) {
-		st = vireo_syscall(SYS_MEMORY_MAP, (long)bootfs, (long)BOOTFS_VA, VIREO_PROT_READ, 0,
-				   0, 0);
-		mapped_bytes = st > 0 ? (uint64_t)st << 12 : 0;
-	}
-	vireo_syscall(SYS_HANDLE_CLOSE, (long)bootfs, 0, 0, 0, 0, 0);
-	if (st < 0)
-		return st;
-	if (r.w[1] > mapped_bytes || r.w[2] > mapped_bytes - r.w[1])
-		return VIREO_E_INVAL;
-	*data = (const uint8_t *)BOOTFS_VA + r.w[1];
-	*size = r.w[2];
-	return 0;
-}
-
 void cmd_cp(int argc, char **argv)
 {
 	static char dest[PATH_MAX_LEN];
@@ -435,7 +410,7 @@ void cmd_cp(int argc, char **argv)
 			err = FS_EISDIR;
 		size = a.size;
 	} else {
-		err = boot_file(argv[1], &boot, &size);
+		err = boot_file(argv[1], BOOTFS_VA, &boot, &size);
 		if (err) {
 			printf("cp: %s: %s\n", argv[1],
 			       err == VIREO_E_INVAL ? "is a directory" : error_name(err));

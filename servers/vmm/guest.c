@@ -18,31 +18,9 @@ static int64_t fail(char *why, size_t len, const char *text, const char *detail)
 	return VIREO_E_INVAL;
 }
 
-/* A bootfs file, read where it lies: init hands over the bootfs as a read-only memory
- * object, mapped here once. Copying a Linux Image through IPC messages cost a thousand
- * round trips, each switching address spaces twice. */
 static int64_t open_file(const char *path, const char **data, uint64_t *size)
 {
-	static uint64_t mapped_bytes;
-	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_OPEN, path, strlen(path)), 0, 0,
-				0, 0);
-	int64_t st = r.status < 0 ? r.status : (int64_t)r.w[0];
-	if (st)
-		return st;
-	uint64_t bootfs = ipc_buffer()->handle;
-	if (!mapped_bytes) {
-		st = vireo_syscall(SYS_MEMORY_MAP, (long)bootfs, (long)BOOTFS_VA, VIREO_PROT_READ, 0,
-				   0, 0);
-		mapped_bytes = st > 0 ? (uint64_t)st << 12 : 0;
-	}
-	vireo_syscall(SYS_HANDLE_CLOSE, (long)bootfs, 0, 0, 0, 0, 0);
-	if (st < 0)
-		return st;
-	if (r.w[1] > mapped_bytes || r.w[2] > mapped_bytes - r.w[1])
-		return VIREO_E_INVAL;
-	*data = (const char *)BOOTFS_VA + r.w[1];
-	*size = r.w[2];
-	return 0;
+	return boot_file(path, BOOTFS_VA, (const uint8_t **)data, size);
 }
 
 static bool parse_number(const char *s, uint64_t *v)

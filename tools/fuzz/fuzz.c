@@ -496,6 +496,8 @@ static void fuzz_agent(unsigned long round)
 	}
 	if (!mutated && got_frames != nframes)
 		fail("agent_read", round, "frames lost");
+}
+
 /* virtio-net packets: random chains both ways. What is accepted must fit the chain and
  * the Ethernet sizes, and a received frame must land whole behind its header. */
 static unsigned long net_ok;

@@ -11,11 +11,7 @@ from test_linux import GUEST_PROMPT, boot_linux, guest
 def start_detached(shell, path, banner):
     shell.send(f"vm run {path}\r")
     shell.expect(banner)
-    shell.send("\x1d")
-    shell.expect(r"\[detached from vm (\d+);")
-    vm = shell.child.match.group(1)
-    shell.prompt()
-    return vm
+    return detach(shell)
 
 
 @pytest.mark.parametrize("other, banner", [("idle", "idle: waiting in wfi"),
@@ -28,33 +24,34 @@ def test_a_ticking_guest_keeps_its_period_next_to(shell, other, banner):
     assert shell.run(f"vm kill {vm}") == f"killed vm {vm}"
 
 
+def detach(shell, vm=r"\d+"):
+    """Ctrl-] back to the prompt; returns the id of the VM left."""
+    shell.send("\x1d")
+    shell.expect(rf"\[detached from vm ({vm});")
+    left = shell.child.match.group(1)
+    shell.prompt()
+    return left
+
+
+def answers(shell, vm, text):
+    """Whether guest vm, attached again, echoes text at its prompt."""
+    shell.send(f"vm attach {vm}\r")
+    shell.send("\r")
+    shell.expect(GUEST_PROMPT, timeout=30)
+    said = guest(shell, f"echo {text}").strip() == text
+    detach(shell, vm)
+    return said
+
+
 def test_two_linux_guests_answer_and_outlive_each_other(shell):
     boot_linux(shell)
-    shell.send("\x1d")
-    shell.expect(r"\[detached from vm (\d+);")
-    first = shell.child.match.group(1)
-    shell.prompt()
+    first = detach(shell)
     # The second boots while the first idles at its prompt.
     boot_linux(shell, "quiet")
     assert guest(shell, "echo second answers").strip() == "second answers"
-    shell.send("\x1d")
-    shell.expect(r"\[detached from vm (\d+);")
-    second = shell.child.match.group(1)
-    shell.prompt()
+    second = detach(shell)
     assert re.search(rf"^\s+{first}\s+Image .* running$", shell.run("vm list"), re.M)
-    shell.send(f"vm attach {first}\r")
-    shell.send("\r")
-    shell.expect(GUEST_PROMPT, timeout=30)
-    assert guest(shell, "echo first answers").strip() == "first answers"
-    shell.send("\x1d")
-    shell.expect(rf"\[detached from vm {first};")
-    shell.prompt()
+    assert answers(shell, first, "first answers")
     assert shell.run(f"vm kill {first}") == f"killed vm {first}"
-    shell.send(f"vm attach {second}\r")
-    shell.send("\r")
-    shell.expect(GUEST_PROMPT, timeout=30)
-    assert guest(shell, "echo second still answers").strip() == "second still answers"
-    shell.send("\x1d")
-    shell.expect(rf"\[detached from vm {second};")
-    shell.prompt()
+    assert answers(shell, second, "second still answers")
     assert shell.run(f"vm kill {second}") == f"killed vm {second}"
