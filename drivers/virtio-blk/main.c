@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "../virtio_mmio_regs.h"
 #include "vireo.h"
 
 #define REGS_VA VIREO_USER_DEVICES
@@ -15,20 +16,6 @@
 #define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
 #define QUEUE_SIZE 8    /* three descriptors in use */
 
-/* 4.2.2: registers. */
-enum {
-	MAGIC = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, DEVICE_FEATURES = 0x010,
-	DEVICE_FEATURES_SEL = 0x014, DRIVER_FEATURES = 0x020, DRIVER_FEATURES_SEL = 0x024,
-	QUEUE_SEL = 0x030, QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044,
-	QUEUE_NOTIFY = 0x050, INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070,
-	QUEUE_DESC = 0x080, QUEUE_DRIVER = 0x090, QUEUE_DEVICE = 0x0a0,
-	CONFIG_GENERATION = 0x0fc, CONFIG = 0x100,
-};
-#define S_ACKNOWLEDGE 1
-#define S_DRIVER 2
-#define S_DRIVER_OK 4
-#define S_FEATURES_OK 8
-#define F_VERSION_1 (1ull << 32)
 #define BLK_F_RO (1ull << 5)    /* 5.2.3 */
 #define BLK_F_FLUSH (1ull << 9)
 /* 5.2.6 */
@@ -37,17 +24,13 @@ enum {
 #define T_FLUSH 4
 #define S_OK 0
 
-struct desc { uint64_t addr; uint32_t len; uint16_t flags, next; };
-#define DESC_F_NEXT 1
-#define DESC_F_WRITE 2
 struct avail { uint16_t flags, idx, ring[QUEUE_SIZE], used_event; };
-struct used_elem { uint32_t id, len; };
-struct used { uint16_t flags, idx; struct used_elem ring[QUEUE_SIZE]; uint16_t avail_event; };
+struct used { uint16_t flags, idx; struct virtq_used_elem ring[QUEUE_SIZE]; uint16_t avail_event; };
 struct req_header { uint32_t type, reserved; uint64_t sector; };
 
 /* The ring page: 2.7 alignment (16, 2, 4) holds at these offsets. */
 struct ring_page {
-	struct desc desc[QUEUE_SIZE];
+	struct virtq_desc desc[QUEUE_SIZE];
 	struct avail avail;
 	uint8_t pad0[256 - sizeof(struct avail)];
 	struct used used;
@@ -55,7 +38,7 @@ struct ring_page {
 	struct req_header header;
 	uint8_t status;
 };
-_Static_assert(sizeof(struct desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
+_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
 	       "the ring page layout");
 
 static volatile uint32_t *regs = (volatile uint32_t *)REGS_VA;
@@ -79,7 +62,7 @@ static void set_reg64(unsigned off, uint64_t v)
 static int fail(const char *what, int64_t err)
 {
 	printf("virtio-blk: %s%s%s\n", what, err ? ": " : "", err ? error_name(err) : "");
-	set_reg(STATUS, 128); /* FAILED (2.1) */
+	set_reg(VIRTIO_STATUS, VIRTIO_S_FAILED);
 	return 1;
 }
 
@@ -101,10 +84,10 @@ static uint64_t read_capacity(void)
 {
 	uint32_t gen, lo, hi;
 	do { /* 4.2.2: a 64-bit field is read in two halves under one generation */
-		gen = reg(CONFIG_GENERATION);
-		lo = reg(CONFIG);
-		hi = reg(CONFIG + 4);
-	} while (gen != reg(CONFIG_GENERATION));
+		gen = reg(VIRTIO_CONFIG_GENERATION);
+		lo = reg(VIRTIO_CONFIG);
+		hi = reg(VIRTIO_CONFIG + 4);
+	} while (gen != reg(VIRTIO_CONFIG_GENERATION));
 	return (uint64_t)hi << 32 | lo;
 }
 
@@ -114,31 +97,31 @@ static int setup(void)
 	int64_t err = vireo_syscall(SYS_DEVICE_MAP, BLKDEV_HANDLE_DEVICE, REGS_VA, 0, 0, 0, 0);
 	if (err)
 		return fail("cannot map the device", err);
-	if (reg(MAGIC) != 0x74726976u || reg(VERSION) != 2 || reg(DEVICE_ID) != 2)
+	if (reg(VIRTIO_MAGIC) != VIRTIO_MAGIC_VALUE || reg(VIRTIO_VERSION) != 2 || reg(VIRTIO_DEVICE_ID) != 2)
 		return fail("not a modern virtio-mmio block device", 0);
 	/* Resets the device and drops the pins of a driver before us, whose buffers the device
 	 * might otherwise still write. */
 	err = vireo_syscall(SYS_DMA_RESET, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
 	if (err)
 		return fail("cannot reset the device", err);
-	set_reg(STATUS, S_ACKNOWLEDGE);
-	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER);
-	set_reg(DEVICE_FEATURES_SEL, 0);
-	uint64_t offered = reg(DEVICE_FEATURES);
-	set_reg(DEVICE_FEATURES_SEL, 1);
-	offered |= (uint64_t)reg(DEVICE_FEATURES) << 32;
-	if (!(offered & F_VERSION_1))
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE);
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER);
+	set_reg(VIRTIO_DEVICE_FEATURES_SEL, 0);
+	uint64_t offered = reg(VIRTIO_DEVICE_FEATURES);
+	set_reg(VIRTIO_DEVICE_FEATURES_SEL, 1);
+	offered |= (uint64_t)reg(VIRTIO_DEVICE_FEATURES) << 32;
+	if (!(offered & VIRTIO_F_VERSION_1))
 		return fail("the device does not offer VIRTIO_F_VERSION_1", 0);
 	/* 5.2.6.2: without VIRTIO_BLK_F_FLUSH the device has no write cache to flush. */
-	uint64_t wanted = offered & (F_VERSION_1 | BLK_F_FLUSH | BLK_F_RO);
+	uint64_t wanted = offered & (VIRTIO_F_VERSION_1 | BLK_F_FLUSH | BLK_F_RO);
 	can_flush = wanted & BLK_F_FLUSH;
 	read_only = wanted & BLK_F_RO;
-	set_reg(DRIVER_FEATURES_SEL, 0);
-	set_reg(DRIVER_FEATURES, (uint32_t)wanted);
-	set_reg(DRIVER_FEATURES_SEL, 1);
-	set_reg(DRIVER_FEATURES, (uint32_t)(wanted >> 32));
-	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
-	if (!(reg(STATUS) & S_FEATURES_OK))
+	set_reg(VIRTIO_DRIVER_FEATURES_SEL, 0);
+	set_reg(VIRTIO_DRIVER_FEATURES, (uint32_t)wanted);
+	set_reg(VIRTIO_DRIVER_FEATURES_SEL, 1);
+	set_reg(VIRTIO_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK);
+	if (!(reg(VIRTIO_STATUS) & VIRTIO_S_FEATURES_OK))
 		return fail("the device refused the features", 0);
 
 	uint64_t ring_handle;
@@ -151,21 +134,22 @@ static int setup(void)
 	if (err)
 		return fail("cannot set up DMA memory", err < 0 ? err : VIREO_E_NOMEM);
 
-	set_reg(QUEUE_SEL, 0);
-	if (reg(QUEUE_READY) || reg(QUEUE_NUM_MAX) < QUEUE_SIZE)
+	set_reg(VIRTIO_QUEUE_SEL, 0);
+	if (reg(VIRTIO_QUEUE_READY) || reg(VIRTIO_QUEUE_NUM_MAX) < QUEUE_SIZE)
 		return fail("queue 0 is in use or too small", 0);
-	set_reg(QUEUE_NUM, QUEUE_SIZE);
-	set_reg64(QUEUE_DESC, ring_pa + __builtin_offsetof(struct ring_page, desc));
-	set_reg64(QUEUE_DRIVER, ring_pa + __builtin_offsetof(struct ring_page, avail));
-	set_reg64(QUEUE_DEVICE, ring_pa + __builtin_offsetof(struct ring_page, used));
-	set_reg(QUEUE_READY, 1);
+	set_reg(VIRTIO_QUEUE_NUM, QUEUE_SIZE);
+	set_reg64(VIRTIO_QUEUE_DESC, ring_pa + __builtin_offsetof(struct ring_page, desc));
+	set_reg64(VIRTIO_QUEUE_DRIVER, ring_pa + __builtin_offsetof(struct ring_page, avail));
+	set_reg64(VIRTIO_QUEUE_DEVICE, ring_pa + __builtin_offsetof(struct ring_page, used));
+	set_reg(VIRTIO_QUEUE_READY, 1);
 	capacity = read_capacity();
 
 	ep = (uint64_t)vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
 	err = vireo_syscall(SYS_IRQ_BIND, BLKDEV_HANDLE_DEVICE, (long)ep, IRQ_BIT, 0, 0, 0);
 	if (err)
 		return fail("cannot bind the interrupt", err);
-	set_reg(STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
+	set_reg(VIRTIO_STATUS, VIRTIO_S_ACKNOWLEDGE | VIRTIO_S_DRIVER | VIRTIO_S_FEATURES_OK |
+				       VIRTIO_S_DRIVER_OK);
 	return 0;
 }
 
@@ -184,7 +168,7 @@ static void wait_used(void)
 		}
 		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
 			/* 4.2.2: acknowledge what InterruptStatus shows, then let the line fire again. */
-			set_reg(INTERRUPT_ACK, reg(INTERRUPT_STATUS));
+			set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
 			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
 		}
 	}
@@ -195,27 +179,27 @@ static void wait_used(void)
 /* One request: type, sector, and (for reads and writes) bytes of buffer pa. */
 static int64_t transfer(uint32_t type, uint64_t sector, uint64_t pa, uint32_t bytes)
 {
-	volatile struct desc *d = ring->desc;
+	volatile struct virtq_desc *d = ring->desc;
 	ring->header.type = type;
 	ring->header.reserved = 0;
 	ring->header.sector = sector;
 	ring->status = 0xff;
-	d[0] = (struct desc){ ring_pa + __builtin_offsetof(struct ring_page, header),
-			      sizeof(struct req_header), DESC_F_NEXT, 1 };
+	d[0] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, header),
+			      sizeof(struct req_header), VIRTQ_DESC_F_NEXT, 1 };
 	unsigned last = 0;
 	if (bytes) {
-		d[1] = (struct desc){ pa, bytes,
-				      (uint16_t)(DESC_F_NEXT | (type == T_IN ? DESC_F_WRITE : 0)), 2 };
+		d[1] = (struct virtq_desc){ pa, bytes,
+				      (uint16_t)(VIRTQ_DESC_F_NEXT | (type == T_IN ? VIRTQ_DESC_F_WRITE : 0)), 2 };
 		last = 1;
 	}
-	d[last + 1] = (struct desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
-				     DESC_F_WRITE, 0 };
+	d[last + 1] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
+				     VIRTQ_DESC_F_WRITE, 0 };
 	d[last].next = (uint16_t)(last + 1);
 	ring->avail.ring[next_avail % QUEUE_SIZE] = 0;
 	__sync_synchronize(); /* 2.7.13: descriptors and ring entry before the index */
 	ring->avail.idx = ++next_avail;
 	__sync_synchronize();
-	set_reg(QUEUE_NOTIFY, 0);
+	set_reg(VIRTIO_QUEUE_NOTIFY, 0);
 	wait_used();
 	return ring->status == S_OK ? 0 : VIREO_E_INVAL;
 }
@@ -277,7 +261,7 @@ int main(void)
 		if (m.status > 0)
 			serve(&m);
 		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
-			set_reg(INTERRUPT_ACK, reg(INTERRUPT_STATUS));
+			set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
 			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
 		}
 	}

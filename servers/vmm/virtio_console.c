@@ -100,6 +100,8 @@ static void deliver_port(struct virtio_mmio *d, unsigned port)
 			n += run;
 		}
 		vq_push(&d->queue[q].vq, &d->mem, chain.head, n);
+		d->stats.requests++;
+		d->stats.bytes += n;
 		used = true;
 	}
 	if (got < 0)
@@ -259,6 +261,8 @@ static void serve_transmit(struct virtio_mmio *d, unsigned q)
 			}
 		}
 		vq_push(&d->queue[q].vq, &d->mem, chain.head, 0);
+		d->stats.requests++;
+		d->stats.bytes += len;
 		used = true;
 		if (!serving(d, q)) /* the message just taken may have broken the device */
 			break;

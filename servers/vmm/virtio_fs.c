@@ -327,8 +327,10 @@ static bool request(struct virtio_mmio *d, struct virtq *vq, const struct vq_cha
 	uint32_t len = 0;
 	bool from_buffer = false;
 	int32_t err = p == FUSE_PARSE_OK ? serve(d->g, &q, body, &len, &from_buffer) : q.error;
+	d->stats.requests++;
 	if (err)
 		len = 0;
+	d->stats.bytes += len;
 	struct fuse_out_header h = { .len = (uint32_t)sizeof(h) + len, .error = err,
 				     .unique = q.h.unique };
 	blk_scatter(c, 0, &h, sizeof(h));

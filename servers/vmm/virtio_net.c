@@ -88,11 +88,14 @@ static void transmit(struct virtio_mmio *d, struct virtq *vq)
 			virtio_mmio_fail(d, "%s", why);
 			break;
 		}
+		d->stats.requests++;
 		if (v == NET_DROP) {
+			d->stats.errors++;
 			d->g->net.dropped++;
 			guest_warn(d->g, "virtio-net: %s, %zu bytes: dropped (%lu so far)", why, len,
 				   d->g->net.dropped);
 		} else {
+			d->stats.bytes += len;
 			send_frame(d->g, &chain, len);
 		}
 		vq_push(vq, &d->mem, chain.head, 0); /* 5.1.6.2: nothing written */
@@ -149,10 +152,13 @@ static void receive(struct virtio_mmio *d)
 			virtio_mmio_fail(d, "%s", why);
 			break;
 		}
+		d->stats.requests++;
 		if (v == NET_DROP) {
+			d->stats.errors++;
 			net->dropped++;
 			guest_warn(d->g, "virtio-net: %s, %u bytes: dropped", why, net->held_len);
 		} else {
+			d->stats.bytes += written;
 			net->received++;
 		}
 		net->held_len = 0;

@@ -90,6 +90,18 @@ def test_dhcp_then_wget_from_the_host_and_httpd_for_it(boot, host_server):
     sums = guest(shell, "md5sum /www/blob").split()[0]
     with urllib.request.urlopen(f"http://127.0.0.1:{forward}/blob", timeout=30) as r:
         assert hashlib.md5(r.read()).hexdigest() == sums
+    # hvstat counts the device's frames and bytes: the megabyte went out in some 700 frames.
+    shell.send("\x1d")
+    shell.expect(r"\[detached from vm (\d+);")
+    vm = shell.child.match.group(1)
+    shell.prompt()
+    stats = re.search(rf"vm {vm} \(Image\) virtio-net: (\d+) requests, (\d+) bytes, "
+                      r"(\d+) notifications, (\d+) interrupts, (\d+) errors", shell.run("hvstat"))
+    assert stats and int(stats.group(1)) >= 700 and int(stats.group(2)) >= 1 << 20, stats
+    assert int(stats.group(3)) > 0 and int(stats.group(4)) > 0 and stats.group(5) == "0"
+    shell.send(f"vm attach {vm}\r")
+    shell.send("\r")
+    shell.expect(GUEST_PROMPT)
     power_off(shell)
     # A guest's port goes with it, and every page comes back (the monitor's buffers for
     # frames stay from the first guest): the next guest gets the same MAC and address.
