@@ -292,6 +292,52 @@ def disk_figures():
     return figures
 
 
+EXEC_RUNS = 20
+SHARE_MIB = 16
+
+
+def share_figures():
+    """`linux exec true` from Vireo's prompt to its next prompt (median of EXEC_RUNS, in a
+    running guest), and SHARE_MIB written (fsync'd) and read (caches dropped)
+    on /mnt/share (virtio-fs) against the same on an ext2 /dev/vda in the same guest, as the
+    ratio of their throughputs."""
+    image = os.path.join(BUILD, "bench-share.img")
+    with open(image, "wb") as f:
+        f.truncate(256 << 20)
+    child = spawn(["--disk", image])
+    try:
+        child.expect(PROMPT)
+        child.send(f"linux quiet disk=bench size={SHARE_MIB * 2}\r")
+        child.expect(LINUX_PROMPT)
+        child.send("\x1d")
+        child.expect(PROMPT)
+        times = []
+        for _ in range(EXEC_RUNS):
+            start = time.monotonic()
+            shell_command(child, "linux exec true")
+            times.append(time.monotonic() - start)
+        figures = {"linux_exec_true_median": (statistics.median(times) * 1000, "ms")}
+        attach(child)
+        child.send("mkfs.ext2 -q /dev/vda && mkdir -p /tmp/ext2 && mount /dev/vda /tmp/ext2\r")
+        child.expect(LINUX_PROMPT, timeout=120)
+        seconds = {}
+        for fs, path in (("share", "/mnt/share/bench"), ("ext2", "/tmp/ext2/bench")):
+            seconds[fs] = (
+                guest_seconds(child, f"dd if=/dev/zero of={path} bs=1M count={SHARE_MIB} "
+                                     "conv=fsync 2>/dev/null"),
+                guest_seconds(child, f"echo 3 > /proc/sys/vm/drop_caches; "
+                                     f"dd if={path} of=/dev/null bs=1M 2>/dev/null"))
+        for k, name in enumerate(("write", "read")):
+            for fs in seconds:
+                figures[f"{fs}_{name}_{SHARE_MIB}MiB"] = (SHARE_MIB / seconds[fs][k], "MiB/s")
+            figures[f"share_{name}_throughput_vs_ext2"] = (
+                seconds["ext2"][k] / seconds["share"][k], "x")
+        return figures
+    finally:
+        child.terminate(force=True)
+        os.remove(image)
+
+
 CONSOLE_BYTES = 100 * 1024
 CONSOLE_RUNS = 3
 
@@ -358,6 +404,7 @@ def main():
         *((name, value, unit) for name, (value, unit) in disk_figures().items()),
         *((name, value, unit) for name, (value, unit) in bench_net.net_figures(
             spawn, shell_command, PROMPT, LINUX, LINUX_RAM).items()),
+        *((name, value, unit) for name, (value, unit) in share_figures().items()),
         *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
           for console in ("ttyS0", "hvc0")),
         ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(

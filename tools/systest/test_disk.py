@@ -12,6 +12,7 @@ import pexpect
 
 from conftest import TEST_BOOTFS, free_pages, make_disk
 from test_linux import BOOT_TIMEOUT, GUEST_PROMPT, boot_linux, guest, power_off
+from test_vfs import attach, detach
 from volumes import extract_volume, fsck_volume, make_ext4
 
 
@@ -118,21 +119,27 @@ def test_dd_64_mib_to_and_from_the_disk_matches(boot, tmp_path):
 
 
 def test_two_guests_see_only_their_own_volumes(boot, tmp_path):
-    """One after the other: a second Linux guest booted while another is detached does not
-    reach its prompt today, with or without disks (a scheduling problem outside the disk
-    path), so the two guests take turns here."""
+    """Both running at once, each writes its marker to its own volume and reads back only
+    its own; after both power off, each volume is still only its own guest's."""
     shell = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    vms = {}
     for name in ("left", "right"):
         boot_linux(shell, f"disk={name} size=8")
         guest(shell, f"echo {name}-marker | dd of=/dev/vda conv=fsync 2>/dev/null")
-        power_off(shell)
+        vms[name] = detach(shell)
     for name, other in (("left", "right"), ("right", "left")):
-        boot_linux(shell, f"disk={name}")
+        attach(shell, vms[name])
+        guest(shell, "echo 3 > /proc/sys/vm/drop_caches")
         seen = guest(shell, "dd if=/dev/vda bs=8M count=1 2>/dev/null | grep -a marker")
         assert f"{name}-marker" in seen and f"{other}-marker" not in seen, seen
         assert "8192 vda" in guest(shell, "cat /proc/partitions")
+        detach(shell)
+    assert re.search(r"left\s+8 MiB in use", shell.run("disk list"))
+    for name in ("left", "right"):
+        attach(shell, vms[name])
         power_off(shell)
     assert re.search(r"left\s+8 MiB free", shell.run("disk list"))
+    assert re.search(r"right\s+8 MiB free", shell.run("disk list"))
 
 
 def test_other_tasks_get_nothing_of_the_disk(boot, tmp_path):
@@ -279,10 +286,18 @@ def test_ext4_is_clean_after_qemu_dies_during_writes(boot, tmp_path):
 
 def test_hostile_rings_break_only_the_device(boot, tmp_path):
     """guest/tests/blk-hostile.c programs the virtio-blk device with broken rings from
-    inside a VM; the monitor, the block server and the shell go on, and a Linux guest
-    booted after it has its disk. (Not alongside: with a Linux guest idle in WFI, the
-    monitor's round robin gives a bare guest a turn only at Linux's timer ticks.)"""
+    inside a VM while a Linux guest works on its own volume; the monitor, the block server,
+    the shell and the Linux guest go on, with the Linux guest's data intact."""
     shell = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    boot_linux(shell, "quiet disk=kept size=8")
+    guest(shell, "dd if=/dev/urandom of=/tmp/data bs=1M count=4 2>/dev/null")
+    want = guest(shell, "md5sum < /tmp/data").split()[0]
+    # It keeps its disk busy in the background: the same 4 MiB written, synced, read back
+    # past its cache and summed, over and over.
+    guest(shell, "while :; do dd if=/tmp/data of=/dev/vda bs=1M conv=fsync 2>/dev/null; "
+                 "dd if=/dev/vda bs=1M count=4 iflag=direct 2>/dev/null | md5sum >> /tmp/sums; "
+                 "done &")
+    linux = detach(shell)
     runs = []
     for _ in range(2):
         shell.send("vm run /boot/guest/blk-hostile.elf disk=hostile size=1\r")
@@ -302,6 +317,14 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
                  r"sectors past the end of the disk"):
         assert re.search(warned + line, out), (line, out)
     assert re.search(r"hostile\s+1 MiB free", shell.run("disk list"))
+    # The Linux guest ran on beside it: it answers, and its volume reads back as written.
+    attach(shell, linux)
+    rounds = int(guest(shell, "wc -l < /tmp/sums"))
+    guest(shell, "sleep 1; kill %1; wait")
+    assert int(guest(shell, "wc -l < /tmp/sums")) > rounds
+    sums = guest(shell, "sort -u /tmp/sums").split()
+    assert sums == [want, "-"], (sums, want)
+    power_off(shell)
     boot_linux(shell, "disk=hostile")
     assert re.search(r"\s1024 vda", guest(shell, "cat /proc/partitions"))
     power_off(shell)
