@@ -75,7 +75,7 @@ def timed(child, command):
     """Guest seconds that command took, by the guest's /proc/uptime."""
     child.send(f"a=$(cut -d' ' -f1 /proc/uptime); {command}; "
                "b=$(cut -d' ' -f1 /proc/uptime); echo took $a $b\r")
-    child.expect(r"took ([\d.]+) ([\d.]+)", timeout=300)
+    child.expect(r"took ([\d.]+) ([\d.]+)\r*\n", timeout=300)
     start, end = (float(t) for t in child.match.groups())
     child.expect(LINUX_PROMPT)
     return max(end - start, 0.01)

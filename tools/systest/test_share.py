@@ -193,7 +193,7 @@ def test_share_crash_cycles_leave_it_whole(boot, tmp_path):
     disk = make_disk(tmp_path / "host.img", 64)
     acknowledged = 0  # lines of /share/log the shell answered for
     image = None
-    for cycle in range(soak(3)):
+    for cycle in range(soak(4)):  # 20 under `make soak`
         sh = boot_shell(boot, disk)
         if image is None:
             image = size_of(sh, IMAGE)
