@@ -110,7 +110,7 @@ soak: setup
 
 bench: setup
 	@$(MAKE) --no-print-directory all $(BUILD)/test/bootfs.cpio
-	$(PYTHON) tools/bench.py
+	$(PYTHON) tools/bench.py $(BENCH)
 
 # The Linux guest (guest/linux/, docs/design.md 7): its script builds the kernel and busybox and
 # caches them outside the clone, keyed by their inputs; here it only copies when cached.

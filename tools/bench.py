@@ -395,44 +395,77 @@ def gdb_prompt_seconds():
     return statistics.median(times)
 
 
-def main():
+def core_figures():
     runs = [boot_times() for _ in range(RUNS)]
     ipc_instructions, _, _, _ = ipc_round_trip(icount=True)
     _, ipc_ticks, console_us, sbi_console_us = ipc_round_trip(icount=False)
-    figures = [
-        ("qemu_start_to_banner_median", statistics.median(r["banner"] for r in runs) * 1000, "ms"),
-        ("qemu_start_to_boot_report_end_median",
-         statistics.median(r["boot_report"] for r in runs) * 1000, "ms"),
-        ("qemu_start_to_shell_prompt_median",
-         statistics.median(r["prompt"] for r in runs) * 1000, "ms"),
-        ("resident_pages_after_boot", runs[0]["resident_pages"], "pages"),
-        ("ipc_round_trip_instructions", ipc_instructions, "instructions"),
-        ("ipc_round_trip_ticks", ipc_ticks, "ticks"),
-        ("console_line_via_uart_driver", console_us, "us"),
-        ("console_line_via_kernel_sbi", sbi_console_us, "us"),
-        *((name, value, unit) for name, (value, unit) in guest_figures().items()),
-        *((name, value, unit) for name, (value, unit) in linux_figures().items()),
-        *((name, value, unit) for name, (value, unit) in disk_figures().items()),
-        *((name, value, unit) for name, (value, unit) in bench_net.net_figures(
-            spawn, shell_command, PROMPT, LINUX, LINUX_RAM).items()),
-        *((name, value, unit) for name, (value, unit) in share_figures().items()),
-        *((f"linux_console_{console}_cat_100KiB", linux_console_throughput(console), "bytes/s")
-          for console in ("ttyS0", "hvc0")),
-        ("make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(
-            os.path.join(BUILD, "linux", "vmlinux")) else ""), gdb_prompt_seconds() * 1000, "ms"),
-        ("kernel_image_loaded_bytes", loaded_image_bytes(KERNEL), "bytes"),
-        ("kernel_elf_file_bytes", os.path.getsize(KERNEL), "bytes"),
-    ]
+    return {
+        "qemu_start_to_banner_median": (statistics.median(r["banner"] for r in runs) * 1000, "ms"),
+        "qemu_start_to_boot_report_end_median":
+            (statistics.median(r["boot_report"] for r in runs) * 1000, "ms"),
+        "qemu_start_to_shell_prompt_median":
+            (statistics.median(r["prompt"] for r in runs) * 1000, "ms"),
+        "resident_pages_after_boot": (runs[0]["resident_pages"], "pages"),
+        "ipc_round_trip_instructions": (ipc_instructions, "instructions"),
+        "ipc_round_trip_ticks": (ipc_ticks, "ticks"),
+        "console_line_via_uart_driver": (console_us, "us"),
+        "console_line_via_kernel_sbi": (sbi_console_us, "us"),
+    }
+
+
+def console_figures():
+    return {f"linux_console_{console}_cat_100KiB": (linux_console_throughput(console), "bytes/s")
+            for console in ("ttyS0", "hvc0")}
+
+
+def tool_figures():
+    gdb = "make_gdb_to_prompt_median" + ("_with_linux" if os.path.exists(
+        os.path.join(BUILD, "linux", "vmlinux")) else "")
+    return {
+        gdb: (gdb_prompt_seconds() * 1000, "ms"),
+        "kernel_image_loaded_bytes": (loaded_image_bytes(KERNEL), "bytes"),
+        "kernel_elf_file_bytes": (os.path.getsize(KERNEL), "bytes"),
+    }
+
+
+# `make bench` runs every section; `tools/bench.py disk net` (or `make bench BENCH="disk"`)
+# only those, for working on one path.
+SECTIONS = {
+    "core": core_figures,
+    "guest": guest_figures,
+    "linux": linux_figures,
+    "disk": disk_figures,
+    "net": lambda: bench_net.net_figures(spawn, shell_command, PROMPT, LINUX, LINUX_RAM),
+    "share": share_figures,
+    "console": console_figures,
+    "tools": tool_figures,
+}
+
+
+def main(argv):
+    unknown = [name for name in argv if name not in SECTIONS]
+    if unknown:
+        print(f"bench: no section {', '.join(unknown)}; sections: {' '.join(SECTIONS)}",
+              file=sys.stderr)
+        return 2
+    figures = [(name, value, unit) for section in (argv or SECTIONS)
+               for name, (value, unit) in SECTIONS[section]().items()]
     for name, value, unit in figures:
         print(f"{name} {value:.2f} {unit}" if unit == "x" else
               f"{name} {value:.1f} {unit}" if isinstance(value, float) else
               f"{name} {value} {unit}")
-    with open(os.path.join(BUILD, "bench.json"), "w") as f:
-        json.dump({name: {"value": round(value, 3), "unit": unit}
-                   for name, value, unit in figures}, f, indent=2)
+    # A partial run updates its own figures in bench.json and keeps the rest.
+    path = os.path.join(BUILD, "bench.json")
+    kept = {}
+    if argv and os.path.exists(path):
+        with open(path) as f:
+            kept = json.load(f)
+    kept.update({name: {"value": round(value, 3), "unit": unit} for name, value, unit in figures})
+    with open(path, "w") as f:
+        json.dump(kept, f, indent=2)
         f.write("\n")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
