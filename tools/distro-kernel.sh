@@ -29,20 +29,10 @@ mkdir -p "$cache"
 exec 9>"$cache/.distro-kernel.lock"
 flock 9
 
-apt_dir=$cache/apt-$suite-riscv64
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-"$root/tools/apt-suite-sources.sh" "$suite" >"$apt_dir/suite.sources"
-[ -s "$apt_dir/suite.sources" ] || die "no deb entry of the apt sources names the machine's release"
-
-apt_opts=(-q -o Dir::Etc::SourceList="$apt_dir/suite.sources" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-	-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
-	-o Dir::State::status=/dev/null -o APT::Architecture=riscv64 -o APT::Architectures=riscv64)
-[ "$(id -u)" -ne 0 ] || apt_opts+=(-o APT::Sandbox::User=root)
-log=$apt_dir/apt.log
-echo "distro-kernel: looking for linux-image-riscv64 in $suite (log: $log)" >&2
-apt-get "${apt_opts[@]}" update >"$log" 2>&1 ||
-	{ tail -n 20 "$log" >&2; die "apt-get update of $suite failed"; }
+# shellcheck source=tools/apt-private.sh
+. "$root/tools/apt-private.sh"
+echo "distro-kernel: looking for linux-image-riscv64 in $suite (log: $cache/apt-$suite-riscv64/apt.log)" >&2
+apt_private "$cache/apt-$suite-riscv64" "$suite" riscv64
 # The metapackage names the versioned image package (linux-image-6.12.N-riscv64).
 image_pkg=$(apt-cache "${apt_opts[@]}" depends linux-image-riscv64 2>>"$log" |
 	awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')

@@ -44,25 +44,10 @@ fi
 release=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 [ -n "$release" ] || die "/etc/os-release names no VERSION_CODENAME (is this Debian?)"
 suite=$release-backports
-apt_dir=$cache/apt-$suite
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
-
-"$root/tools/apt-suite-sources.sh" "$suite" >"$apt_dir/sources.tmp"
-[ -s "$apt_dir/sources.tmp" ] ||
-	die "no deb entry of the apt sources lists the suite $release to take $suite from"
-# deb822, as the name tells apt.
-mv "$apt_dir/sources.tmp" "$apt_dir/backports.sources"
-
-apt_opts=(-q -o Dir::Etc::SourceList="$apt_dir/backports.sources" -o Dir::Etc::SourceParts=/dev/null
-	-o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts=/dev/null
-	-o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
-	-o Dir::State::status=/dev/null)
-# As root apt would drop to _apt for downloads, which cannot write into the cache.
-[ "$(id -u)" -ne 0 ] || apt_opts+=(-o APT::Sandbox::User=root)
-log=$apt_dir/apt.log
-echo "qemu: looking for QEMU $want in $suite (log: $log)" >&2
-apt-get "${apt_opts[@]}" update >"$log" 2>&1 ||
-	{ tail -n 20 "$log" >&2; die "apt-get update of $suite failed"; }
+# shellcheck source=tools/apt-private.sh
+. "$root/tools/apt-private.sh"
+echo "qemu: looking for QEMU $want in $suite (log: $cache/apt-$suite/apt.log)" >&2
+apt_private "$cache/apt-$suite" "$suite"
 
 declare -A version
 for p in "${packages[@]}"; do
