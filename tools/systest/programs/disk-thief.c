@@ -6,20 +6,8 @@
 
 #include "vireo.h"
 
-static int failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	bool ok = got == want;
-	printf("disk-thief: %s: %s%s\n", what, got < 0 ? error_name(got) : "ok",
-	       ok ? "" : ", WRONG");
-	failures += !ok;
-}
-
-static int64_t status(struct msg r)
-{
-	return r.status < 0 ? r.status : (int64_t)r.w[0];
-}
+#define PROGRAM "disk-thief"
+#include "refusals.h"
 
 int main(void)
 {
@@ -46,6 +34,5 @@ int main(void)
 	       vireo_syscall(SYS_DMA_PIN, block, mem, 0, 0, 0, 0), VIREO_E_BADHANDLE);
 	expect("reset a device through init's handle",
 	       vireo_syscall(SYS_DMA_RESET, VIREO_HANDLE_INIT, 0, 0, 0, 0, 0), VIREO_E_BADHANDLE);
-	printf("disk-thief: %s\n", failures ? "FAILED" : "all refused");
-	return failures ? 1 : 0;
+	return refusals_end();
 }

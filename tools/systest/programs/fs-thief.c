@@ -6,19 +6,8 @@
 
 #include "vireo.h"
 
-static int failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	bool ok = got == want;
-	printf("fs-thief: %s: %ld%s\n", what, got, ok ? " (refused)" : ", WRONG");
-	failures += !ok;
-}
-
-static int64_t status(struct msg r)
-{
-	return r.status < 0 ? r.status : (int64_t)r.w[0];
-}
+#define PROGRAM "fs-thief"
+#include "refusals.h"
 
 int main(void)
 {
@@ -37,6 +26,5 @@ int main(void)
 	expect("open the volume share at the block server",
 	       status(ipc_call((uint64_t)block, ipc_data(BLOCK_OPEN, "share", 5), 0, 0, 0, 0)),
 	       VIREO_E_RIGHTS);
-	printf("fs-thief: %s\n", failures ? "FAILED" : "all refused");
-	return failures ? 1 : 0;
+	return refusals_end();
 }

@@ -7,15 +7,8 @@
 #include "impostor.h"
 #include "vireo.h"
 
-static int failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	bool ok = got == want;
-	printf("impostor: %s: %s%s\n", what, got < 0 ? error_name(got) : "ok",
-	       ok ? "" : ", WRONG");
-	failures += !ok;
-}
+#define PROGRAM "impostor"
+#include "refusals.h"
 
 static int64_t spawn(const char *path)
 {
@@ -73,6 +66,5 @@ int main(void)
 	expect("the owner ended", wait_for(owner), 0);
 	expect("register " OWNED_NAME " once its owner is gone",
 	       register_service(OWNED_NAME, (uint64_t)mine), 0);
-	printf(failures ? "impostor: %d WRONG\n" : "impostor: all refused\n", failures);
-	return failures ? 1 : 0;
+	return refusals_end();
 }

@@ -5,20 +5,8 @@
 
 #include "vireo.h"
 
-static int failures;
-
-static void expect(const char *what, int64_t got, int64_t want)
-{
-	bool ok = got == want;
-	printf("net-thief: %s: %s%s\n", what, got < 0 ? error_name(got) : "ok",
-	       ok ? "" : ", WRONG");
-	failures += !ok;
-}
-
-static int64_t status(struct msg r)
-{
-	return r.status < 0 ? r.status : (int64_t)r.w[0];
-}
+#define PROGRAM "net-thief"
+#include "refusals.h"
 
 int main(void)
 {
@@ -50,6 +38,5 @@ int main(void)
 						       vireo_ipc_info(NETDEV_SUBSCRIBE, 0) |
 							       VIREO_IPC_HANDLE, 1, 0, 0, 0)),
 	       VIREO_E_RIGHTS);
-	printf("net-thief: %s\n", failures ? "FAILED" : "all refused");
-	return failures ? 1 : 0;
+	return refusals_end();
 }
