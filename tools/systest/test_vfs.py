@@ -5,7 +5,7 @@ import signal
 import time
 
 from conftest import TEST_BOOTFS, free_pages, make_disk
-from test_linux import boot_linux, guest, power_off
+from test_linux import GUEST_PROMPT, boot_linux, guest, power_off
 from test_share import fsck
 
 
@@ -112,6 +112,39 @@ def test_an_orphan_left_by_a_crash_is_freed_at_the_next_mount(boot, tmp_path):
     shell.exited()
     status, out = fsck(disk)
     assert status == 0 and "orphans" not in out, out
+
+
+def vi(shell, path, keys):
+    """busybox vi on path, typed into as a person would: keys, then Escape and :wq."""
+    shell.send(f"vi {path}\r")
+    shell.expect(r"\x1b\[K- " + re.escape(path), timeout=30)  # its status line: it reads keys
+    for key in keys:
+        shell.send(key)
+        time.sleep(0.05)
+    shell.send("\x1b")
+    time.sleep(0.5)  # an Escape alone, not the start of a key's sequence
+    shell.send(":wq\r")
+    shell.expect(GUEST_PROMPT, timeout=30)
+
+
+def test_vi_edits_a_file_on_the_share(shell):
+    """A new file written with vi, then a line added to it, then its first word changed: the
+    guest and Vireo's shell both see each version."""
+    boot_linux(shell, "quiet")
+    vi(shell, "/mnt/share/notes.txt", ["i", "hello from vi"])
+    assert guest(shell, "cat /mnt/share/notes.txt") == "hello from vi\n"
+    vi(shell, "/mnt/share/notes.txt", ["G", "o", "a second line"])
+    vi(shell, "/mnt/share/notes.txt", ["g", "g", "c", "w", "goodbye"])
+    assert guest(shell, "cat /mnt/share/notes.txt") == "goodbye from vi\na second line\n"
+    assert guest(shell, "ls /mnt/share | cat").split() == ["notes.txt"]  # no temp file left
+    vm = detach(shell)
+    assert shell.run("cat /share/notes.txt") == "goodbye from vi\na second line"
+    shell.run("echo edited by vireo >> /share/notes.txt")
+    attach(shell, vm)
+    vi(shell, "/mnt/share/notes.txt", ["G", "d", "d"])
+    assert guest(shell, "cat /mnt/share/notes.txt") == "goodbye from vi\na second line\n"
+    power_off(shell)
+    assert shell.run("cat /share/notes.txt") == "goodbye from vi\na second line"
 
 
 def test_share_both_ways(shell):
