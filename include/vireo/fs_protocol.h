@@ -72,8 +72,11 @@ enum fs_label {
 	/* w1 = node, w2 = offset, w3 = bytes (at most FS_IO_MAX) -> w1 = bytes put at the
 	 * buffer's start: fewer at the end of the file, 0 past it. */
 	FS_READ,
-	/* w1 = node, w2 = offset, w3 = bytes at the buffer's start (at most FS_IO_MAX) -> w1 =
-	 * bytes written (all of them, or an error and none), attr. FS_EFBIG past FS_FILE_MAX. */
+	/* w1 = node, w2 = offset, w3 = bytes (at most FS_IO_MAX) | where in the buffer they
+	 * start << 32 (fs_write_span; 0: its start), within the buffer -> w1 = bytes written
+	 * (all of them, or an error and none), attr. FS_EFBIG past FS_FILE_MAX. A client may
+	 * so put the bytes where they fall, after a header of its own (the monitor gathers a
+	 * FUSE WRITE into the buffer whole, its data page-aligned). */
 	FS_WRITE,
 	/* w1 = directory node, w2 = cookie (0: from the start), w3 = most bytes wanted (at
 	 * most FS_BUFFER_BYTES) -> w1 = bytes of struct fs_dirent packed at the buffer's start
@@ -103,6 +106,8 @@ enum fs_label {
 	 * mounts the share again). */
 	FS_RELEASE_ALL,
 };
+
+#define fs_write_span(bytes, at) ((uint64_t)(uint32_t)(bytes) | (uint64_t)(at) << 32)
 
 #define FS_OPEN_DIR 1
 #define FS_OPEN_HOLD 2

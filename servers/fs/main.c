@@ -213,12 +213,14 @@ static void serve(const struct msg *m, struct session *s, const char *data, size
 			: fs_op_read(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &done);
 		a->w1 = done;
 		return;
-	case FS_WRITE:
-		a->status = m->w[3] > FS_IO_MAX ? FS_EINVAL
-			: fs_op_write(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &attr);
+	case FS_WRITE: {
+		uint64_t len = (uint32_t)m->w[3], at = m->w[3] >> 32;
+		a->status = len > FS_IO_MAX || at > FS_BUFFER_BYTES - len ? FS_EINVAL
+			: fs_op_write(&fs, node, m->w[2], s->buffer + at, (uint32_t)len, &attr);
 		if (!a->status)
-			a->w1 = m->w[3], a->data = &attr, a->len = sizeof(attr);
+			a->w1 = len, a->data = &attr, a->len = sizeof(attr);
 		return;
+	}
 	case FS_READDIR:
 		a->status = m->w[3] > FS_BUFFER_BYTES ? FS_EINVAL
 			: fs_op_readdir(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &done);

@@ -25,6 +25,12 @@
 /* The longest request: header, the largest fixed argument, two names, or a write's data. */
 #define REQUEST_MAX (sizeof(struct fuse_in_header) + sizeof(struct fuse_setattr_in) + \
 		     NAMES_MAX + FS_IO_MAX)
+/* A WRITE is gathered into the server's buffer whole, so that its data, page-aligned at
+ * WRITE_DATA_AT, is copied once: from the guest to where the server takes it. */
+#define WRITE_HEAD (sizeof(struct fuse_in_header) + sizeof(struct fuse_io_in))
+#define WRITE_DATA_AT 4096u
+_Static_assert(WRITE_DATA_AT >= WRITE_HEAD && WRITE_DATA_AT + FS_IO_MAX <= FS_BUFFER_BYTES,
+	       "a whole WRITE fits the buffer");
 
 static const struct fuse_limits limits = { .max_io = FS_IO_MAX, .max_file_size = FS_FILE_MAX };
 
@@ -281,8 +287,13 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 		}
 		return err;
 	case FUSE_WRITE: {
-		memcpy(server.buffer, q->data, q->in.io.size);
-		err = call(FS_WRITE, NULL, 0, q->h.nodeid, q->in.io.offset, q->in.io.size, &r);
+		uint64_t at = WRITE_DATA_AT;
+		if (q->data != server.buffer + at) { /* gathered elsewhere (see gather) */
+			memcpy(server.buffer, q->data, q->in.io.size);
+			at = 0;
+		}
+		err = call(FS_WRITE, NULL, 0, q->h.nodeid, q->in.io.offset,
+			   fs_write_span(q->in.io.size, at), &r);
 		struct fuse_write_out w = { .size = (uint32_t)(r.w[1] < q->in.io.size ? r.w[1]
 										    : q->in.io.size) };
 		memcpy(out, &w, sizeof(w));
@@ -334,16 +345,35 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 	return err;
 }
 
+/* Copies the chain's readable bytes (up to a buffer's worth) where the request will be
+ * parsed: a WRITE into the server's buffer, its data at WRITE_DATA_AT; the rest into req.
+ * The opcode is looked at first, and the guest may change it before the whole is copied:
+ * whatever is copied is what gets parsed, and serve copies a WRITE's data that did not
+ * land at WRITE_DATA_AT. */
+static size_t gather(const struct vq_chain *c, uint64_t readable, uint8_t *req, size_t room,
+		     const uint8_t **at)
+{
+	struct fuse_in_header h;
+	*at = req;
+	if (server.buffer && blk_gather(c, 0, &h, sizeof(h)) == sizeof(h) &&
+	    h.opcode == FUSE_WRITE) {
+		*at = server.buffer + WRITE_DATA_AT - WRITE_HEAD;
+		room = FS_BUFFER_BYTES - (WRITE_DATA_AT - WRITE_HEAD);
+	}
+	return blk_gather(c, 0, (uint8_t *)*at, readable < room ? readable : room);
+}
+
 /* One chain: parse, serve, reply; false if the device broke. */
 static bool request(struct virtio_mmio *d, struct virtq *vq, const struct vq_chain *c)
 {
 	static uint8_t req[REQUEST_MAX], body[FS_IO_MAX + 4096];
 	uint64_t readable = 0, writable = 0;
+	const uint8_t *at;
 	for (unsigned i = 0; i < c->n; i++)
 		*(c->buf[i].writable ? &writable : &readable) += c->buf[i].len;
-	size_t n = blk_gather(c, 0, req, readable < sizeof(req) ? readable : sizeof(req));
+	size_t n = gather(c, readable, req, sizeof(req), &at);
 	struct fuse_request q;
-	enum fuse_parse p = fuse_parse(req, n, writable, &limits, &q);
+	enum fuse_parse p = fuse_parse(at, n, writable, &limits, &q);
 	/* Longer than any served request: refused, whatever its header says. */
 	if (readable > n && p != FUSE_PARSE_BROKEN) {
 		q.error = -FUSE_EINVAL;
