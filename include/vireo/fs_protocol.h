@@ -15,7 +15,7 @@
  * Sessions and bulk data. A client first asks for a session (FS_SESSION) and gets a
  * memory object of FS_BUFFER_BYTES that both sides map: FS_READ puts file bytes at its
  * start, FS_WRITE takes them from there, FS_READDIR packs entries there. Up to
- * FS_IO_MAX bytes go in one request, so a 128 KiB FUSE read or write is one call. Names
+ * FS_IO_MAX bytes go in one request, so a FUSE read or write (up to 512 KiB) is one call. Names
  * and attributes travel in the IPC buffer (copied by the kernel, so the server checks
  * exactly what it uses). Every request but FS_SESSION has the session id in w0; a session
  * is its opener's task's alone, and ends with FS_SESSION_END or when that task ends.
@@ -39,7 +39,7 @@
 
 #define FS_ROOT_NODE 1ull
 #define FS_NAME_MAX 255
-#define FS_IO_MAX (128u * 1024)
+#define FS_IO_MAX (512u * 1024) /* FUSE's max_pages: fewer requests, fewer exits */
 #define FS_BUFFER_BYTES (FS_IO_MAX + 4096u) /* room for the largest READDIR too */
 #define FS_MAX_SESSIONS 8
 #define fs_node_id(ino, gen) (((uint64_t)(uint32_t)(gen) << 32) | (uint32_t)(ino))

@@ -147,6 +147,42 @@ def test_vi_edits_a_file_on_the_share(shell):
     assert shell.run("cat /share/notes.txt") == "goodbye from vi\na second line"
 
 
+def test_what_a_user_meets_on_the_share(shell):
+    """Truncation by `: > f`, sizes across after close both ways, modes and times that
+    outlive the guest, and what the share does not have (symlinks, hard links): a clear
+    error, and tar and the share run on."""
+    boot_linux(shell, "quiet")
+    guest(shell, "seq 1 1000 > /mnt/share/t && : > /mnt/share/t")
+    assert guest(shell, "wc -c < /mnt/share/t").strip() == "0"
+    guest(shell, "echo twelve bytes > /mnt/share/t; chmod 640 /mnt/share/t")
+    vm = detach(shell)
+    assert re.search(r"^  t\s+13 bytes$", shell.run("ls /share"), re.M)
+    shell.run("echo more >> /share/t")
+    attach(shell, vm)
+    assert guest(shell, "wc -c < /mnt/share/t").strip() == "18"
+    guest(shell, "touch -d '2021-06-07 08:09:10' /mnt/share/t")
+    # Links the share does not have: refused in one line each, nothing left behind.
+    out = guest(shell, "ln -s t /mnt/share/link; echo rc=$?")
+    assert "Function not implemented" in out and "rc=1" in out, out
+    out = guest(shell, "ln /mnt/share/t /mnt/share/hard; echo rc=$?")
+    assert "Operation not permitted" in out and "rc=1" in out, out  # Linux's word for ENOSYS
+    guest(shell, "mkdir -p /tmp/tree/sub && echo a > /tmp/tree/sub/a && ln -s sub/a /tmp/tree/l")
+    guest(shell, "tar cf /mnt/share/tree.tar -C /tmp tree")
+    out = guest(shell, "cd /mnt/share && tar xf tree.tar; echo rc=$?; cd /")
+    # busybox tar stops at the first entry it cannot make; the rest extracts.
+    assert "can't create symlink 'tree/l' to 'sub/a': Function not implemented" in out, out
+    assert "rc=1" in out, out
+    guest(shell, "cd /mnt/share && tar xf tree.tar tree/sub; cd /")
+    assert guest(shell, "cat /mnt/share/tree/sub/a") == "a\n"
+    assert guest(shell, "ls /mnt/share | cat").split() == ["t", "tree", "tree.tar"]
+    power_off(shell)
+    boot_linux(shell, "quiet")
+    assert guest(shell, "stat -c '%a %s' /mnt/share/t").strip() == "640 18"
+    assert guest(shell, "date -r /mnt/share/t +%Y-%m-%d").strip() == "2021-06-07"
+    power_off(shell)
+    assert shell.run("echo alive") == "alive"
+
+
 def test_share_both_ways(shell):
     before = warm_share_pages(shell)
     boot_linux(shell)
