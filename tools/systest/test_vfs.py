@@ -188,6 +188,8 @@ def test_share_both_ways(shell):
     boot_linux(shell)
     mounts = guest(shell, "grep share /proc/mounts")
     assert re.match(r"share /mnt/share virtiofs ", mounts), mounts
+    bdi = guest(shell, "grep ' /mnt/share ' /proc/self/mountinfo | cut -d' ' -f3").strip()
+    assert guest(shell, f"cat /sys/class/bdi/{bdi}/read_ahead_kb").strip() == "512"  # /init
     # Guest to Vireo: a file, a directory, a rename, sizes.
     guest(shell, "echo written by linux > /mnt/share/from-linux.txt")
     guest(shell, "mkdir /mnt/share/dir && seq 1 2000 > /mnt/share/dir/numbers")
