@@ -239,7 +239,7 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 			   0, &r);
 		break;
 	case FUSE_CREATE: {
-		struct fuse_entry_out e;
+		struct fuse_entry_out e = { 0 };
 		struct fuse_open_out o = { 0 };
 		err = call(FS_CREATE, q->name, q->name_len, q->h.nodeid,
 			   q->in.create.mode & FS_S_PERM, 0, &r);
