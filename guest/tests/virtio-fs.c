@@ -51,7 +51,7 @@ static struct ring rings[2]; /* hiprio, request */
 
 static unsigned long dev;
 static uint8_t req[1024], reply[8192];
-static uint8_t huge[160 * 1024]; /* longer than any request the monitor serves */
+static uint8_t huge[600 * 1024]; /* longer than any request the monitor serves */
 static uint16_t avail_idx[2];
 
 static uint32_t rd(unsigned off) { return mmio_read32(dev + off); }
@@ -179,7 +179,7 @@ void main(unsigned long hartid, unsigned long dtb)
 	check(out.flags == (FUSE_BIG_WRITES | FUSE_MAX_PAGES) && out.map_alignment == 0,
 	      "INIT grants only BIG_WRITES and MAX_PAGES of every flag asked (no DAX): %x",
 	      out.flags);
-	check(out.max_write == 128 * 1024, "max_write is 128 KiB (%u)", out.max_write);
+	check(out.max_write == 512 * 1024, "max_write is 512 KiB (%u)", out.max_write);
 
 	start(FUSE_GETATTR, FUSE_ROOT_ID);
 	put(&(struct fuse_getattr_in){ 0 }, sizeof(struct fuse_getattr_in));
@@ -242,7 +242,7 @@ void main(unsigned long hartid, unsigned long dtb)
 
 	/* A WRITE whose header claims the longest request served while its buffer holds more:
 	 * refused as too long, not cut to what the header says. */
-	uint32_t claimed = 40 + 88 + 2 * 256 + 128 * 1024;
+	uint32_t claimed = 40 + 88 + 2 * 256 + 512 * 1024;
 	struct fuse_in_header big = { .len = claimed, .opcode = FUSE_WRITE, .unique = 7,
 				      .nodeid = FUSE_ROOT_ID };
 	io = (struct fuse_io_in){ .size = claimed - 80 };
@@ -250,7 +250,7 @@ void main(unsigned long hartid, unsigned long dtb)
 	memcpy(huge + sizeof(big), &io, sizeof(io));
 	n = send_from(huge, REQUEST_QUEUE, sizeof(huge), sizeof(reply));
 	memcpy(&h, reply, sizeof(h));
-	check(n == 16 && h.error == -FUSE_EINVAL, "a 160 KiB request: EINVAL (%d)", h.error);
+	check(n == 16 && h.error == -FUSE_EINVAL, "a 600 KiB request: EINVAL (%d)", h.error);
 
 	uint64_t nlookup = 1;
 	start(FUSE_FORGET, 0x777);

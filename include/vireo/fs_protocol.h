@@ -5,15 +5,17 @@
  * Nodes. A node id names one inode for its whole life: (generation << 32) | inode number,
  * so that an id kept past an unlink never reaches a file made later in the same inode
  * (FS_ESTALE). The root is FS_ROOT_NODE (inode 1, generation 0) and never changes. FUSE's
- * nodeid can be the node id itself and its generation the high half. The server keeps no
- * per-node state: FS_FORGET is accepted and ignored, and reads and writes go by node
- * (FS_OPEN only checks that the node exists and is of the kind asked; FS_RELEASE does
- * nothing). An unlinked file's inode is freed at once: no orphans outlive their last name.
+ * nodeid can be the node id itself and its generation the high half. FS_FORGET is
+ * accepted and ignored, and reads and writes go by node. What the server keeps is who
+ * holds which file open (FS_OPEN with FS_OPEN_HOLD, until FS_RELEASE): a file unlinked or
+ * renamed over while held stays readable and writable by node, with no links (an orphan),
+ * until its last holder lets go; then its space is freed. A session's holds end with it,
+ * and a crash ends them all: the next mount frees the orphans (docs/fs.md).
  *
  * Sessions and bulk data. A client first asks for a session (FS_SESSION) and gets a
  * memory object of FS_BUFFER_BYTES that both sides map: FS_READ puts file bytes at its
  * start, FS_WRITE takes them from there, FS_READDIR packs entries there. Up to
- * FS_IO_MAX bytes go in one request, so a 128 KiB FUSE read or write is one call. Names
+ * FS_IO_MAX bytes go in one request, so a FUSE read or write (up to 512 KiB) is one call. Names
  * and attributes travel in the IPC buffer (copied by the kernel, so the server checks
  * exactly what it uses). Every request but FS_SESSION has the session id in w0; a session
  * is its opener's task's alone, and ends with FS_SESSION_END or when that task ends.
@@ -37,7 +39,7 @@
 
 #define FS_ROOT_NODE 1ull
 #define FS_NAME_MAX 255
-#define FS_IO_MAX (128u * 1024)
+#define FS_IO_MAX (512u * 1024) /* FUSE's max_pages: fewer requests, fewer exits */
 #define FS_BUFFER_BYTES (FS_IO_MAX + 4096u) /* room for the largest READDIR too */
 #define FS_MAX_SESSIONS 8
 #define fs_node_id(ino, gen) (((uint64_t)(uint32_t)(gen) << 32) | (uint32_t)(ino))
@@ -58,21 +60,29 @@ enum fs_label {
 	/* w1 = node, data = struct fs_setattr -> attr. Size changes truncate or extend (with
 	 * zeros); FS_EISDIR for a directory's size. */
 	FS_SETATTR,
-	/* w1 = node, w2 = FS_OPEN_DIR to open a directory, 0 for a file (other bits:
-	 * FS_EINVAL) -> 0, or FS_EISDIR / FS_ENOTDIR. Nothing is kept open; FS_RELEASE (w1 =
-	 * node) is a no-op. */
+	/* w1 = node, w2 = FS_OPEN_DIR to open a directory, 0 for a file, | FS_OPEN_HOLD to
+	 * hold a file open (other bits: FS_EINVAL), w3 = the holder: any 32-bit number the
+	 * client picks (the monitor's is the guest's id) -> w1 = handle (0 unless held), or
+	 * FS_EISDIR / FS_ENOTDIR, FS_ENFILE when a holder holds FS_OPEN_PER_HOLDER files or
+	 * all FS_OPEN_MAX are held. */
 	FS_OPEN,
+	/* w1 = node, w2 = handle, w3 = holder -> 0, or FS_EBADF if that holder does not hold
+	 * that node by that handle. An orphan nobody holds any more is freed. */
 	FS_RELEASE,
 	/* w1 = node, w2 = offset, w3 = bytes (at most FS_IO_MAX) -> w1 = bytes put at the
 	 * buffer's start: fewer at the end of the file, 0 past it. */
 	FS_READ,
-	/* w1 = node, w2 = offset, w3 = bytes at the buffer's start (at most FS_IO_MAX) -> w1 =
-	 * bytes written (all of them, or an error and none), attr. FS_EFBIG past FS_FILE_MAX. */
+	/* w1 = node, w2 = offset, w3 = bytes (at most FS_IO_MAX) | where in the buffer they
+	 * start << 32 (fs_write_span; 0: its start), within the buffer -> w1 = bytes written
+	 * (all of them, or an error and none), attr. FS_EFBIG past FS_FILE_MAX. A client may
+	 * so put the bytes where they fall, after a header of its own (the monitor gathers a
+	 * FUSE WRITE into the buffer whole, its data page-aligned). */
 	FS_WRITE,
 	/* w1 = directory node, w2 = cookie (0: from the start), w3 = most bytes wanted (at
 	 * most FS_BUFFER_BYTES) -> w1 = bytes of struct fs_dirent packed at the buffer's start
 	 * (0: no more; FS_EINVAL if not even the next entry fits). Each entry's cookie
-	 * continues after it. No "." or ".." entries. */
+	 * continues after it. The first two are "." and ".." (the root's ".." is itself), as
+	 * FUSE's READDIR passes on what the server gives. */
 	FS_READDIR,
 	/* w1 = parent, w2 = mode (permission bits; the kind is implied), data = name -> w1 =
 	 * node, w2 = generation, attr. FS_EEXIST if the name is taken. */
@@ -92,9 +102,15 @@ enum fs_label {
 	FS_FLUSH,
 	/* -> data = struct fs_statfs */
 	FS_STATFS,
+	/* w1 = holder -> 0: every handle of that holder is let go of (a guest that ends, or
+	 * mounts the share again). */
+	FS_RELEASE_ALL,
 };
 
+#define fs_write_span(bytes, at) ((uint64_t)(uint32_t)(bytes) | (uint64_t)(at) << 32)
+
 #define FS_OPEN_DIR 1
+#define FS_OPEN_HOLD 2
 #define FS_RENAME_NOREPLACE 1 /* Linux RENAME_NOREPLACE; RENAME_EXCHANGE gets FS_EINVAL */
 
 /* Errors: negated Linux errno values. */
@@ -111,6 +127,7 @@ enum fs_error {
 	FS_ENOTDIR = -20,
 	FS_EISDIR = -21,
 	FS_EINVAL = -22,
+	FS_ENFILE = -23,      /* too many files held open */
 	FS_EMFILE = -24,      /* too many sessions */
 	FS_EFBIG = -27,
 	FS_ENOSPC = -28,

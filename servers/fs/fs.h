@@ -39,6 +39,14 @@ struct fs_cached {
 	uint8_t data[FS_BLOCK];
 };
 
+/* A file held open by a client (open.c): node 0 is a free slot. */
+#define FS_OPEN_MAX 1024
+#define FS_OPEN_PER_HOLDER 256
+struct fs_open {
+	uint64_t node;
+	uint64_t holder; /* the server's name for who holds it (session and guest) */
+};
+
 struct fs {
 	struct fs_dev dev;
 	struct fs_super sb;
@@ -59,6 +67,9 @@ struct fs {
 	unsigned overlay_count;
 	uint32_t overlay[FS_JOURNAL_MAX];
 	bool orig_used[FS_JOURNAL_MAX];
+	uint32_t orphans;       /* inodes in use with no links, counted at mount */
+	uint32_t orphans_freed; /* by this mount */
+	struct fs_open opens[FS_OPEN_MAX];
 	/* The large part, which fs_mount empties without clearing every byte. */
 	struct fs_cached cache[FS_CACHE_BLOCKS];
 	uint8_t orig_pool[FS_JOURNAL_MAX][FS_BLOCK];
@@ -71,8 +82,9 @@ struct fs {
 int fs_mkfs(struct fs *fs, const struct fs_dev *dev, uint64_t (*now_ns)(void));
 /* Checks the superblock against the device; 0, or FS_EINVAL with *why saying what. */
 int fs_super_check(const struct fs_super *sb, uint64_t dev_blocks, const char **why);
-/* Reads and checks the superblock, replays the journal, counts free blocks and inodes.
- * read_only leaves the disk untouched and reads a committed transaction's blocks from the
+/* Reads and checks the superblock, replays the journal, counts free blocks and inodes,
+ * and frees the orphans a crash left (open.c). read_only leaves the disk untouched (and the
+ * orphans counted, not freed) and reads a committed transaction's blocks from the
  * journal instead of their homes: the file system as replay would leave it, for the
  * checker. FS_EINVAL: no file system here. */
 int fs_mount(struct fs *fs, const struct fs_dev *dev, bool read_only, uint64_t (*now_ns)(void),
@@ -161,6 +173,22 @@ int fs_op_rename(struct fs *fs, uint64_t oldparent, const char *oldname, size_t 
 		 uint64_t newparent, const char *newname, size_t newlen, uint32_t flags);
 int fs_op_sync(struct fs *fs);
 void fs_op_statfs(struct fs *fs, struct fs_statfs *st);
+
+/* open.c: files held open, and orphans. A holder is any number the server gives a
+ * client; release_all lets go of every handle whose holder matches under mask. */
+static inline bool fs_is_orphan(const struct fs_inode *ip)
+{
+	return ip->mode && !ip->nlink && (ip->mode & FS_S_IFMT) == FS_S_IFREG;
+}
+bool fs_is_held(const struct fs *fs, uint64_t node);
+/* Holds file node open: *handle (1..FS_OPEN_MAX) names it for fs_op_release. FS_ENFILE
+ * when the table, or the holder's share of it, is full. */
+int fs_op_hold(struct fs *fs, uint64_t node, uint64_t holder, uint32_t *handle);
+/* FS_EBADF unless handle is holder's, of node. Frees an orphan nobody holds any more. */
+int fs_op_release(struct fs *fs, uint32_t handle, uint64_t node, uint64_t holder);
+int fs_op_release_all(struct fs *fs, uint64_t holder, uint64_t mask);
+/* Frees every orphan, each in a transaction of its own (fs->orphans of them). */
+int fs_free_orphans(struct fs *fs);
 
 /* check.c: the checker (tools/fsck), over a file system mounted read-only. */
 typedef void (*fs_report)(void *ctx, const char *line);

@@ -67,6 +67,8 @@ static void mount_share(void)
 		return;
 	}
 	clock_base_ns = fs.newest_ns;
+	if (fs.orphans_freed) /* files unlinked while open when the server last stopped */
+		printf("fs: freed %u orphaned files\n", fs.orphans_freed);
 	if (made) /* otherwise a mount says nothing: it happens at every first use */
 		printf("fs: %s mounted: %u of %u blocks free\n", VOLUME_NAME, fs.free_blocks,
 		       fs.sb.blocks - fs.sb.data_start);
@@ -84,8 +86,17 @@ static bool allowed(uint64_t task)
 	return false;
 }
 
+/* A holder names a session and the number its client picked (the guest, for the monitor). */
+static uint64_t holder_of(const struct session *s, uint64_t client_holder)
+{
+	return s->id << 32 | (uint32_t)client_holder;
+}
+#define SESSION_MASK (~0ull << 32)
+
 static void end_session(struct session *s)
 {
+	if (state == MOUNTED) /* the files it held open go with it; orphans among them too */
+		fs_op_release_all(&fs, holder_of(s, 0), SESSION_MASK);
 	vireo_syscall(SYS_MEM_FREE, (long)s->buffer, SESSION_PAGES, 0, 0, 0, 0);
 	vireo_syscall(SYS_HANDLE_CLOSE, (long)s->memory, 0, 0, 0, 0, 0);
 	*s = (struct session){ 0 };
@@ -166,7 +177,6 @@ static void serve(const struct msg *m, struct session *s, const char *data, size
 		attr_answer(a, fs_op_lookup(&fs, node, data, n, &attr), &attr);
 		return;
 	case FS_FORGET:
-	case FS_RELEASE:
 		return;
 	case FS_GETATTR:
 		attr_answer(a, fs_op_getattr(&fs, node, &attr), &attr);
@@ -182,20 +192,35 @@ static void serve(const struct msg *m, struct session *s, const char *data, size
 		return;
 	}
 	case FS_OPEN:
-		a->status = m->w[2] & ~(uint64_t)FS_OPEN_DIR ? FS_EINVAL
-							    : fs_op_open(&fs, node, m->w[2] != 0);
+		if (m->w[2] & ~(uint64_t)(FS_OPEN_DIR | FS_OPEN_HOLD) || m->w[3] > UINT32_MAX)
+			a->status = FS_EINVAL;
+		else if (m->w[2] == FS_OPEN_HOLD)
+			a->status = fs_op_hold(&fs, node, holder_of(s, m->w[3]), &done);
+		else
+			a->status = fs_op_open(&fs, node, m->w[2] & FS_OPEN_DIR);
+		a->w1 = done;
+		return;
+	case FS_RELEASE:
+		a->status = m->w[2] > UINT32_MAX || m->w[3] > UINT32_MAX ? FS_EBADF
+			: fs_op_release(&fs, (uint32_t)m->w[2], node, holder_of(s, m->w[3]));
+		return;
+	case FS_RELEASE_ALL:
+		a->status = node > UINT32_MAX ? FS_EINVAL
+			: fs_op_release_all(&fs, holder_of(s, node), ~0ull);
 		return;
 	case FS_READ:
 		a->status = m->w[3] > FS_IO_MAX ? FS_EINVAL
 			: fs_op_read(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &done);
 		a->w1 = done;
 		return;
-	case FS_WRITE:
-		a->status = m->w[3] > FS_IO_MAX ? FS_EINVAL
-			: fs_op_write(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &attr);
+	case FS_WRITE: {
+		uint64_t len = (uint32_t)m->w[3], at = m->w[3] >> 32;
+		a->status = len > FS_IO_MAX || at > FS_BUFFER_BYTES - len ? FS_EINVAL
+			: fs_op_write(&fs, node, m->w[2], s->buffer + at, (uint32_t)len, &attr);
 		if (!a->status)
-			a->w1 = m->w[3], a->data = &attr, a->len = sizeof(attr);
+			a->w1 = len, a->data = &attr, a->len = sizeof(attr);
 		return;
+	}
 	case FS_READDIR:
 		a->status = m->w[3] > FS_BUFFER_BYTES ? FS_EINVAL
 			: fs_op_readdir(&fs, node, m->w[2], s->buffer, (uint32_t)m->w[3], &done);

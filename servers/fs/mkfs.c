@@ -134,6 +134,7 @@ static int count_free(struct fs *fs)
 		if (err)
 			return err;
 		fs->free_inodes += ip->mode == 0;
+		fs->orphans += fs_is_orphan(ip);
 		uint64_t t[3] = { ip->atime_ns, ip->mtime_ns, ip->ctime_ns };
 		for (int i = 0; i < 3; i++)
 			fs->newest_ns = t[i] > fs->newest_ns ? t[i] : fs->newest_ns;
@@ -178,6 +179,10 @@ int fs_mount(struct fs *fs, const struct fs_dev *dev, bool read_only, uint64_t (
 	}
 	*why = "cannot read the bitmap and inodes";
 	err = count_free(fs);
+	if (!err && !read_only) {
+		*why = "cannot free the orphans"; /* files unlinked while open, then a crash */
+		err = fs_free_orphans(fs);
+	}
 	if (!err)
 		*why = NULL;
 	return err;

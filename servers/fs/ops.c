@@ -141,31 +141,64 @@ int fs_op_write(struct fs *fs, uint64_t node, uint64_t off, const void *buf, uin
 	return err ? err : attr_of(fs, fs_node_ino(node), a);
 }
 
+/* Packs one entry at out + *used if it fits in len; false if not. */
+static bool pack_dirent(uint8_t *out, uint32_t len, uint32_t *used, uint64_t node,
+			uint64_t cookie, uint32_t type, const char *name, uint32_t name_len)
+{
+	size_t size = fs_dirent_size(name_len);
+	if (size > len - *used)
+		return false;
+	struct fs_dirent d = { .node = node, .cookie = cookie, .type = type,
+			       .name_len = name_len };
+	memcpy(out + *used, &d, sizeof(d));
+	memcpy(out + *used + sizeof(d), name, name_len);
+	memset(out + *used + sizeof(d) + name_len, 0, size - sizeof(d) - name_len);
+	*used += (uint32_t)size;
+	return true;
+}
+
+/* The node id of inode ino as it is now. */
+static int node_of(struct fs *fs, uint32_t ino, uint64_t *node, uint32_t *type)
+{
+	const struct fs_inode *ip;
+	int err = fs_inode_get(fs, ino, &ip);
+	if (err || ip->mode == 0)
+		return FS_EIO; /* an entry or parent link to a free inode: damage */
+	*node = fs_node_id(ino, ip->generation);
+	*type = ip->mode & FS_S_IFMT;
+	return 0;
+}
+
+/* Cookies are positions: 0 ".", 1 "..", then 2 + the slot of each entry (its slot never
+ * moves, so a listing in pieces neither repeats nor skips what stays). */
 int fs_op_readdir(struct fs *fs, uint64_t node, uint64_t cookie, void *buf, uint32_t len,
 		  uint32_t *used)
 {
-	uint32_t dir;
-	uint8_t *out = buf;
+	uint32_t dir, type;
+	const struct fs_inode *ip;
+	uint64_t entry_node;
 	*used = 0;
 	int err = dir_node(fs, node, &dir);
-	for (uint64_t slot = cookie; !err; slot++) {
+	if (!err)
+		err = fs_inode_get(fs, dir, &ip);
+	for (uint64_t pos = cookie; !err && pos < 2; pos++) {
+		uint32_t ino = pos == 0 ? dir : ip->parent;
+		if ((err = node_of(fs, ino, &entry_node, &type)))
+			return err;
+		if (!pack_dirent(buf, len, used, entry_node, pos + 1, type, "..", (uint32_t)pos + 1))
+			return *used ? 0 : FS_EINVAL; /* not even one entry fits */
+	}
+	for (uint64_t slot = cookie < 2 ? 0 : cookie - 2; !err; slot++) {
 		const struct fs_dirent_disk *e;
-		const struct fs_inode *ip;
 		if ((err = fs_dir_next(fs, dir, &slot, &e)))
 			return err == FS_ENOENT ? 0 : err;
-		size_t size = fs_dirent_size(e->name_len);
-		if (size > len - *used)
-			return *used ? 0 : FS_EINVAL; /* not even one entry fits */
-		struct fs_dirent d = { .cookie = slot + 1, .name_len = e->name_len };
-		uint32_t ino = e->ino;
-		memcpy(out + *used + sizeof(d), e->name, e->name_len);
-		if ((err = fs_inode_get(fs, ino, &ip)))
-			return FS_EIO;
-		d.node = fs_node_id(ino, ip->generation);
-		d.type = ip->mode & FS_S_IFMT;
-		memcpy(out + *used, &d, sizeof(d));
-		memset(out + *used + sizeof(d) + d.name_len, 0, size - sizeof(d) - d.name_len);
-		*used += (uint32_t)size;
+		char name[FS_DIRENT_NAME];
+		uint32_t name_len = e->name_len;
+		memcpy(name, e->name, name_len); /* e lives in the cache, which node_of may move */
+		if ((err = node_of(fs, e->ino, &entry_node, &type)))
+			return err;
+		if (!pack_dirent(buf, len, used, entry_node, slot + 3, type, name, name_len))
+			return *used ? 0 : FS_EINVAL;
 	}
 	return err;
 }
@@ -212,9 +245,10 @@ static int drop_link(struct fs *fs, uint32_t pdir, uint32_t ino)
 		p->nlink = p->nlink > 2 ? p->nlink - 1 : 2;
 		return fs_inode_free(fs, ino);
 	}
-	if (w->nlink <= 1)
+	/* Still open: an orphan (nlink 0), freed when it is let go of (open.c). */
+	if (w->nlink <= 1 && !fs_is_held(fs, fs_node_id(ino, w->generation)))
 		return fs_inode_free(fs, ino);
-	w->nlink--;
+	w->nlink = w->nlink ? w->nlink - 1 : 0;
 	w->ctime_ns = fs_now(fs);
 	return 0;
 }

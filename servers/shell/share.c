@@ -196,12 +196,14 @@ void share_ls(const char *path)
 			size_t n = d.name_len <= FS_NAME_MAX ? d.name_len : FS_NAME_MAX;
 			memcpy(name, entries + off + sizeof(d), n);
 			name[n] = '\0';
+			cookie = d.cookie;
+			off += fs_dirent_size(d.name_len);
+			if (!strcmp(name, ".") || !strcmp(name, ".."))
+				continue; /* every directory has them: ls says what it holds */
 			if (d.type == FS_S_IFDIR)
 				printf("  %s/\n", name);
 			else if (!fs_call(FS_GETATTR, d.node, 0, 0, NULL, 0, &a, sizeof(a), NULL))
 				printf("  %-24s %lu bytes\n", name, a.size);
-			cookie = d.cookie;
-			off += fs_dirent_size(d.name_len);
 		}
 	}
 	if (err)

@@ -25,6 +25,12 @@
 /* The longest request: header, the largest fixed argument, two names, or a write's data. */
 #define REQUEST_MAX (sizeof(struct fuse_in_header) + sizeof(struct fuse_setattr_in) + \
 		     NAMES_MAX + FS_IO_MAX)
+/* A WRITE is gathered into the server's buffer whole, so that its data, page-aligned at
+ * WRITE_DATA_AT, is copied once: from the guest to where the server takes it. */
+#define WRITE_HEAD (sizeof(struct fuse_in_header) + sizeof(struct fuse_io_in))
+#define WRITE_DATA_AT 4096u
+_Static_assert(WRITE_DATA_AT >= WRITE_HEAD && WRITE_DATA_AT + FS_IO_MAX <= FS_BUFFER_BYTES,
+	       "a whole WRITE fits the buffer");
 
 static const struct fuse_limits limits = { .max_io = FS_IO_MAX, .max_file_size = FS_FILE_MAX };
 
@@ -35,6 +41,9 @@ static struct {
 
 /* Which guest (by id) has had FUSE_INIT, by slot: requests before it are refused. */
 static uint64_t initialized[MAX_GUESTS];
+/* Whether the guest in the slot may hold files open on the server (its holder number is its
+ * id): let go of when it resets the device, mounts again, or ends. */
+static bool holds[MAX_GUESTS];
 
 /* A session with the server, made once (and again after the server restarted). */
 static bool connect(void)
@@ -94,6 +103,24 @@ static int32_t call(uint32_t label, const void *data, size_t n, uint64_t w1, uin
 	}
 	int64_t err = (int64_t)r->w[0];
 	return err <= 0 && err >= -4095 ? (int32_t)err : -FUSE_EIO;
+}
+
+/* Holds file node open for guest g (POSIX: it outlives an unlink while open): its handle
+ * is the FUSE fh that RELEASE brings back. */
+static int32_t hold(struct guest *g, uint64_t node, uint64_t *fh)
+{
+	struct msg r;
+	int32_t err = call(FS_OPEN, NULL, 0, node, FS_OPEN_HOLD, (uint32_t)g->id, &r);
+	holds[g->slot] |= !err;
+	*fh = err ? 0 : r.w[1];
+	return err;
+}
+
+static void release_all(struct guest *g)
+{
+	struct msg r;
+	if (holds[g->slot] && !call(FS_RELEASE_ALL, NULL, 0, (uint32_t)g->id, 0, 0, &r))
+		holds[g->slot] = false;
 }
 
 static void fill_attr(struct fuse_attr *out, const struct fs_attr *a)
@@ -195,11 +222,13 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 		return -FUSE_EIO; /* FUSE: nothing before INIT */
 	switch (q->h.opcode) {
 	case FUSE_INIT:
+		release_all(g); /* a new mount: nothing of an old one is open */
 		fuse_init_reply(&q->in.init, &limits, (struct fuse_init_out *)out);
 		*len = sizeof(struct fuse_init_out);
 		initialized[g->slot] = g->id;
 		return 0;
 	case FUSE_DESTROY:
+		release_all(g);
 		initialized[g->slot] = 0;
 		return 0;
 	case FUSE_LOOKUP:
@@ -209,12 +238,20 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 		err = call(FS_MKDIR, q->name, q->name_len, q->h.nodeid, q->in.mkdir.mode & FS_S_PERM,
 			   0, &r);
 		break;
-	case FUSE_CREATE:
+	case FUSE_CREATE: {
+		struct fuse_entry_out e = { 0 };
+		struct fuse_open_out o = { 0 };
 		err = call(FS_CREATE, q->name, q->name_len, q->h.nodeid,
 			   q->in.create.mode & FS_S_PERM, 0, &r);
 		if (!err)
-			memset(out + sizeof(struct fuse_entry_out), 0, sizeof(struct fuse_open_out));
-		break;
+			err = entry(&r, &e);
+		if (!err) /* and opened: held like FUSE_OPEN's */
+			err = hold(g, e.nodeid, &o.fh);
+		memcpy(out, &e, sizeof(e));
+		memcpy(out + sizeof(e), &o, sizeof(o));
+		*len = sizeof(e) + sizeof(o);
+		return err;
+	}
 	case FUSE_GETATTR:
 	case FUSE_SETATTR: {
 		struct fuse_attr_out *a = (struct fuse_attr_out *)out;
@@ -224,16 +261,22 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 		*len = sizeof(*a);
 		return err ? err : reply_attr(&r, &a->attr);
 	}
-	case FUSE_OPEN:
+	case FUSE_OPEN: {
+		struct fuse_open_out o = { 0 };
+		err = hold(g, q->h.nodeid, &o.fh);
+		memcpy(out, &o, sizeof(o));
+		*len = sizeof(o);
+		return err;
+	}
 	case FUSE_OPENDIR:
-		memset(out, 0, sizeof(struct fuse_open_out)); /* fh 0: the server keeps no state */
+		memset(out, 0, sizeof(struct fuse_open_out)); /* fh 0: directories are not held */
 		*len = sizeof(struct fuse_open_out);
-		return call(FS_OPEN, NULL, 0, q->h.nodeid,
-			    q->h.opcode == FUSE_OPENDIR ? FS_OPEN_DIR : 0, 0, &r);
+		return call(FS_OPEN, NULL, 0, q->h.nodeid, FS_OPEN_DIR, 0, &r);
 	case FUSE_RELEASE:
+		return call(FS_RELEASE, NULL, 0, q->h.nodeid, q->in.release.fh, (uint32_t)g->id, &r);
 	case FUSE_RELEASEDIR:
 	case FUSE_FLUSH:
-		return 0; /* nothing is open on the server; every write is committed already */
+		return 0; /* directories are not held; every write is committed already */
 	case FUSE_FSYNC:
 		return call(FS_FSYNC, NULL, 0, q->h.nodeid, 0, 0, &r);
 	case FUSE_READ:
@@ -244,8 +287,13 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 		}
 		return err;
 	case FUSE_WRITE: {
-		memcpy(server.buffer, q->data, q->in.io.size);
-		err = call(FS_WRITE, NULL, 0, q->h.nodeid, q->in.io.offset, q->in.io.size, &r);
+		uint64_t at = WRITE_DATA_AT;
+		if (q->data != server.buffer + at) { /* gathered elsewhere (see gather) */
+			memcpy(server.buffer, q->data, q->in.io.size);
+			at = 0;
+		}
+		err = call(FS_WRITE, NULL, 0, q->h.nodeid, q->in.io.offset,
+			   fs_write_span(q->in.io.size, at), &r);
 		struct fuse_write_out w = { .size = (uint32_t)(r.w[1] < q->in.io.size ? r.w[1]
 										    : q->in.io.size) };
 		memcpy(out, &w, sizeof(w));
@@ -287,16 +335,32 @@ static int32_t serve(struct guest *g, const struct fuse_request *q, uint8_t *out
 	default:
 		return -FUSE_ENOSYS; /* the parser lets no other opcode through */
 	}
-	/* LOOKUP, MKDIR, CREATE */
+	/* LOOKUP, MKDIR */
 	if (err)
 		return err;
-	*len = q->h.opcode == FUSE_CREATE ? sizeof(struct fuse_entry_out) +
-						    sizeof(struct fuse_open_out)
-					  : sizeof(struct fuse_entry_out);
+	*len = sizeof(struct fuse_entry_out);
 	struct fuse_entry_out e;
 	err = entry(&r, &e);
 	memcpy(out, &e, sizeof(e));
 	return err;
+}
+
+/* Copies the chain's readable bytes (up to a buffer's worth) where the request will be
+ * parsed: a WRITE into the server's buffer, its data at WRITE_DATA_AT; the rest into req.
+ * The opcode is looked at first, and the guest may change it before the whole is copied:
+ * whatever is copied is what gets parsed, and serve copies a WRITE's data that did not
+ * land at WRITE_DATA_AT. */
+static size_t gather(const struct vq_chain *c, uint64_t readable, uint8_t *req, size_t room,
+		     const uint8_t **at)
+{
+	struct fuse_in_header h;
+	*at = req;
+	if (server.buffer && blk_gather(c, 0, &h, sizeof(h)) == sizeof(h) &&
+	    h.opcode == FUSE_WRITE) {
+		*at = server.buffer + WRITE_DATA_AT - WRITE_HEAD;
+		room = FS_BUFFER_BYTES - (WRITE_DATA_AT - WRITE_HEAD);
+	}
+	return blk_gather(c, 0, (uint8_t *)*at, readable < room ? readable : room);
 }
 
 /* One chain: parse, serve, reply; false if the device broke. */
@@ -304,11 +368,12 @@ static bool request(struct virtio_mmio *d, struct virtq *vq, const struct vq_cha
 {
 	static uint8_t req[REQUEST_MAX], body[FS_IO_MAX + 4096];
 	uint64_t readable = 0, writable = 0;
+	const uint8_t *at;
 	for (unsigned i = 0; i < c->n; i++)
 		*(c->buf[i].writable ? &writable : &readable) += c->buf[i].len;
-	size_t n = blk_gather(c, 0, req, readable < sizeof(req) ? readable : sizeof(req));
+	size_t n = gather(c, readable, req, sizeof(req), &at);
 	struct fuse_request q;
-	enum fuse_parse p = fuse_parse(req, n, writable, &limits, &q);
+	enum fuse_parse p = fuse_parse(at, n, writable, &limits, &q);
 	/* Longer than any served request: refused, whatever its header says. */
 	if (readable > n && p != FUSE_PARSE_BROKEN) {
 		q.error = -FUSE_EINVAL;
@@ -360,6 +425,13 @@ static void fs_notify(struct virtio_mmio *d, unsigned q)
 		virtio_mmio_used(d, q);
 }
 
+/* 2.4: a reset, or the guest's end, lets go of what the guest held open. */
+static void fs_reset(struct virtio_mmio *d)
+{
+	release_all(d->g);
+	initialized[d->g->slot] = 0;
+}
+
 static uint64_t fs_config_read(struct virtio_mmio *d, uint32_t offset, unsigned width)
 {
 	(void)d;
@@ -382,4 +454,5 @@ const struct virtio_device_ops virtio_fs_ops = {
 	.available = fs_available,
 	.config_read = fs_config_read,
 	.notify = fs_notify,
+	.reset = fs_reset,
 };

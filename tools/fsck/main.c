@@ -125,12 +125,15 @@ static void summary(struct fs *fs)
 		const struct fs_inode *ip;
 		if (fs_inode_get(fs, ino, &ip))
 			continue;
-		files += (ip->mode & FS_S_IFMT) == FS_S_IFREG;
+		files += (ip->mode & FS_S_IFMT) == FS_S_IFREG && !fs_is_orphan(ip);
 		dirs += (ip->mode & FS_S_IFMT) == FS_S_IFDIR;
 	}
 	uint32_t total = fs->sb.blocks - fs->sb.data_start;
-	printf("clean: %u files, %u directories, %u of %u blocks in use\n", files, dirs,
+	printf("clean: %u files, %u directories, %u of %u blocks in use", files, dirs,
 	       total - fs->free_blocks, total);
+	if (fs->orphans) /* read-only: counted, not freed */
+		printf(", %u orphans (unlinked while open; the next mount frees them)", fs->orphans);
+	printf("\n");
 }
 
 static uint64_t no_clock(void)

@@ -178,7 +178,14 @@ static void work(uint64_t (*rnd)(void))
 		int err = 0;
 		const char *names[] = { "dir", "sparse", "three", "sub", "n3", "new" };
 		const char *name = names[rnd() % 6];
-		switch (rnd() % 8) {
+		switch (rnd() % 10) {
+		case 8: /* held, then unlinked or renamed over by the cases above: an orphan */
+			err = fs_op_hold(&fs, node, rnd() % 3, &done);
+			break;
+		case 9:
+			err = rnd() % 2 ? fs_op_release(&fs, (uint32_t)(rnd() % 4), node, rnd() % 3)
+					: fs_op_release_all(&fs, rnd() % 3, ~0ull);
+			break;
 		case 0:
 			err = fs_op_lookup(&fs, node, name, strlen(name), &a);
 			if (!err)

@@ -160,7 +160,19 @@ static void test_mkfs_mounts_clean_and_empty(void **state)
 	assert_int_equal(st.free_blocks, st.blocks);
 	assert_int_equal(st.files, fs.sb.inodes - 1);
 	assert_int_equal(st.free_files, st.files - 1);
+	/* Only "." and "..", both the root. */
 	assert_int_equal(fs_op_readdir(&fs, FS_ROOT_NODE, 0, buf, sizeof(buf), &used), 0);
+	assert_int_equal(used, 2 * fs_dirent_size(1));
+	struct fs_dirent e;
+	memcpy(&e, buf, sizeof(e));
+	assert_int_equal(e.node, FS_ROOT_NODE);
+	assert_int_equal(e.name_len, 1);
+	assert_memory_equal(buf + sizeof(e), ".", 1);
+	memcpy(&e, buf + fs_dirent_size(1), sizeof(e));
+	assert_int_equal(e.node, FS_ROOT_NODE);
+	assert_int_equal(e.name_len, 2);
+	assert_int_equal(e.type, FS_S_IFDIR);
+	assert_int_equal(fs_op_readdir(&fs, FS_ROOT_NODE, e.cookie, buf, sizeof(buf), &used), 0);
 	assert_int_equal(used, 0);
 	/* Not a file system: a zeroed volume, or one too small. */
 	struct mem z;
@@ -347,7 +359,44 @@ static void test_big_sparse_file_and_readdir(void **state)
 			off += (uint32_t)fs_dirent_size(d.name_len);
 		}
 	}
-	assert_int_equal(seen, 41);
+	assert_int_equal(seen, 43); /* with "." and ".." */
+	assert_clean();
+	mem_free(&m);
+}
+
+/* A directory lists "." as itself and ".." as its parent, by node id, one entry at a time
+ * when only one fits, and its entries after them. */
+static void test_readdir_dot_and_dotdot(void **state)
+{
+	(void)state;
+	struct mem m;
+	uint8_t buf[32]; /* one short entry */
+	mkfs_mount(&m, 1024);
+	uint64_t a = make(FS_ROOT_NODE, "a", true);
+	uint64_t b = make(a, "b", true);
+	uint64_t f = make(b, "f", false);
+	const uint64_t want[] = { b, a, f };
+	const char *names[] = { ".", "..", "f" };
+	uint64_t cookie = 0;
+	for (int i = 0; i < 3; i++) {
+		uint32_t used;
+		struct fs_dirent d;
+		assert_int_equal(fs_op_readdir(&fs, b, cookie, buf, sizeof(buf), &used), 0);
+		assert_int_equal(used, fs_dirent_size(strlen(names[i])));
+		memcpy(&d, buf, sizeof(d));
+		assert_int_equal(d.node, want[i]);
+		assert_int_equal(d.name_len, strlen(names[i]));
+		assert_memory_equal(buf + sizeof(d), names[i], d.name_len);
+		assert_int_equal(d.type, i < 2 ? FS_S_IFDIR : FS_S_IFREG);
+		cookie = d.cookie;
+	}
+	uint32_t used;
+	assert_int_equal(fs_op_readdir(&fs, b, cookie, buf, sizeof(buf), &used), 0);
+	assert_int_equal(used, 0);
+	/* Too small for even "." */
+	assert_int_equal(fs_op_readdir(&fs, b, 0, buf, 8, &used), FS_EINVAL);
+	/* Not a directory */
+	assert_int_equal(fs_op_readdir(&fs, f, 0, buf, sizeof(buf), &used), FS_ENOTDIR);
 	assert_clean();
 	mem_free(&m);
 }
@@ -598,6 +647,149 @@ static void test_the_journal_cut_anywhere_replays_whole(void **state)
 	mem_free(&m);
 }
 
+/* POSIX: a file unlinked or renamed over while held open stays readable and writable by
+ * node, with no links, until its last holder lets go; then its space comes back. */
+static void test_an_unlinked_file_lives_while_held(void **state)
+{
+	(void)state;
+	struct mem m;
+	struct fs_attr a;
+	struct fs_statfs st0, st;
+	static uint8_t data[3 * FS_BLOCK], back[3 * FS_BLOCK];
+	uint32_t h1, h2, h3;
+	mkfs_mount(&m, 1024);
+	fs_op_statfs(&fs, &st0);
+	uint64_t f = make(FS_ROOT_NODE, "f", false);
+	memset(data, 'x', sizeof(data));
+	put(f, 0, data, sizeof(data));
+	assert_int_equal(fs_op_hold(&fs, f, 7, &h1), 0);
+	assert_int_equal(fs_op_hold(&fs, f, 8, &h2), 0);
+	assert_int_not_equal(h1, h2);
+	assert_int_equal(fs_op_remove(&fs, FS_ROOT_NODE, "f", 1, false), 0);
+	assert_int_equal(lookup(FS_ROOT_NODE, "f"), 0);
+	assert_int_equal(fs_op_getattr(&fs, f, &a), 0);
+	assert_int_equal(a.nlink, 0);
+	assert_int_equal(get(f, 0, back, sizeof(back)), sizeof(back));
+	assert_memory_equal(back, data, sizeof(data));
+	put(f, sizeof(data), "more", 4); /* it grows, too */
+	assert_int_equal(fs_op_getattr(&fs, f, &a), 0);
+	assert_int_equal(a.size, sizeof(data) + 4);
+	assert_clean(); /* an orphan is no damage */
+	fs_op_statfs(&fs, &st);
+	assert_int_equal(st.free_blocks, st0.free_blocks - 5); /* and the root's entry block */
+	/* Only the holder of a handle lets go of it, and only of its own node. */
+	assert_int_equal(fs_op_release(&fs, h1, f, 8), FS_EBADF);
+	assert_int_equal(fs_op_release(&fs, h1, FS_ROOT_NODE, 7), FS_EBADF);
+	assert_int_equal(fs_op_release(&fs, 0, f, 7), FS_EBADF);
+	assert_int_equal(fs_op_release(&fs, FS_OPEN_MAX + 1, f, 7), FS_EBADF);
+	assert_int_equal(fs_op_release(&fs, h1, f, 7), 0);
+	assert_int_equal(fs_op_release(&fs, h1, f, 7), FS_EBADF); /* twice */
+	assert_int_equal(fs_op_getattr(&fs, f, &a), 0);              /* 8 still holds it */
+	assert_int_equal(fs_op_release(&fs, h2, f, 8), 0);
+	assert_int_equal(fs_op_getattr(&fs, f, &a), FS_ESTALE);
+	fs_op_statfs(&fs, &st);
+	assert_int_equal(st.free_blocks, st0.free_blocks - 1);
+	assert_int_equal(st.free_files, st0.free_files);
+	assert_clean();
+
+	/* Renamed over while held, let go of with all of its holder's handles. */
+	uint64_t g = make(FS_ROOT_NODE, "g", false);
+	put(g, 0, data, sizeof(data));
+	make(FS_ROOT_NODE, "h", false);
+	assert_int_equal(fs_op_hold(&fs, g, 0x100000009ull, &h1), 0);
+	assert_int_equal(fs_op_hold(&fs, g, 0x100000009ull, &h2), 0);
+	assert_int_equal(fs_op_hold(&fs, g, 0x200000009ull, &h3), 0);
+	assert_int_equal(fs_op_rename(&fs, FS_ROOT_NODE, "h", 1, FS_ROOT_NODE, "g", 1, 0), 0);
+	assert_int_equal(get(g, 0, back, sizeof(back)), sizeof(back));
+	assert_int_equal(fs_op_release_all(&fs, 0x100000000ull, ~0ull << 32), 0);
+	assert_int_equal(fs_op_getattr(&fs, g, &a), 0); /* the other session's hold stands */
+	assert_int_equal(fs_op_release_all(&fs, 0x200000009ull, ~0ull), 0);
+	assert_int_equal(fs_op_getattr(&fs, g, &a), FS_ESTALE);
+	/* A file not held goes at once; directories are not held. */
+	uint64_t k = make(FS_ROOT_NODE, "k", false);
+	assert_int_equal(fs_op_remove(&fs, FS_ROOT_NODE, "k", 1, false), 0);
+	assert_int_equal(fs_op_getattr(&fs, k, &a), FS_ESTALE);
+	uint64_t d = make(FS_ROOT_NODE, "d", true);
+	assert_int_equal(fs_op_hold(&fs, d, 7, &h1), FS_EISDIR);
+	assert_int_equal(fs_op_hold(&fs, k, 7, &h1), FS_ESTALE);
+	assert_clean();
+	mem_free(&m);
+}
+
+/* One holder cannot take every slot; the table has an end. */
+static void test_holds_are_bounded(void **state)
+{
+	(void)state;
+	struct mem m;
+	uint32_t h, last = 0;
+	mkfs_mount(&m, 1024);
+	uint64_t f = make(FS_ROOT_NODE, "f", false);
+	for (unsigned i = 0; i < FS_OPEN_PER_HOLDER; i++)
+		assert_int_equal(fs_op_hold(&fs, f, 1, &h), 0);
+	assert_int_equal(fs_op_hold(&fs, f, 1, &h), FS_ENFILE);
+	for (unsigned i = FS_OPEN_PER_HOLDER; i < FS_OPEN_MAX; i++)
+		assert_int_equal(fs_op_hold(&fs, f, 2 + i / FS_OPEN_PER_HOLDER, &last), 0);
+	assert_int_equal(fs_op_hold(&fs, f, 99, &h), FS_ENFILE);
+	assert_int_equal(fs_op_release(&fs, last, f, 2 + (FS_OPEN_MAX - 1) / FS_OPEN_PER_HOLDER), 0);
+	assert_int_equal(fs_op_hold(&fs, f, 99, &h), 0);
+	mem_free(&m);
+}
+
+/* A crash while a file is held leaves an orphan: the checker accepts it, and the next
+ * mount frees it, whichever block of the unlink or the let-go the crash came after. */
+static void test_orphans_are_freed_after_a_crash(void **state)
+{
+	(void)state;
+	struct mem m, cut;
+	static uint8_t data[3 * FS_BLOCK];
+	struct fs_statfs st0, st;
+	uint32_t h;
+	mkfs_mount(&m, 1024);
+	mem_init(&cut, 1024);
+	uint64_t f = make(FS_ROOT_NODE, "f", false);
+	fs_op_statfs(&fs, &st0);
+	uint8_t *before = malloc(1024 * FS_BLOCK);
+	memcpy(before, m.bytes, 1024 * FS_BLOCK);
+	m.logging = true;
+	memset(data, 'o', sizeof(data));
+	put(f, 0, data, sizeof(data));
+	assert_int_equal(fs_op_hold(&fs, f, 1, &h), 0);
+	size_t unlink_from = m.nlog;
+	assert_int_equal(fs_op_remove(&fs, FS_ROOT_NODE, "f", 1, false), 0);
+	size_t release_from = m.nlog;
+	assert_int_equal(fs_op_release(&fs, h, f, 1), 0);
+	m.logging = false;
+	assert_true(release_from > unlink_from);
+	assert_true(m.nlog > release_from);
+	/* Read-only, as the checker sees it: one orphan, no problem. */
+	memcpy(cut.bytes, before, 1024 * FS_BLOCK);
+	for (size_t j = 0; j < release_from; j++)
+		memcpy(cut.bytes + m.log[j].block * FS_BLOCK, m.log[j].data, FS_BLOCK);
+	mount(&cut, true);
+	assert_int_equal(fs.orphans, 1);
+	assert_clean();
+	for (size_t k = unlink_from; k <= m.nlog; k++) {
+		memcpy(cut.bytes, before, 1024 * FS_BLOCK);
+		for (size_t j = 0; j < k; j++)
+			memcpy(cut.bytes + m.log[j].block * FS_BLOCK, m.log[j].data, FS_BLOCK);
+		mount(&cut, false);
+		if (check())
+			fail_msg("cut after %zu of %zu writes:\n%s", k, m.nlog, reports);
+		assert_int_equal(fs.orphans, 0);
+		fs_op_statfs(&fs, &st);
+		if (lookup(FS_ROOT_NODE, "f")) { /* the unlink had not committed */
+			assert_true(k < release_from);
+			assert_int_equal(st.free_blocks, st0.free_blocks - 3);
+		} else {
+			assert_int_equal(st.free_blocks, st0.free_blocks);
+			assert_int_equal(st.free_files, st0.free_files + 1);
+		}
+	}
+	free(before);
+	mem_free(&cut);
+	mem_free(&m);
+}
+
 /* A read-only mount shows the committed journal without writing anything. */
 static void test_read_only_mount_reads_the_journal_and_writes_nothing(void **state)
 {
@@ -642,9 +834,13 @@ int main(void)
 		cmocka_unit_test(test_files_and_directories),
 		cmocka_unit_test(test_names_and_nodes_are_checked),
 		cmocka_unit_test(test_big_sparse_file_and_readdir),
+		cmocka_unit_test(test_readdir_dot_and_dotdot),
 		cmocka_unit_test(test_a_full_disk_refuses_and_changes_nothing),
 		cmocka_unit_test(test_the_checker_finds_damage),
 		cmocka_unit_test(test_the_journal_cut_anywhere_replays_whole),
+		cmocka_unit_test(test_an_unlinked_file_lives_while_held),
+		cmocka_unit_test(test_holds_are_bounded),
+		cmocka_unit_test(test_orphans_are_freed_after_a_crash),
 		cmocka_unit_test(test_read_only_mount_reads_the_journal_and_writes_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
