@@ -6,6 +6,7 @@
 #include "guest_sbi.h"
 #include "hart.h"
 #include "page_alloc.h"
+#include "timer.h"
 #include "vm.h"
 
 void vcpu_enter(struct vcpu *v); /* world_switch.S */
@@ -222,6 +223,8 @@ void vcpu_run_once(struct vcpu *v, bool again)
 	if (v->start_pending || v->suspend != VCPU_AWAKE)
 		hsm_enter(v);
 	take_interrupt_requests(v);
+	if (!again)
+		v->slice_start = read_time();
 	load(h, v, again);
 	take_fence_requests(v);
 	h->user_return_ready = false;
@@ -254,6 +257,24 @@ bool vcpu_interrupt_pending(struct vcpu *v)
 		pending |= HVIP_VSTIP;
 	/* vsie's SSIE/STIE/SEIE sit one bit below hvip's VSSIP/VSTIP/VSEIP. */
 	return (pending & (v->vsie << 1) & (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)) != 0;
+}
+
+bool vcpu_should_yield(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool others_run = false;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *o = &vm->vcpus[i];
+		if (o == v || o->state == VCPU_STOPPED)
+			continue;
+		if (o->start_pending || __atomic_load_n(&o->requested_hvip, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&o->requested_fences, __ATOMIC_RELAXED))
+			return true;
+		if (o->state == VCPU_IDLE && vcpu_interrupt_pending(o))
+			return true;
+		others_run |= o->state == VCPU_RUNNABLE;
+	}
+	return others_run && read_time() - v->slice_start >= vcpu_slice_ticks();
 }
 
 void vm_update_external(struct vm *vm)

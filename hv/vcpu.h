@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "pmu.h"
+#include "timer.h"
 
 struct vm;
 
@@ -59,6 +60,7 @@ struct vcpu {
 	 * and VCPU_FENCE_* bits. */
 	uint64_t requested_hvip;
 	unsigned requested_fences;
+	uint64_t slice_start; /* host time it was last picked to run */
 };
 
 static inline void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits)
@@ -87,6 +89,18 @@ void vcpu_run_once(struct vcpu *v, bool again);
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval);
 /* Whether an interrupt the guest has enabled in vsie is pending (WFI ends on it). */
 bool vcpu_interrupt_pending(struct vcpu *v);
+/* Whether v, just back from an exit it handled, should let another vCPU of its VM run
+ * first: one that was asked something (an IPI, a fence), started, or woken from WFI, or
+ * any runnable one once v has run VCPU_SLICE_US. Switching on every exit would hand each of
+ * a lock holder's console writes a whole slice of the vCPUs spinning on its lock; nothing
+ * tells a spinning vCPU from a working one, so the slice between vCPUs is short (the host
+ * timer fires at its end, guest_timers_check), which bounds what a spinner wastes. */
+#define VCPU_SLICE_US 1000
+bool vcpu_should_yield(struct vcpu *v);
+static inline uint64_t vcpu_slice_ticks(void)
+{
+	return timer_timebase_hz() * VCPU_SLICE_US / 1000000;
+}
 /* Brings v's VS-level CSRs (vsstatus, vsie, vstimecmp, ...) into struct vcpu, so that the
  * hypervisor may read and change them there; they are loaded again on the next entry. */
 void vcpu_sync(struct vcpu *v);
