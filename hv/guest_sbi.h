@@ -51,6 +51,11 @@ void console_take(struct vm *vm, struct vireo_vm_exit *exit);
 
 #define sbi_arg(v, n) ((v)->regs[10 + (n)])
 
+/* A vCPU that HSM started or that wakes from an HSM suspend, as it is entered: it leaves
+ * START_PENDING or RESUME_PENDING, at its resume address after a non-retentive suspend
+ * (hv/sbi_hsm.c). */
+void hsm_enter(struct vcpu *v);
+
 /* The SBI PMU (hv/sbi_pmu.c), for the code that sees its firmware events and runs vCPUs.
  * pmu_count: one event (SBI_PMU_FW_*) on v. pmu_count_sent: sent_event on v and its
  * _RECEIVED twin (sent_event + 1) on each target vCPU, once per target. */

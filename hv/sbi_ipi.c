@@ -1,4 +1,5 @@
-/* The IPI extension (SBI spec 7): a supervisor software interrupt on each named vCPU. */
+/* The IPI extension (SBI spec 7): a supervisor software interrupt (VSSIP through hvip) on
+ * each named vCPU, asked of it with vcpu_request_interrupt; one waiting in WFI wakes. */
 #include "harts.h"
 
 #include "csr.h"
@@ -15,7 +16,7 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	pmu_count_sent(v, (uint64_t)set, SBI_PMU_FW_IPI_SENT);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++)
 		if ((uint64_t)set & (1ul << i))
-			v->vm->vcpus[i].hvip |= HVIP_VSSIP;
+			vcpu_request_interrupt(&v->vm->vcpus[i], HVIP_VSSIP);
 	return (struct sbi_result){ 0 };
 }
 

@@ -1,6 +1,8 @@
-/* The remote fence extension (SBI spec 8). Every vCPU of a VM runs on this one hart, so a
- * local fence covers them all: hfence.vvma flushes the guest's VS-stage translations
- * (tagged with its VMID, which hgatp still holds after the exit). */
+/* The remote fence extension (SBI spec 8). Each named vCPU is asked for the fence
+ * (vcpu_request_fences) and takes it on the hart that next enters it, before its next
+ * instruction: fence.i, or an hfence.vvma of the VM's VMID for the SFENCE.VMA calls
+ * (priv spec 8.3.2; a whole flush covers any range or ASID asked for). On one host hart no
+ * target runs while another vCPU calls, so the fence is done when it next could matter. */
 #include "harts.h"
 
 #include "csr.h"
@@ -9,17 +11,19 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 				 struct vireo_vm_exit *exit)
 {
 	(void)eid, (void)exit;
-	if (fid > 6)
+	unsigned fences;
+	if (fid == SBI_RFENCE_FENCE_I)
+		fences = VCPU_FENCE_I;
+	else if (fid == SBI_RFENCE_SFENCE_VMA || fid == SBI_RFENCE_SFENCE_VMA_ASID)
+		fences = VCPU_FENCE_VVMA;
+	else /* 8.4-8.7, the HFENCEs: for harts with the H extension, which no vCPU has */
 		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 	int64_t set = hart_mask_to_set(v->vm, sbi_arg(v, 0), sbi_arg(v, 1));
 	if (set < 0)
 		return (struct sbi_result){ .error = SBI_ERR_INVALID_PARAM };
-	if (fid == 0)
-		fence_i();
-	else if (fid <= 2)
-		hfence_vvma_all();
-	else /* the HFENCE calls (3..6) are for guests that are hypervisors themselves */
-		return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
+	for (unsigned i = 0; i < v->vm->nvcpus; i++)
+		if ((uint64_t)set & (1ul << i))
+			vcpu_request_fences(&v->vm->vcpus[i], fences);
 	/* FENCE_I, SFENCE_VMA, SFENCE_VMA_ASID: each one's _SENT event is 8 + 2 * fid. */
 	pmu_count_sent(v, (uint64_t)set, SBI_PMU_FW_FENCE_I_SENT + 2 * (unsigned)fid);
 	return (struct sbi_result){ 0 };

@@ -6,6 +6,7 @@
 #include "guest_sbi.h"
 #include "hart.h"
 #include "page_alloc.h"
+#include "timer.h"
 #include "vm.h"
 
 void vcpu_enter(struct vcpu *v); /* world_switch.S */
@@ -196,10 +197,36 @@ static void save(struct vcpu *v)
 	v->hstatus_at_exit = ~0ul;
 }
 
+/* A plain load first: most entries find nothing asked, and skip the atomic swap. */
+static void take_interrupt_requests(struct vcpu *v)
+{
+	if (__atomic_load_n(&v->requested_hvip, __ATOMIC_RELAXED))
+		v->hvip |= __atomic_exchange_n(&v->requested_hvip, 0, __ATOMIC_ACQUIRE);
+}
+
+/* Priv spec 8.3.2: hfence.vvma flushes the VS-stage entries of the VMID in hgatp, which
+ * load() has just made v's. */
+static void take_fence_requests(struct vcpu *v)
+{
+	if (!__atomic_load_n(&v->requested_fences, __ATOMIC_RELAXED))
+		return;
+	unsigned fences = __atomic_exchange_n(&v->requested_fences, 0, __ATOMIC_ACQUIRE);
+	if (fences & VCPU_FENCE_VVMA)
+		hfence_vvma_all();
+	if (fences & VCPU_FENCE_I)
+		fence_i();
+}
+
 void vcpu_run_once(struct vcpu *v, bool again)
 {
 	struct hart *h = this_hart();
+	if (v->start_pending || v->suspend != VCPU_AWAKE)
+		hsm_enter(v);
+	take_interrupt_requests(v);
+	if (!again)
+		v->slice_start = read_time();
 	load(h, v, again);
+	take_fence_requests(v);
 	h->user_return_ready = false;
 	vcpu_enter(v);
 	save(v);
@@ -224,11 +251,30 @@ void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval)
 bool vcpu_interrupt_pending(struct vcpu *v)
 {
 	vcpu_sync(v);
+	take_interrupt_requests(v);
 	uint64_t pending = v->hvip;
 	if (hv_sstc() && guest_time(v->vm) >= v->vstimecmp)
 		pending |= HVIP_VSTIP;
 	/* vsie's SSIE/STIE/SEIE sit one bit below hvip's VSSIP/VSTIP/VSEIP. */
 	return (pending & (v->vsie << 1) & (HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP)) != 0;
+}
+
+bool vcpu_should_yield(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool others_run = false;
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *o = &vm->vcpus[i];
+		if (o == v || o->state == VCPU_STOPPED)
+			continue;
+		if (o->start_pending || __atomic_load_n(&o->requested_hvip, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&o->requested_fences, __ATOMIC_RELAXED))
+			return true;
+		if (o->state == VCPU_IDLE && vcpu_interrupt_pending(o))
+			return true;
+		others_run |= o->state == VCPU_RUNNABLE;
+	}
+	return others_run && read_time() - v->slice_start >= vcpu_slice_ticks();
 }
 
 void vm_update_external(struct vm *vm)

@@ -7,10 +7,20 @@
 #include <stdint.h>
 
 #include "pmu.h"
+#include "timer.h"
 
 struct vm;
 
-enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI */ };
+enum vcpu_state { VCPU_STOPPED, VCPU_RUNNABLE, VCPU_IDLE /* in WFI or an HSM suspend */ };
+
+/* How an HSM suspend (SBI spec 9.4) ends: in place, or at the resume address. */
+enum vcpu_suspend { VCPU_AWAKE, VCPU_SUSPEND_RETENTIVE, VCPU_SUSPEND_NON_RETENTIVE };
+
+/* What other vCPUs ask of a vCPU (IPIs, remote fences): bits set with atomics, so that a
+ * sender on another host hart may set them while the target runs, and taken by the hart
+ * that next enters the target (vcpu_run_once), before its first instruction. */
+#define VCPU_FENCE_I (1u << 0)    /* fence.i: its instruction fetches see earlier stores */
+#define VCPU_FENCE_VVMA (1u << 1) /* hfence.vvma: its VS-stage TLB entries */
 
 struct vcpu {
 	/* Guest state, saved and loaded by hv/world_switch.S: keep regs first, then pc. */
@@ -41,7 +51,29 @@ struct vcpu {
 	uint64_t fault_pc;       /* repeated faults at one pc end the guest */
 	unsigned fault_repeats;
 	struct vcpu_pmu pmu;     /* the SBI PMU's counters (hv/sbi_pmu.c) */
+	/* SBI HSM (hv/sbi_hsm.c) beyond the run state: started but not yet entered
+	 * (START_PENDING), and a suspend's kind, resume address and opaque value. */
+	bool start_pending;
+	enum vcpu_suspend suspend;
+	uint64_t resume_addr, resume_opaque;
+	/* Requests of other vCPUs, set through vcpu_request_*: hvip bits to raise (VSSIP)
+	 * and VCPU_FENCE_* bits. */
+	uint64_t requested_hvip;
+	unsigned requested_fences;
+	uint64_t slice_start; /* host time it was last picked to run */
 };
+
+static inline void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits)
+{
+	__atomic_fetch_or(&v->requested_hvip, hvip_bits, __ATOMIC_RELEASE);
+}
+
+/* A host hart running v would also need an IPI to take this at once; with one host hart
+ * the target is never running while another vCPU calls. */
+static inline void vcpu_request_fences(struct vcpu *v, unsigned fences)
+{
+	__atomic_fetch_or(&v->requested_fences, fences, __ATOMIC_RELEASE);
+}
 
 /* What an exit handler tells the run loop. */
 enum exit_action {
@@ -49,13 +81,26 @@ enum exit_action {
 	EXIT_MONITOR,  /* the exit record is filled: return it from SYS_VM_RUN */
 };
 
-/* Runs v until it traps, with its state loaded around the world switch. */
+/* Runs v until it traps, with its state loaded around the world switch; first it ends an
+ * HSM start or suspend (hsm_enter) and takes what other vCPUs asked of it. */
 void vcpu_run_once(struct vcpu *v, bool again);
 /* Delivers an exception to the guest's own trap handler (priv spec 8.6.4 trap entry into
  * VS-mode, done by hand): vsepc, vscause, vstval, vsstatus, then pc = vstvec. */
 void vcpu_inject(struct vcpu *v, uint64_t cause, uint64_t tval);
 /* Whether an interrupt the guest has enabled in vsie is pending (WFI ends on it). */
 bool vcpu_interrupt_pending(struct vcpu *v);
+/* Whether v, just back from an exit it handled, should let another vCPU of its VM run
+ * first: one that was asked something (an IPI, a fence), started, or woken from WFI, or
+ * any runnable one once v has run VCPU_SLICE_US. Switching on every exit would hand each of
+ * a lock holder's console writes a whole slice of the vCPUs spinning on its lock; nothing
+ * tells a spinning vCPU from a working one, so the slice between vCPUs is short (the host
+ * timer fires at its end, guest_timers_check), which bounds what a spinner wastes. */
+#define VCPU_SLICE_US 1000
+bool vcpu_should_yield(struct vcpu *v);
+static inline uint64_t vcpu_slice_ticks(void)
+{
+	return timer_timebase_hz() * VCPU_SLICE_US / 1000000;
+}
 /* Brings v's VS-level CSRs (vsstatus, vsie, vstimecmp, ...) into struct vcpu, so that the
  * hypervisor may read and change them there; they are loaded again on the next entry. */
 void vcpu_sync(struct vcpu *v);

@@ -234,8 +234,14 @@ static uint64_t guest_timers_check(uint64_t now)
 	uint64_t next = UINT64_MAX;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		struct vm *vm = vms[i];
+		unsigned runnable = 0;
 		for (unsigned j = 0; vm && j < vm->nvcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];
+			runnable += v->state == VCPU_RUNNABLE;
+			/* Several vCPUs to share the hart: the running one's slice ends on time
+			 * (vcpu_should_yield). */
+			if (runnable == 2 && now + vcpu_slice_ticks() < next)
+				next = now + vcpu_slice_ticks();
 			if (v->timer_deadline && now >= v->timer_deadline) {
 				v->hvip |= HVIP_VSTIP;
 				v->timer_deadline = 0;
@@ -349,7 +355,7 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 			a = vcpu_handle_exit(v, &ex);
 			again = true;
 		} while (a == EXIT_CONTINUE && v->state == VCPU_RUNNABLE && !this_hart()->need_resched &&
-			 !v->mmio_read_pending && vm->nvcpus == 1 && !monitor_has_mail(ep));
+			 !v->mmio_read_pending && !vcpu_should_yield(v) && !monitor_has_mail(ep));
 		this_hart()->vcpu = NULL;
 		if (a == EXIT_MONITOR)
 			break;

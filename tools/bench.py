@@ -191,6 +191,61 @@ def linux_figures():
     return figures
 
 
+SMP_PAIRS = 7
+
+
+def linux_native_smp_boot(cpus):
+    """linux_native_boot on QEMU's -smp cpus (tools/qemu.sh's later -smp wins)."""
+    start = time.monotonic()
+    child = spawn([
+        "--kernel", os.path.join(LINUX, "Image"), "--mem", LINUX_RAM,
+        "--initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
+        "--append", "console=hvc0 earlycon=sbi", "--", "-smp", str(cpus)])
+    try:
+        child.expect(LINUX_PROMPT)
+        return time.monotonic() - start
+    finally:
+        child.terminate(force=True)
+
+
+def smp_figures():
+    """SMP guests on the one host hart: the boot of `linux cpus=2` against the same Linux on
+    QEMU's -smp 2, in back-to-back pairs as linux_figures does, and the IPI round trip
+    between two vCPUs (guest/tests/ipi.c) in ticks and, under -icount, in the instructions
+    the hart retired for it (both vCPUs' and the hypervisor's)."""
+    native_runs, vireo_runs = [], []
+    for i in range(SMP_PAIRS):
+        if i % 2:
+            vireo_runs.append(linux_vireo_boot("cpus=2")[0])
+            native_runs.append(linux_native_smp_boot(2))
+        else:
+            native_runs.append(linux_native_smp_boot(2))
+            vireo_runs.append(linux_vireo_boot("cpus=2")[0])
+    native, vireo = statistics.median(native_runs), statistics.median(vireo_runs)
+    figures = {
+        "smp2_linux_boot_native_median": (native * 1000, "ms"),
+        "smp2_linux_boot_vireo_median": (vireo * 1000, "ms"),
+        "smp2_linux_boot_ratio": (vireo / native, "x"),
+        "smp2_linux_boot_ratio_median_of_pairs": (
+            statistics.median(v / n for n, v in zip(native_runs, vireo_runs)), "x"),
+    }
+    for icount in (True, False):
+        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
+        try:
+            child.expect(PROMPT)
+            out = shell_command(child, "vm run /boot/guest/ipi.elf cpus=2")
+            m = re.search(r"ipi: round trip (\d+) ticks, (\d+) instructions", out)
+            if not m:
+                raise SystemExit(f"the ipi guest printed no round trip:\n{out}")
+            if icount:
+                figures["smp_ipi_round_trip_instructions"] = (int(m.group(2)), "instructions")
+            else:
+                figures["smp_ipi_round_trip_ticks"] = (int(m.group(1)), "ticks")
+        finally:
+            child.terminate(force=True)
+    return figures
+
+
 DISK_MIB = 64
 DISK_PAIRS = 3
 
@@ -434,6 +489,7 @@ SECTIONS = {
     "core": core_figures,
     "guest": guest_figures,
     "linux": linux_figures,
+    "smp": smp_figures,
     "disk": disk_figures,
     "net": lambda: bench_net.net_figures(spawn, shell_command, PROMPT, LINUX, LINUX_RAM),
     "share": share_figures,

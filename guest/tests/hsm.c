@@ -8,18 +8,10 @@
 #define OPAQUE2 0x5678UL
 #define NO_SUCH_HART 7
 
-void _secondary_start(void);
-
 static unsigned long other;
 static volatile unsigned long expected_opaque;
 static volatile unsigned long started;
 static volatile unsigned long may_stop;
-
-static long hart_status(unsigned long hart)
-{
-	struct sbiret r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart);
-	return r.error ? r.error : r.value;
-}
 
 static struct sbiret hart_start(unsigned long hart, unsigned long opaque)
 {

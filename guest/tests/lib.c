@@ -319,6 +319,22 @@ bool wait_flag(volatile unsigned long *flag, uint64_t ticks)
 	return true;
 }
 
+/* --- harts --- */
+
+long hart_status(unsigned long hart)
+{
+	struct sbiret r = sbi_call1(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart);
+	return r.error ? r.error : r.value;
+}
+
+unsigned long hart_count(void)
+{
+	unsigned long n = 0;
+	while (n < 8 && hart_status(n) >= 0)
+		n++;
+	return n;
+}
+
 /* --- defaults and the C library functions the compiler may call --- */
 
 __attribute__((weak)) void secondary_main(unsigned long hartid, unsigned long opaque)

@@ -128,6 +128,10 @@ void main(unsigned long hartid, unsigned long dtb);
 /* x0-x31 as the boot hart entered _start (start.S), before anything changed them. */
 extern unsigned long entry_regs[32];
 void secondary_main(unsigned long hartid, unsigned long opaque);
+void _secondary_start(void);
+/* The harts there are: ids 0..n-1 answer SBI HSM hart_get_status (at most MAX_HARTS, 8). */
+unsigned long hart_count(void);
+long hart_status(unsigned long hart);
 
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -4,7 +4,7 @@
  * a1 = the opaque value. Each hart gets a 16 KiB stack and a 4 KiB trap stack in .bss, found
  * by its hart id; ids past MAX_HARTS park. */
 
-#define MAX_HARTS 4
+#define MAX_HARTS 8
 #define STACK_SIZE 16384
 #define TRAP_STACK_SIZE 4096
 /* struct trap_frame in lib.h: x0-x31, sepc, sstatus, scause, stval. */

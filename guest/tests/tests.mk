@@ -27,6 +27,8 @@ GUEST_TESTS += virtio-fs
 $(BUILD)/guest/obj/virtio-fs.o: GUEST_CFLAGS += -Iservers/vmm
 # The network: bare-metal peers that greet each other through the network server.
 GUEST_TESTS += net-peer
+# SMP guests: IPIs, HSM suspend and states, remote fences across vCPUs (tools/systest/test_smp.py).
+GUEST_TESTS += ipi hsm-suspend rfence
 
 GUEST_CC := $(CROSS)gcc
 GUEST_OBJCOPY := $(CROSS)objcopy

@@ -45,6 +45,15 @@ struct sbiret {
 #define SBI_BASE_GET_MARCHID 5
 #define SBI_BASE_GET_MIMPID 6
 
+/* Remote fence functions (8). */
+#define SBI_RFENCE_FENCE_I 0
+#define SBI_RFENCE_SFENCE_VMA 1
+#define SBI_RFENCE_SFENCE_VMA_ASID 2
+#define SBI_RFENCE_HFENCE_GVMA_VMID 3
+#define SBI_RFENCE_HFENCE_GVMA 4
+#define SBI_RFENCE_HFENCE_VVMA_ASID 5
+#define SBI_RFENCE_HFENCE_VVMA 6
+
 /* Hart state management functions and states (9). */
 #define SBI_HSM_HART_START 0
 #define SBI_HSM_HART_STOP 1
@@ -54,7 +63,14 @@ struct sbiret {
 #define SBI_HSM_STOPPED 1
 #define SBI_HSM_START_PENDING 2
 #define SBI_HSM_STOP_PENDING 3
+#define SBI_HSM_SUSPENDED 4
+#define SBI_HSM_SUSPEND_PENDING 5
+#define SBI_HSM_RESUME_PENDING 6
+/* suspend_type (9.4): 32 bits; bit 31 set means non-retentive. 0x00000001-0x0fffffff and
+ * 0x80000001-0x8fffffff are reserved, 0x10000000-0x7fffffff and 0x90000000-0xffffffff are
+ * platform-specific. */
 #define SBI_HSM_SUSPEND_RETENTIVE 0
+#define SBI_HSM_SUSPEND_NON_RETENTIVE 0x80000000ul
 
 /* System reset types and reasons (10). */
 #define SBI_SRST_SHUTDOWN 0

@@ -220,7 +220,7 @@ struct vireo_mem_info {
  */
 #define VIREO_GUEST_PLIC 0x0c000000ul
 #define VIREO_GUEST_RAM 0x80000000ul
-#define VIREO_VM_MAX_VCPUS 4
+#define VIREO_VM_MAX_VCPUS 8
 #define VIREO_VM_MAX_DEVICES 8
 #define VIREO_ISA_MAX 512
 

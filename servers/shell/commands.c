@@ -261,7 +261,7 @@ static const struct command commands[] = {
 	{ "vm", "run|list|attach|kill|exec", "virtual machines (Ctrl-] detaches)", cmd_vm, false },
 	{ "hvstat", "[-v]", "VM exits by cause, interrupts injected; -v: each vCPU's last exits",
 	  cmd_hvstat, true },
-	{ "linux", "[ram=MiB] [disk=NAME] [cmdline]", "boot the Linux guest (Ctrl-] detaches); linux exec CMD runs CMD in it", cmd_linux, false },
+	{ "linux", "[ram=MiB] [cpus=N] [disk=NAME] [cmdline]", "boot the Linux guest (Ctrl-] detaches); linux exec CMD runs CMD in it", cmd_linux, false },
 	{ "disk", "list|create|delete", "volumes of the host disk for guests", cmd_disk, false },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff, false },
 	{ "reboot", "", "restart the machine", cmd_reboot, false },

@@ -260,11 +260,11 @@ static bool monitor_option(const char *word)
 {
 	return !strncmp(word, "ram=", 4) || !strncmp(word, "image=", 6) ||
 	       !strncmp(word, "initrd=", 7) || !strncmp(word, "disk=", 5) ||
-	       !strncmp(word, "size=", 5);
+	       !strncmp(word, "size=", 5) || !strncmp(word, "cpus=", 5);
 }
 
-/* linux [ram=MiB] [image=PATH] [initrd=PATH] [disk=NAME [size=MiB]] [cmdline...]: the Linux
- * guest from /boot/linux, 256 MiB by default, with its console on hvc0 over SBI unless a
+/* linux [ram=MiB] [cpus=N] [image=PATH] [initrd=PATH] [disk=NAME [size=MiB]] [cmdline...]: the
+ * Linux guest from /boot/linux, 256 MiB and one vCPU by default, on hvc0 over SBI unless a
  * console= word says otherwise (console=ttyS0: the monitor's UART; console=virtio: port 0 of
  * the monitor's virtio-console, Linux's hvc1), and the volume NAME (made
  * with size MiB if missing) as /dev/vda; other words go on the kernel command line. */
@@ -284,7 +284,8 @@ size_t linux_args(char *args, size_t size, int argc, char **argv)
 	}
 	size_t len = snformat(args, size, "%s %s %s", image, ram, initrd);
 	for (int i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "disk=", 5) || !strncmp(argv[i], "size=", 5))
+		if (!strncmp(argv[i], "disk=", 5) || !strncmp(argv[i], "size=", 5) ||
+		    !strncmp(argv[i], "cpus=", 5))
 			len = join(args, size, len, 1, &argv[i]);
 	len = join(args, size, len, 1, (char *[]){ "linux -- earlycon=sbi" });
 	if (console)

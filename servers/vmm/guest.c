@@ -78,8 +78,10 @@ static int64_t parse(struct guest *g, const char *args, char *why, size_t len)
 				return fail(why, len, "ram= takes MiB from 4 to 2048", NULL);
 			g->ram_size = v << 20;
 		} else if (!strncmp(words[i], "cpus=", 5)) {
-			if (!parse_number(words[i] + 5, &v) || v < 1 || v > VIREO_VM_MAX_VCPUS)
-				return fail(why, len, "cpus= takes 1 to 4", NULL);
+			if (!parse_number(words[i] + 5, &v) || v < 1 || v > VIREO_VM_MAX_VCPUS) {
+				snformat(why, len, "cpus= takes 1 to %u", VIREO_VM_MAX_VCPUS);
+				return VIREO_E_INVAL;
+			}
 			g->ncpus = v;
 		} else if (!strncmp(words[i], "disk=", 5)) {
 			if (!words[i][5] || strlen(words[i] + 5) >= sizeof(g->disk.name))

@@ -158,7 +158,7 @@ def test_bad_vm_run_arguments(shell):
         "vm: ram= takes MiB from 4 to 2048"
     assert shell.run("vm run /boot/guest/hello.elf ram=999999") == \
         "vm: ram= takes MiB from 4 to 2048"
-    assert shell.run("vm run /boot/guest/hello.elf cpus=9") == "vm: cpus= takes 1 to 4"
+    assert shell.run("vm run /boot/guest/hello.elf cpus=9") == "vm: cpus= takes 1 to 8"
     assert shell.run("vm run /boot/guest/hello.elf colour=blue") == \
         "vm: unknown option: colour=blue"
     assert shell.run("vm attach 42") == "vm: 42: not found"

@@ -75,7 +75,11 @@ static int setup(void **state)
 	memset(fake_csr, 0, sizeof(fake_csr));
 	interrupt_pending = false;
 	hv_host_sstc = false;
+	fake_fences = 0;
 	vm.nvcpus = 2;
+	vm.nram = 1;
+	vm.ram[0].gpa = RAM_BASE;
+	vm.ram[0].size = RAM_SIZE;
 	for (unsigned i = 0; i < vm.nvcpus; i++) {
 		vm.vcpus[i].vm = &vm;
 		vm.vcpus[i].index = i;
@@ -140,41 +144,134 @@ static void test_hsm_stop_keeps_the_pc(void **state)
 	assert_int_equal(vm.vcpus[0].state, VCPU_STOPPED);
 }
 
+/* hart_get_status from vCPU 0, which keeps its pc (but not its a0 and a1). */
+static long status_of(unsigned long hart)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	uint64_t pc0 = v->pc;
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, hart, 0, 0);
+	v->pc = pc0;
+	return a0() ? a0() : a1();
+}
+
+/* SBI spec 9.1: the target starts at start_addr with a0 = hartid, a1 = opaque, satp 0 and
+ * SIE 0; it is START_PENDING until first entered (hsm_enter, from vcpu_run_once). */
 static void test_hsm_start_checks_the_hart(void **state)
 {
 	(void)state;
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, 0x80400000, 0xabc);
+	struct vcpu *t = &vm.vcpus[1];
+	t->regs[5] = 55;
+	t->vsatp = 0x8000000000012345ul;
+	t->vsstatus = SSTATUS_SIE;
+	assert_int_equal(status_of(1), SBI_HSM_STOPPED);
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, RAM_BASE + 0x400, 0xabc);
 	assert_int_equal(a0(), SBI_SUCCESS);
 	assert_int_equal(pc(), ECALL_PC + 4);
-	struct vcpu *t = &vm.vcpus[1];
 	assert_int_equal(t->state, VCPU_RUNNABLE);
-	assert_int_equal(t->pc, 0x80400000);
+	assert_int_equal(t->pc, RAM_BASE + 0x400);
 	assert_int_equal(t->regs[10], 1);
 	assert_int_equal(t->regs[11], 0xabc);
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, 0x80400000, 0);
+	assert_int_equal(t->regs[5], 0);
+	assert_int_equal(t->vsatp, 0);
+	assert_int_equal(t->vsstatus & SSTATUS_SIE, 0);
+	assert_int_equal(status_of(1), SBI_HSM_START_PENDING);
+	hsm_enter(t);
+	assert_int_equal(status_of(1), SBI_HSM_STARTED);
+	assert_int_equal(t->pc, RAM_BASE + 0x400);
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, RAM_BASE, 0);
 	assert_int_equal(a0(), SBI_ERR_ALREADY_AVAILABLE);
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 2, 0x80400000, 0);
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 2, RAM_BASE, 0);
 	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, ~0ul, 0x80400000, 0);
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, ~0ul, RAM_BASE, 0);
 	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_GET_STATUS, 1, 0, 0);
-	assert_int_equal(a1(), SBI_HSM_STARTED);
+	assert_int_equal(status_of(2), SBI_ERR_INVALID_PARAM);
 }
 
-/* A suspend with an interrupt pending returns at once; without one the vCPU idles. */
-static void test_hsm_suspend(void **state)
+/* Spec 9.1: a start address the hart cannot run from is SBI_ERR_INVALID_ADDRESS, and the
+ * hart stays stopped. */
+static void test_hsm_start_outside_ram_is_an_invalid_address(void **state)
 {
 	(void)state;
+	const uint64_t bad[] = { 0, RAM_BASE - 4, RAM_BASE + RAM_SIZE, 0x0c000000, ~0ul,
+				 ~0ul - 3 };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, bad[i], 0);
+		assert_int_equal(a0(), SBI_ERR_INVALID_ADDRESS);
+		assert_int_equal(vm.vcpus[1].state, VCPU_STOPPED);
+		assert_int_equal(status_of(1), SBI_HSM_STOPPED);
+	}
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_START, 1, RAM_BASE + RAM_SIZE - 4, 0);
+	assert_int_equal(a0(), SBI_SUCCESS);
+}
+
+/* Spec 9.4: a retentive suspend with an interrupt pending returns at once; without one the
+ * vCPU is SUSPENDED, idle until an interrupt, and resumes after its ecall. */
+static void test_hsm_retentive_suspend(void **state)
+{
+	(void)state;
+	struct vcpu *v = &vm.vcpus[0];
 	interrupt_pending = true;
 	ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RETENTIVE, 0, 0);
-	assert_int_equal(vm.vcpus[0].state, VCPU_RUNNABLE);
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(v->state, VCPU_RUNNABLE);
+	assert_int_equal(status_of(0), SBI_HSM_RESUME_PENDING);
+	hsm_enter(v);
+	assert_int_equal(status_of(0), SBI_HSM_STARTED);
+	assert_int_equal(pc(), ECALL_PC + 4);
 	interrupt_pending = false;
+	v->regs[9] = 99;
 	ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_RETENTIVE, 0, 0);
 	assert_int_equal(a0(), SBI_SUCCESS);
-	assert_int_equal(vm.vcpus[0].state, VCPU_IDLE);
+	assert_int_equal(v->state, VCPU_IDLE);
+	assert_int_equal(status_of(0), SBI_HSM_SUSPENDED);
+	v->state = VCPU_RUNNABLE; /* as the run loop wakes it on an interrupt */
+	hsm_enter(v);
+	assert_int_equal(status_of(0), SBI_HSM_STARTED);
 	assert_int_equal(pc(), ECALL_PC + 8); /* past both ecalls: it resumes after its own */
-	ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, 0x80000000, 0, 0); /* non-retentive */
-	assert_int_equal(a0(), SBI_ERR_NOT_SUPPORTED);
+	assert_int_equal(v->regs[9], 99);
+}
+
+/* Spec 9.4: a non-retentive suspend resumes at resume_addr with a0 = hartid, a1 = opaque,
+ * satp 0 and SIE 0. */
+static void test_hsm_non_retentive_suspend(void **state)
+{
+	(void)state;
+	struct vcpu *v = &vm.vcpus[0];
+	v->vsatp = 0x8000000000000042ul;
+	v->vsstatus = SSTATUS_SIE;
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RETENTIVE, RAM_BASE + 0x80,
+	      0x5eed);
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(v->state, VCPU_IDLE);
+	assert_int_equal(status_of(0), SBI_HSM_SUSPENDED);
+	v->state = VCPU_RUNNABLE;
+	assert_int_equal(status_of(0), SBI_HSM_RESUME_PENDING);
+	hsm_enter(v);
+	assert_int_equal(pc(), RAM_BASE + 0x80);
+	assert_int_equal(a0(), 0);
+	assert_int_equal(a1(), 0x5eed);
+	assert_int_equal(v->vsatp, 0);
+	assert_int_equal(v->vsstatus & SSTATUS_SIE, 0);
+	assert_int_equal(status_of(0), SBI_HSM_STARTED);
+}
+
+/* Spec 9.4: reserved and platform-specific types (none is implemented) are invalid, and a
+ * resume address outside RAM too; the vCPU runs on. */
+static void test_hsm_suspend_refuses_bad_types_and_addresses(void **state)
+{
+	(void)state;
+	const uint64_t bad[] = { 1, 0x0fffffff, 0x10000000, 0x7fffffff, 0x80000001, 0x8fffffff,
+				 0x90000000, 0xffffffff, 0x100000000ul, ~0ul };
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, bad[i], RAM_BASE, 0);
+		assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
+		assert_int_equal(vm.vcpus[0].state, VCPU_RUNNABLE);
+		assert_int_equal(status_of(0), SBI_HSM_STARTED);
+	}
+	ecall(SBI_EXT_HSM, SBI_HSM_HART_SUSPEND, SBI_HSM_SUSPEND_NON_RETENTIVE, RAM_BASE - 4, 0);
+	assert_int_equal(a0(), SBI_ERR_INVALID_ADDRESS);
+	assert_int_equal(vm.vcpus[0].state, VCPU_RUNNABLE);
+	assert_int_equal(status_of(0), SBI_HSM_STARTED);
 }
 
 static void test_srst_goes_to_the_monitor(void **state)
@@ -246,18 +343,58 @@ static void test_dbcn_refuses_addresses_outside_ram(void **state)
 	assert_int_equal(vm.out_len, 0);
 }
 
+/* The IPI is asked of each target vCPU (requested_hvip), which takes it into hvip as it
+ * is next entered. */
 static void test_ipi_checks_the_hart_mask(void **state)
 {
 	(void)state;
 	ecall(SBI_EXT_IPI, 0, 0x2, 0, 0);
 	assert_int_equal(a0(), SBI_SUCCESS);
-	assert_true(vm.vcpus[1].hvip & HVIP_VSSIP);
-	assert_false(vm.vcpus[0].hvip & HVIP_VSSIP);
+	assert_int_equal(vm.vcpus[1].requested_hvip, HVIP_VSSIP);
+	assert_int_equal(vm.vcpus[0].requested_hvip, 0);
 	ecall(SBI_EXT_IPI, 0, 0x1, 2, 0); /* hart 2 of 2 */
 	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
 	ecall(SBI_EXT_IPI, 0, 0x3, ~0ul - 1, 0); /* base + i wraps */
 	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
-	assert_false(vm.vcpus[0].hvip & HVIP_VSSIP);
+	ecall(SBI_EXT_IPI, 0, 0x4, 0, 0);
+	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
+	assert_int_equal(vm.vcpus[0].requested_hvip, 0);
+	ecall(SBI_EXT_IPI, 0, 0x1, 1, 0); /* hart 1, by base */
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(vm.vcpus[0].requested_hvip, 0);
+	ecall(SBI_EXT_IPI, 0, 0, ~0ul, 0); /* spec 3.2: base -1 is every hart, mask ignored */
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(vm.vcpus[0].requested_hvip, HVIP_VSSIP);
+	assert_int_equal(vm.vcpus[1].requested_hvip, HVIP_VSSIP);
+	ecall(SBI_EXT_IPI, 1, 0x1, 0, 0);
+	assert_int_equal(a0(), SBI_ERR_NOT_SUPPORTED);
+}
+
+/* Remote fences are asked of the named vCPUs only; the HFENCEs are not for guests without
+ * the H extension (SBI spec 8.4-8.7). Nothing is flushed on the caller's behalf. */
+static void test_rfence_asks_the_named_vcpus(void **state)
+{
+	(void)state;
+	ecall(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA, 0x2, 0, 0);
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(vm.vcpus[1].requested_fences, VCPU_FENCE_VVMA);
+	assert_int_equal(vm.vcpus[0].requested_fences, 0);
+	ecall(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, 0x1, 0, 0);
+	assert_int_equal(vm.vcpus[0].requested_fences, VCPU_FENCE_I);
+	ecall(SBI_EXT_RFENCE, SBI_RFENCE_SFENCE_VMA_ASID, 0, ~0ul, 0);
+	assert_int_equal(a0(), SBI_SUCCESS);
+	assert_int_equal(vm.vcpus[0].requested_fences, VCPU_FENCE_I | VCPU_FENCE_VVMA);
+	assert_int_equal(vm.vcpus[1].requested_fences, VCPU_FENCE_VVMA);
+	vm.vcpus[0].requested_fences = vm.vcpus[1].requested_fences = 0;
+	ecall(SBI_EXT_RFENCE, SBI_RFENCE_FENCE_I, 0x4, 0, 0);
+	assert_int_equal(a0(), SBI_ERR_INVALID_PARAM);
+	for (unsigned long fid = SBI_RFENCE_HFENCE_GVMA_VMID; fid <= 8; fid++) {
+		ecall(SBI_EXT_RFENCE, fid, 0x3, 0, 0);
+		assert_int_equal(a0(), SBI_ERR_NOT_SUPPORTED);
+	}
+	assert_int_equal(vm.vcpus[0].requested_fences, 0);
+	assert_int_equal(vm.vcpus[1].requested_fences, 0);
+	assert_int_equal(fake_fences, 0);
 }
 
 /* Without Sstc a deadline already past is an interrupt at once; one ahead is armed. */
@@ -282,13 +419,17 @@ int main(void)
 		cmocka_unit_test_setup(test_base_version_and_probe, setup),
 		cmocka_unit_test_setup(test_hsm_stop_keeps_the_pc, setup),
 		cmocka_unit_test_setup(test_hsm_start_checks_the_hart, setup),
-		cmocka_unit_test_setup(test_hsm_suspend, setup),
+		cmocka_unit_test_setup(test_hsm_start_outside_ram_is_an_invalid_address, setup),
+		cmocka_unit_test_setup(test_hsm_retentive_suspend, setup),
+		cmocka_unit_test_setup(test_hsm_non_retentive_suspend, setup),
+		cmocka_unit_test_setup(test_hsm_suspend_refuses_bad_types_and_addresses, setup),
 		cmocka_unit_test_setup(test_srst_goes_to_the_monitor, setup),
 		cmocka_unit_test_setup(test_srst_refuses_bad_arguments, setup),
 		cmocka_unit_test_setup(test_legacy_putchar_writes_a0_only, setup),
 		cmocka_unit_test_setup(test_dbcn_write_hands_a_full_buffer_to_the_monitor, setup),
 		cmocka_unit_test_setup(test_dbcn_refuses_addresses_outside_ram, setup),
 		cmocka_unit_test_setup(test_ipi_checks_the_hart_mask, setup),
+		cmocka_unit_test_setup(test_rfence_asks_the_named_vcpus, setup),
 		cmocka_unit_test_setup(test_time_without_sstc, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -458,6 +458,65 @@ static void test_ndev_and_nharts_bounds(void **state)
 	assert_int_equal(rd(&p, CLAIM(vplic_s_context(VPLIC_MAX_HARTS - 1))), 63);
 }
 
+/* Eight harts, as `linux cpus=8` gives: each S context has its own enables, threshold
+ * and claims, so a source routed to one hart (Linux's irq affinity) reaches that hart alone,
+ * and moving it moves its notification. */
+static void test_eight_harts_route_each_source_to_its_context(void **state)
+{
+	(void)state;
+	struct vplic p;
+	vplic_init(&p, 63, 8);
+	for (unsigned h = 0; h < 8; h++)
+		raise_source(&p, vplic_s_context(h), 10 + h, 1);
+	for (unsigned h = 0; h < 8; h++) {
+		unsigned c = vplic_s_context(h);
+		assert_true(vplic_context_pending(&p, c));
+		assert_false(vplic_context_pending(&p, c - 1)); /* its M context */
+	}
+	/* Each claim returns its own hart's source; the others stay pending for theirs. */
+	for (unsigned h = 8; h-- > 0;) {
+		assert_int_equal(rd(&p, CLAIM(vplic_s_context(h))), 10 + h);
+		assert_false(vplic_context_pending(&p, vplic_s_context(h)));
+		if (h > 0)
+			assert_true(vplic_context_pending(&p, vplic_s_context(h - 1)));
+	}
+	/* Hart 3's threshold masks only hart 3. */
+	for (unsigned h = 0; h < 8; h++)
+		wr(&p, CLAIM(vplic_s_context(h)), 10 + h); /* lines still high: pending again */
+	wr(&p, THRESHOLD(vplic_s_context(3)), 1);
+	for (unsigned h = 0; h < 8; h++)
+		assert_int_equal(vplic_context_pending(&p, vplic_s_context(h)), h != 3);
+	/* Moving source 12 from hart 2 to hart 6 (affinity): disable there, enable here. */
+	set_enable(&p, vplic_s_context(2), 12, false);
+	set_enable(&p, vplic_s_context(6), 12, true);
+	assert_false(vplic_context_pending(&p, vplic_s_context(2)));
+	assert_int_equal(rd(&p, CLAIM(vplic_s_context(6))), 12);
+	assert_int_equal(rd(&p, CLAIM(vplic_s_context(6))), 16);
+	assert_int_equal(rd(&p, CLAIM(vplic_s_context(6))), 0);
+	assert_int_equal(rd(&p, ENABLE(vplic_s_context(2), 0)), 0);
+	assert_int_equal(rd(&p, ENABLE(vplic_s_context(6), 0)), (1u << 12) | (1u << 16));
+}
+
+/* A claim on a context that has the source disabled takes nothing, and completing it there
+ * is ignored, so one hart cannot steal or end another's interrupt (spec 8, 9). */
+static void test_other_contexts_cannot_claim_or_complete(void **state)
+{
+	(void)state;
+	struct vplic p;
+	vplic_init(&p, 31, 4);
+	raise_source(&p, vplic_s_context(1), 7, 2);
+	for (unsigned h = 0; h < 4; h++)
+		if (h != 1)
+			assert_int_equal(rd(&p, CLAIM(vplic_s_context(h))), 0);
+	assert_true(pending_bit(&p, 7));
+	assert_int_equal(rd(&p, CLAIM(vplic_s_context(1))), 7);
+	wr(&p, CLAIM(vplic_s_context(0)), 7);
+	wr(&p, CLAIM(vplic_s_context(3)), 7);
+	assert_false(pending_bit(&p, 7)); /* still in service */
+	wr(&p, CLAIM(vplic_s_context(1)), 7);
+	assert_true(pending_bit(&p, 7));
+}
+
 /* What Linux's irq-sifive-plic driver does for a UART on source 10 of hart 0. */
 static void test_linux_driver_sequence(void **state)
 {
@@ -514,6 +573,8 @@ int main(void)
 		cmocka_unit_test(test_misaligned_fails),
 		cmocka_unit_test(test_holes_and_absent_registers_fail),
 		cmocka_unit_test(test_ndev_and_nharts_bounds),
+		cmocka_unit_test(test_eight_harts_route_each_source_to_its_context),
+		cmocka_unit_test(test_other_contexts_cannot_claim_or_complete),
 		cmocka_unit_test(test_linux_driver_sequence),
 	};
 	return cmocka_run_group_tests_name("vplic", tests, NULL, NULL);
