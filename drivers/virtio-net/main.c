@@ -1,7 +1,8 @@
 /* The virtio-net driver: owns QEMU's virtio-mmio network device (virtio 1.2 sections 4.2
  * and 5.1, modern interface, Version 2) and serves "netdev" to the network server alone.
- * One receive and one transmit queue (5.1.2), each of QUEUE_SIZE single-descriptor buffers
- * in one memory object pinned for the device (SYS_DMA_PIN). Of the offloads it takes only
+ * One receive and one transmit queue (5.1.2) of QUEUE_SIZE single-descriptor buffers: the
+ * receive buffers in a memory object pinned for the device (SYS_DMA_PIN), the transmitted
+ * frames where the network server put them, in its link, which is pinned too. Of the offloads it takes only
  * the checksum (VIRTIO_NET_F_CSUM) when the device offers it: segmentation would need
  * 64 KiB transmit buffers, and the network server segments instead. No merged receive
  * buffers, so every buffer holds the 12-byte header (5.1.6) and one whole frame. With
@@ -9,8 +10,8 @@
  *
  * Frames come and go in the link the server made (protocol.h NET_LINK): the device's
  * interrupt moves received frames into ring 1 and notifies the server; the server's
- * notification (NETDEV_KICK_BIT) says frames wait in ring 0, which go to the device as
- * long as it has transmit buffers, the rest once it gives some back. This driver never
+ * notification (NETDEV_KICK_BIT) says frames wait in ring 0, which the device reads in
+ * place, up to QUEUE_SIZE at a time, each released to the server once the device is done. This driver never
  * calls anyone, so the server can call it at any time without a deadlock. */
 #include <stdbool.h>
 #include <string.h>
@@ -49,7 +50,6 @@ _Static_assert(sizeof(struct queue_page) <= 4096, "a queue fits its page");
 struct dma_area {
 	struct queue_page queue[2];
 	uint8_t rx[QUEUE_SIZE][SLOT_BYTES];
-	uint8_t tx[QUEUE_SIZE][SLOT_BYTES];
 };
 #define DMA_PAGES ((sizeof(struct dma_area) + 4095) / 4096)
 
@@ -66,6 +66,13 @@ static uint16_t tx_free[QUEUE_SIZE];
 static unsigned tx_nfree;
 static struct net_ring to_send, received_ring; /* the link's rings 0 and 1 */
 static bool linked;
+static uint64_t link_pa;
+/* Frames of ring 0 in flight, in the order given: descriptor, where its record ends, and
+ * whether the device is done with it. Ring 0 is released up to the oldest not done. */
+static uint32_t tx_cursor;
+static struct { uint32_t end; bool done; } tx_slot[QUEUE_SIZE];
+static uint16_t tx_order[QUEUE_SIZE];
+static unsigned tx_oldest, tx_in_flight;
 static uint64_t allowed_task; /* the network server's task id, once init has vouched for it */
 static uint64_t bad_frames;   /* received with a length no frame has, or sent so */
 
@@ -148,11 +155,9 @@ static int setup_queue(unsigned q)
 	if (reg(VIRTIO_QUEUE_READY) || reg(VIRTIO_QUEUE_NUM_MAX) < QUEUE_SIZE)
 		return fail(q == RXQ ? "the receive queue is in use or too small"
 				     : "the transmit queue is in use or too small", 0);
-	for (uint16_t i = 0; i < QUEUE_SIZE; i++) {
-		volatile uint8_t *slot = q == RXQ ? dma->rx[i] : dma->tx[i];
-		p->desc[i] = (struct virtq_desc){ pa_of(slot), SLOT_BYTES,
-						  q == RXQ ? VIRTQ_DESC_F_WRITE : 0, 0 };
-	}
+	for (uint16_t i = 0; i < QUEUE_SIZE && q == RXQ; i++)
+		p->desc[i] = (struct virtq_desc){ pa_of(dma->rx[i]), SLOT_BYTES, VIRTQ_DESC_F_WRITE,
+						  0 };
 	/* Transmitted buffers are reclaimed when the next frames go: no interrupt for them
 	 * unless all are in flight. */
 	p->avail.flags = q == TXQ ? VIRTQ_AVAIL_F_NO_INTERRUPT : 0;
@@ -275,51 +280,67 @@ static void take_received(void)
 		tell_subscriber();
 }
 
-/* Buffers the device has sent are free again. */
+/* Frames the device has sent are the server's again, in order. */
 static void reclaim(void)
 {
 	volatile struct queue_page *p = &dma->queue[TXQ];
 	__sync_synchronize();
 	while (p->used.idx != qs[TXQ].last_used) {
 		uint32_t id = p->used.ring[qs[TXQ].last_used++ % QUEUE_SIZE].id;
-		if (id < QUEUE_SIZE && tx_nfree < QUEUE_SIZE)
-			tx_free[tx_nfree++] = (uint16_t)id;
+		if (id < QUEUE_SIZE)
+			tx_slot[id].done = true;
 	}
+	uint32_t released = 0;
+	bool any = false;
+	for (; tx_in_flight && tx_slot[tx_order[tx_oldest]].done; tx_in_flight--) {
+		uint16_t id = tx_order[tx_oldest];
+		tx_oldest = (tx_oldest + 1) % QUEUE_SIZE;
+		tx_slot[id].done = false;
+		released = tx_slot[id].end;
+		any = true;
+		tx_free[tx_nfree++] = id;
+	}
+	if (any)
+		net_ring_release_to(&to_send, released);
 }
 
-/* Frames of ring 0 into transmit buffers, header and all, while both last. When the
- * buffers run out first, the device's next used buffer interrupts to go on. */
+/* Frames of ring 0 to the device, read where they lie, while descriptors last. When they
+ * run out first, the device's next used buffer interrupts to go on. */
 static void send_queued(void)
 {
 	const uint8_t *rec;
 	uint32_t n;
 	reclaim();
-	while (linked && tx_nfree && (rec = net_ring_peek(&to_send, &n))) {
-		struct net_hdr h;
+	while (linked && tx_nfree && (rec = net_ring_peek_at(&to_send, &tx_cursor, &n))) {
+		uint32_t end = net_ring_after(tx_cursor, n);
+		tx_cursor = end;
 		if (n < NET_HDR_BYTES + NET_FRAME_MIN || n > NET_HDR_BYTES + NET_FRAME_MAX) {
 			bad_frames++; /* the server's mistake: segments are its to make */
-			net_ring_release(&to_send, n);
+			if (!tx_in_flight)
+				net_ring_release_to(&to_send, end);
 			continue;
 		}
-		memcpy(&h, rec, sizeof(h));
-		uint16_t id = tx_free[--tx_nfree];
-		volatile uint8_t *slot = dma->tx[id];
-		memcpy((uint8_t *)slot, rec, n);
 		/* 5.1.6.2: nothing asked of the device but what it took; num_buffers is 0. */
+		struct net_hdr h;
+		memcpy(&h, rec, sizeof(h));
 		h.flags &= takes & NET_TAKES_CSUM ? NET_F_NEEDS_CSUM : 0;
 		h.gso_type = NET_GSO_NONE;
 		h.gso_size = h.hdr_len = h.num_buffers = 0;
-		memcpy((uint8_t *)slot, &h, sizeof(h));
-		net_ring_release(&to_send, n);
-		dma->queue[TXQ].desc[id].len = n;
+		memcpy((uint8_t *)rec, &h, sizeof(h));
+		uint16_t id = tx_free[--tx_nfree];
+		tx_slot[id].end = end;
+		tx_order[(tx_oldest + tx_in_flight++) % QUEUE_SIZE] = id;
+		dma->queue[TXQ].desc[id] = (struct virtq_desc){
+			link_pa + (uint64_t)((uintptr_t)rec - LINK_VA), n, 0, 0 };
 		__sync_synchronize(); /* 2.7.13: the buffer before the ring entry */
 		make_available(TXQ, id);
 	}
 	if (to_send.broken) {
 		printf("virtio-net: the network server's frames make no sense: dropped\n");
-		net_ring_drain(&to_send);
+		net_ring_drain(&to_send); /* the device may still read some: the server's bytes */
+		tx_cursor = to_send.count;
 	}
-	bool blocked = linked && !tx_nfree && net_ring_peek(&to_send, &n);
+	bool blocked = linked && !tx_nfree && net_ring_peek_at(&to_send, &tx_cursor, &n);
 	dma->queue[TXQ].avail.flags = blocked ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT;
 	want_interrupt(TXQ, blocked);
 	kick(TXQ);
@@ -334,14 +355,18 @@ static void interrupt(void)
 	send_queued();
 }
 
-/* The server's link: ring 0 to send, ring 1 for what comes in. */
+/* The server's link: ring 0 to send, ring 1 for what comes in; pinned, since the device
+ * reads ring 0 in place. A server that started over brings a new link while the device
+ * may still read the old: the driver starts over too (init starts it again). */
 static int64_t attach_link(uint64_t handle)
 {
-	if (linked)
-		vireo_syscall(SYS_MEM_FREE, LINK_VA, NET_LINK_PAGES, 0, 0, 0, 0);
-	linked = false;
-	int64_t pages = vireo_syscall(SYS_MEMORY_MAP, (long)handle, LINK_VA,
-				      VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
+	if (linked) {
+		printf("virtio-net: a new network server: starting over\n");
+		exit(1);
+	}
+	int64_t pa = vireo_syscall(SYS_DMA_PIN, NETDEV_HANDLE_DEVICE, (long)handle, 0, 0, 0, 0);
+	int64_t pages = pa < 0 ? pa : vireo_syscall(SYS_MEMORY_MAP, (long)handle, LINK_VA,
+						    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
 	vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 	if (pages >= 0 && pages != NET_LINK_PAGES) {
 		vireo_syscall(SYS_MEM_FREE, LINK_VA, pages, 0, 0, 0, 0);
@@ -349,8 +374,10 @@ static int64_t attach_link(uint64_t handle)
 	}
 	if (pages < 0)
 		return pages;
+	link_pa = (uint64_t)pa;
 	net_ring_attach(&to_send, (void *)LINK_VA, NET_RING_OUT);
 	net_ring_attach(&received_ring, (void *)LINK_VA, NET_RING_IN);
+	tx_cursor = 0;
 	linked = true;
 	take_received(); /* what came before the link */
 	return 0;

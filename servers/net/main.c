@@ -42,7 +42,6 @@ struct port {
 static uint64_t ep, netdev, vmm_task;
 static struct port ports[SWITCH_PORTS]; /* [0], the uplink */
 static struct switch_table table;
-static uint8_t segment[NET_FRAME_MAX];
 static uint64_t uplink_refused, bad_offloads;
 
 static uint64_t mac_word(const uint8_t mac[MAC_BYTES])
@@ -67,25 +66,21 @@ static uint32_t open_ports(void)
 	return mask;
 }
 
-/* One frame with header h into p's ring; its Ethernet header is eth, the copy that was
- * checked (the sender's ring may change under us). */
-static void put(struct port *p, const struct net_hdr *h, const uint8_t *eth, const uint8_t *f,
-		size_t len)
+/* Room in p's ring for a frame of up to len bytes behind its header; NULL (counted) when
+ * the receiver takes no frames, or not fast enough. */
+static uint8_t *room(struct port *p, size_t len)
 {
 	uint8_t *rec = net_ring_reserve(&p->to, (uint32_t)(NET_HDR_BYTES + len));
-	if (!rec) {
-		p->overflowed++; /* the receiver takes no frames, or not fast enough */
-		return;
-	}
-	memcpy(rec, h, NET_HDR_BYTES);
-	memcpy(rec + NET_HDR_BYTES, f, len);
+	if (!rec)
+		p->overflowed++;
+	return rec;
+}
+
+/* The frame in rec goes: its Ethernet header is eth, the copy that was checked (the
+ * sender's ring may have changed under us). */
+static void commit(struct port *p, uint8_t *rec, const uint8_t *eth, size_t len)
+{
 	memcpy(rec + NET_HDR_BYTES, eth, NET_FRAME_MIN);
-	struct net_hdr *out = (struct net_hdr *)rec;
-	if ((h->flags & NET_F_NEEDS_CSUM) && !(p->takes & NET_TAKES_CSUM)) {
-		const char *why;
-		out->flags &= (uint8_t)~NET_F_NEEDS_CSUM;
-		offload_checksum(h, rec + NET_HDR_BYTES, len, &why); /* checked at admission */
-	}
 	net_ring_commit(&p->to, (uint32_t)(NET_HDR_BYTES + len));
 	p->pending = true;
 }
@@ -96,17 +91,30 @@ static bool takes_gso(const struct port *p, const struct net_hdr *h)
 									: NET_TAKES_TSO4);
 }
 
-/* The frame to p: as it is, or cut into segments p can take. */
+/* The frame to p: as it is, with its checksum filled in, or cut into segments p can take,
+ * each written straight into p's ring. */
 static void deliver(struct port *p, const struct net_hdr *h, const struct offload_gso *gso,
 		    const uint8_t *eth, const uint8_t *f, size_t len)
 {
-	if (h->gso_type == NET_GSO_NONE || takes_gso(p, h)) {
-		put(p, h, eth, f, len);
+	uint8_t *rec;
+	if (h->gso_type != NET_GSO_NONE && !takes_gso(p, h)) {
+		static const struct net_hdr whole; /* each segment's checksums are done */
+		for (unsigned i = 0; i < gso->segments && (rec = room(p, NET_FRAME_MAX)); i++) {
+			memcpy(rec, &whole, NET_HDR_BYTES);
+			commit(p, rec, eth, offload_gso_segment(gso, f, i, rec + NET_HDR_BYTES));
+		}
 		return;
 	}
-	static const struct net_hdr whole; /* each segment's checksums are done */
-	for (unsigned i = 0; i < gso->segments; i++)
-		put(p, &whole, eth, segment, offload_gso_segment(gso, f, i, segment));
+	if (!(rec = room(p, len)))
+		return;
+	memcpy(rec, h, NET_HDR_BYTES);
+	memcpy(rec + NET_HDR_BYTES, f, len);
+	if ((h->flags & NET_F_NEEDS_CSUM) && !(p->takes & NET_TAKES_CSUM)) {
+		const char *why;
+		((struct net_hdr *)rec)->flags &= (uint8_t)~NET_F_NEEDS_CSUM;
+		offload_checksum(h, rec + NET_HDR_BYTES, len, &why); /* checked at admission */
+	}
+	commit(p, rec, eth, len);
 }
 
 /* An admitted frame from port goes where the table says. */

@@ -73,24 +73,24 @@ void net_ring_commit(struct net_ring *r, uint32_t len)
 	store(&r->ends->head, r->count);
 }
 
-const uint8_t *net_ring_peek(struct net_ring *r, uint32_t *len)
+const uint8_t *net_ring_peek_at(struct net_ring *r, uint32_t *at, uint32_t *len)
 {
 	*len = 0;
 	if (r->broken)
 		return NULL;
 	for (int pads = 0; pads < 2; pads++) {
-		uint32_t ready = load(&r->ends->head) - r->count;
+		uint32_t head = load(&r->ends->head), ready = head - *at;
 		if (ready == 0)
 			return NULL;
-		uint32_t offset = r->count % NET_RING_BYTES, to_end = NET_RING_BYTES - offset;
+		uint32_t offset = *at % NET_RING_BYTES, to_end = NET_RING_BYTES - offset;
 		uint32_t n;
-		if (ready > NET_RING_BYTES || ready % 8 || ready < 8)
+		if (head - r->count > NET_RING_BYTES || ready > head - r->count || ready % 8)
 			break;
 		memcpy(&n, r->data + offset, 4); /* read once */
 		if (n == NET_RING_PAD) {
 			if (to_end > ready)
 				break;
-			r->count += to_end; /* published with the next release */
+			*at += to_end;
 			continue;
 		}
 		if (n > NET_RECORD_MAX || record_bytes(n) > ready || record_bytes(n) > to_end)
@@ -102,10 +102,25 @@ const uint8_t *net_ring_peek(struct net_ring *r, uint32_t *len)
 	return NULL;
 }
 
+uint32_t net_ring_after(uint32_t at, uint32_t len)
+{
+	return at + record_bytes(len);
+}
+
+const uint8_t *net_ring_peek(struct net_ring *r, uint32_t *len)
+{
+	return net_ring_peek_at(r, &r->count, len); /* a pad skipped is released with the record */
+}
+
+void net_ring_release_to(struct net_ring *r, uint32_t at)
+{
+	r->count = at;
+	store(&r->ends->tail, r->count);
+}
+
 void net_ring_release(struct net_ring *r, uint32_t len)
 {
-	r->count += record_bytes(len);
-	store(&r->ends->tail, r->count);
+	net_ring_release_to(r, net_ring_after(r->count, len));
 }
 
 void net_ring_drain(struct net_ring *r)

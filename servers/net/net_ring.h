@@ -41,6 +41,12 @@ void net_ring_commit(struct net_ring *r, uint32_t len);
  * net_ring_release it. */
 const uint8_t *net_ring_peek(struct net_ring *r, uint32_t *len);
 void net_ring_release(struct net_ring *r, uint32_t len);
+/* Reader keeping records past their use (a device reads them in place): the record at
+ * its own position *at (at or past r->count; pads before it skipped), or NULL. The next is
+ * at net_ring_after(*at, *len). Records are released in order, all before position at. */
+const uint8_t *net_ring_peek_at(struct net_ring *r, uint32_t *at, uint32_t *len);
+uint32_t net_ring_after(uint32_t at, uint32_t len);
+void net_ring_release_to(struct net_ring *r, uint32_t at);
 /* Reader: drops everything written so far (a broken ring starts over from the writer's
  * count). */
 void net_ring_drain(struct net_ring *r);

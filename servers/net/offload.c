@@ -23,13 +23,8 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, (uint16_t)v);
 }
 
-uint32_t offload_sum(const uint8_t *p, size_t n, uint32_t sum)
+static uint32_t fold32(uint64_t s)
 {
-	uint64_t s = sum;
-	for (; n >= 2; p += 2, n -= 2)
-		s += be16(p);
-	if (n)
-		s += (uint32_t)p[0] << 8;
 	while (s >> 32)
 		s = (s & 0xffffffff) + (s >> 32);
 	return (uint32_t)s;
@@ -40,6 +35,59 @@ uint16_t offload_fold(uint32_t sum)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+/* The sum of n bytes at src, copied to dst unless it is NULL. Aligned words are summed as
+ * they lie in memory (little-endian) and the folded result byte-swapped, which RFC 1071
+ * 2(B) allows: the sum is the same in either byte order. Most of a frame goes this way, so
+ * every other byte of it is not one more turn of a loop. */
+static inline __attribute__((always_inline)) uint32_t sum_bytes(uint8_t *dst, const uint8_t *src,
+							       size_t n, uint32_t sum)
+{
+	uint64_t s = sum;
+	for (; n >= 2 && ((uintptr_t)src & 7); src += 2, n -= 2) {
+		s += be16(src);
+		if (dst) {
+			memcpy(dst, src, 2);
+			dst += 2;
+		}
+	}
+	if (!((uintptr_t)src & 7) && (!dst || !((uintptr_t)dst & 7))) {
+		uint64_t words = 0; /* at most 2^33 a word: no carry lost under 2^30 words */
+		for (; n >= 8; src += 8, n -= 8) {
+			uint64_t w = *(const uint64_t *)(const void *)src;
+			if (dst) {
+				*(uint64_t *)(void *)dst = w;
+				dst += 8;
+			}
+			words += (w & 0xffffffff) + (w >> 32);
+		}
+		uint16_t le = offload_fold(fold32(words));
+		s += (uint16_t)(le << 8 | le >> 8);
+	}
+	for (; n >= 2; src += 2, n -= 2) {
+		s += be16(src);
+		if (dst) {
+			memcpy(dst, src, 2);
+			dst += 2;
+		}
+	}
+	if (n) {
+		s += (uint32_t)src[0] << 8;
+		if (dst)
+			dst[0] = src[0];
+	}
+	return fold32(s);
+}
+
+uint32_t offload_sum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	return sum_bytes(NULL, p, n, sum);
+}
+
+uint32_t offload_copy_sum(uint8_t *dst, const uint8_t *src, size_t n, uint32_t sum)
+{
+	return sum_bytes(dst, src, n, sum);
 }
 
 static bool refuse(const char **why, const char *text)
@@ -113,7 +161,7 @@ size_t offload_gso_segment(const struct offload_gso *p, const uint8_t *f, unsign
 	size_t from = p->payload + (size_t)i * p->mss;
 	size_t n = p->len - from < p->mss ? p->len - from : p->mss;
 	memcpy(out, f, p->payload);
-	memcpy(out + p->payload, f + from, n);
+	uint32_t payload_sum = offload_copy_sum(out + p->payload, f + from, n, 0);
 	uint8_t *ip = out + p->l3, *tcp = out + p->l4;
 	size_t tcp_len = p->payload - p->l4 + n;
 	if (p->v6) {
@@ -130,6 +178,8 @@ size_t offload_gso_segment(const struct offload_gso *p, const uint8_t *f, unsign
 	if (i > 0)
 		tcp[13] &= (uint8_t)~TCP_CWR;
 	put16(tcp + 16, 0);
-	put16(tcp + 16, (uint16_t)~offload_fold(offload_sum(tcp, tcp_len, pseudo_sum(p, out, tcp_len))));
+	/* The TCP header is a whole number of 16-bit words: the payload's sum adds on. */
+	uint32_t sum = offload_sum(tcp, p->payload - p->l4, pseudo_sum(p, out, tcp_len));
+	put16(tcp + 16, (uint16_t)~offload_fold(fold32((uint64_t)sum + payload_sum)));
 	return p->payload + n;
 }

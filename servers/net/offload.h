@@ -37,8 +37,10 @@ bool offload_gso_plan(const struct net_hdr *h, const uint8_t *f, size_t len,
 size_t offload_gso_segment(const struct offload_gso *p, const uint8_t *f, unsigned i,
 			   uint8_t *out);
 
-/* The Internet checksum's 16-bit ones' complement sum of n bytes (RFC 1071), added to sum. */
+/* The Internet checksum's 16-bit ones' complement sum of n bytes (RFC 1071), added to sum;
+ * and the same while copying them from src to dst. */
 uint32_t offload_sum(const uint8_t *p, size_t n, uint32_t sum);
+uint32_t offload_copy_sum(uint8_t *dst, const uint8_t *src, size_t n, uint32_t sum);
 uint16_t offload_fold(uint32_t sum);
 
 #endif

@@ -2,7 +2,7 @@
  * completed as the device would, and TCP frames of up to 64 KiB over IPv4 and IPv6 cut
  * into segments whose IP and TCP checksums verify, with sequence numbers, lengths, IP
  * identifications and flags as each segment needs; and every frame that is not what its
- * header says refused. */
+ * header says refused. The fast sums are held to RFC 1071's plain one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,9 +55,40 @@ static size_t make_tcp(bool v6, size_t payload, uint8_t tcp_flags)
 	return hdr + payload;
 }
 
+/* RFC 1071 the plain way, a word at a time, to check the fast sum against. */
+static uint32_t plain_sum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	uint64_t s = sum;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += be16(p + i);
+	if (n & 1)
+		s += (uint32_t)p[n - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
 static bool checksum_ok(const uint8_t *p, size_t n, uint32_t sum)
 {
-	return offload_fold(offload_sum(p, n, sum)) == 0xffff;
+	return plain_sum(p, n, sum) == 0xffff;
+}
+
+static void test_fast_sum_and_copy_agree_with_the_plain_sum(void **state)
+{
+	(void)state;
+	static uint8_t src[4096 + 16], dst[4096 + 16];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 7 + (i >> 8));
+	for (size_t start = 0; start < 16; start++)
+		for (size_t n = 0; n < 4096; n += 1 + n / 3) {
+			uint32_t want = plain_sum(src + start, n, 0x1234);
+			assert_int_equal(offload_fold(offload_sum(src + start, n, 0x1234)), want);
+			memset(dst, 0, sizeof(dst));
+			size_t at = (start + n) % 16; /* the same alignment or another */
+			assert_int_equal(offload_fold(offload_copy_sum(dst + at, src + start, n,
+								       0x1234)), want);
+			assert_memory_equal(dst + at, src + start, n);
+		}
 }
 
 static void check_segments(bool v6, size_t payload, uint16_t mss)
@@ -82,12 +113,12 @@ static void check_segments(bool v6, size_t payload, uint16_t mss)
 		uint32_t pseudo;
 		if (v6) {
 			assert_int_equal(be16(ip + 4), tcp_len);
-			pseudo = offload_sum(ip + 8, 32, 0) + 6 + (uint32_t)tcp_len;
+			pseudo = plain_sum(ip + 8, 32, 0) + 6 + (uint32_t)tcp_len;
 		} else {
 			assert_int_equal(be16(ip + 2), n - 14);
 			assert_int_equal(be16(ip + 4), 0x1234 + i);
 			assert_true(checksum_ok(ip, 20, 0));
-			pseudo = offload_sum(ip + 12, 8, 0) + 6 + (uint32_t)tcp_len;
+			pseudo = plain_sum(ip + 12, 8, 0) + 6 + (uint32_t)tcp_len;
 		}
 		assert_int_equal(be32(tcp + 4), (uint32_t)(0xfffff000u + done));
 		bool last = i + 1 == p.segments;
@@ -170,7 +201,7 @@ static void test_partial_checksum_is_completed(void **state)
 	const char *why;
 	assert_true(offload_checksum(&h, frame, len, &why));
 	assert_true(checksum_ok(frame + 34, tcp_len,
-				offload_sum(ip + 12, 8, 0) + 6 + (uint32_t)tcp_len));
+				plain_sum(ip + 12, 8, 0) + 6 + (uint32_t)tcp_len));
 	h.csum_offset = (uint16_t)(len - 34 - 1); /* its second byte past the end */
 	assert_false(offload_checksum(&h, frame, len, &why));
 	h.csum_start = (uint16_t)len;
@@ -181,6 +212,7 @@ static void test_partial_checksum_is_completed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fast_sum_and_copy_agree_with_the_plain_sum),
 		cmocka_unit_test(test_tcpv4_segments),
 		cmocka_unit_test(test_tcpv6_segments),
 		cmocka_unit_test(test_frames_not_as_their_header_says_are_refused),
