@@ -10,7 +10,7 @@
  *
  * Frames come and go in the link the server made (protocol.h NET_LINK): the device's
  * interrupt moves received frames into ring 1 and notifies the server; the server's
- * notification (NETDEV_KICK_BIT) says frames wait in ring 0, which the device reads in
+ * NETDEV_KICK says frames wait in ring 0, which the device reads in
  * place, up to QUEUE_SIZE at a time, each released to the server once the device is done. This driver never
  * calls anyone, so the server can call it at any time without a deadlock. */
 #include <stdbool.h>
@@ -407,6 +407,11 @@ static void serve(const struct msg *m)
 		subscriber_bits = m->w[0];
 		ipc_reply(caller, 0, 0, 0, 0, 0);
 		return;
+	case NETDEV_KICK:
+		take_received(); /* the server may have made room */
+		send_queued();
+		ipc_reply(caller, 0, 0, 0, 0, 0);
+		return;
 	case NETDEV_LINK:
 		if (!handle)
 			break;
@@ -427,15 +432,9 @@ int main(void)
 		return fail("cannot register", err);
 	for (;;) {
 		struct msg m = ipc_recv(ep);
-		if (m.status > 0) {
+		if (m.status > 0)
 			serve(&m);
-		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
-			if (m.w[0] & IRQ_BIT)
-				interrupt();
-			if (m.w[0] & NETDEV_KICK_BIT) {
-				take_received(); /* the server may have made room */
-				send_queued();
-			}
-		}
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY)
+			interrupt();
 	}
 }

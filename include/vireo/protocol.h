@@ -175,7 +175,6 @@ struct net_ring_ends {
 /* The virtio-net driver ("netdev", drivers/virtio-net): QEMU's NIC. It serves the network
  * server only, which makes the link: ring 0 holds frames to send, ring 1 frames received. */
 #define NETDEV_HANDLE_DEVICE 2 /* the driver's device handle, with VIREO_RIGHT_DMA */
-#define NETDEV_KICK_BIT 2      /* notified on the driver's endpoint: frames wait in ring 0 */
 enum netdev_label {
 	NETDEV_INFO = 1,  /* -> w1 = the NIC's MAC, w2 = NET_TAKES_* the NIC does itself */
 	/* handle = an endpoint, w0 = bits: notified whenever frames were put in ring 1 */
@@ -183,6 +182,9 @@ enum netdev_label {
 	/* handle = the link (its rings emptied) -> w1 = frames the device gave with a length
 	 * no frame has, dropped so far */
 	NETDEV_LINK,
+	/* Frames wait in ring 0, or ring 1 has room again: a call rather than a notification,
+	 * so that they go to the device now, not at the driver's next turn to run */
+	NETDEV_KICK,
 };
 
 /* The network server ("net", servers/net): a switch between the host NIC and one port per

@@ -10,7 +10,7 @@
  * TCP frame of up to 64 KiB cut into segments. A receiver's ring that is full drops the
  * frame, counted. The monitor learns of frames for its ports by a notification, once per
  * batch, so it never polls and this server never calls it. The driver likewise notifies,
- * and is notified: calls only go monitor -> server -> driver. */
+ * and is called (NETDEV_KICK): calls only go monitor -> server -> driver. */
 #include <string.h>
 
 #include "net_ring.h"
@@ -156,6 +156,11 @@ static size_t frame_len(uint32_t n)
 	return n < NET_HDR_BYTES ? 0 : n - NET_HDR_BYTES;
 }
 
+static void kick_driver(void)
+{
+	ipc_call(netdev, vireo_ipc_info(NETDEV_KICK, 0), 0, 0, 0, 0);
+}
+
 /* Once per batch, each port that got frames hears of it. */
 static void notify_receivers(void)
 {
@@ -165,7 +170,7 @@ static void notify_receivers(void)
 			continue;
 		p->pending = false;
 		if (i == SWITCH_UPLINK)
-			vireo_syscall(SYS_NOTIFY, (long)netdev, NETDEV_KICK_BIT, 0, 0, 0, 0);
+			kick_driver();
 		else
 			vireo_syscall(SYS_NOTIFY, (long)p->ep, (long)p->bits, 0, 0, 0, 0);
 	}
@@ -203,7 +208,7 @@ static void from_uplink(void)
 	}
 	notify_receivers();
 	if (was_full)
-		vireo_syscall(SYS_NOTIFY, (long)netdev, NETDEV_KICK_BIT, 0, 0, 0, 0);
+		kick_driver();
 	if (taken == UPLINK_BATCH)
 		vireo_syscall(SYS_NOTIFY, (long)ep, DRIVER_RX, 0, 0, 0, 0);
 }
