@@ -2,17 +2,18 @@
  * and 5.1, modern interface, Version 2) and serves "netdev" to the network server alone.
  * One receive and one transmit queue (5.1.2) of QUEUE_SIZE single-descriptor buffers: the
  * receive buffers in a memory object pinned for the device (SYS_DMA_PIN), the transmitted
- * frames where the network server put them, in its link, which is pinned too. Of the offloads it takes only
- * the checksum (VIRTIO_NET_F_CSUM) when the device offers it: segmentation would need
- * 64 KiB transmit buffers, and the network server segments instead. No merged receive
- * buffers, so every buffer holds the 12-byte header (5.1.6) and one whole frame. With
- * VIRTIO_F_EVENT_IDX (2.7.10) the device and this driver tell each other when to notify.
+ * frames where the network server put them, in its link, which is pinned too. Of the
+ * offloads it takes only the checksum (VIRTIO_NET_F_CSUM), when the device offers it (QEMU's
+ * user network offers none): the network server segments, into frames of one MTU.
+ * No merged receive buffers, so every buffer holds the 12-byte header (5.1.6) and one whole
+ * frame. With VIRTIO_F_EVENT_IDX (2.7.10) the device and this driver tell each other when
+ * to notify.
  *
  * Frames come and go in the link the server made (protocol.h NET_LINK): the device's
  * interrupt moves received frames into ring 1 and notifies the server; the server's
- * NETDEV_KICK says frames wait in ring 0, which the device reads in
- * place, up to QUEUE_SIZE at a time, each released to the server once the device is done. This driver never
- * calls anyone, so the server can call it at any time without a deadlock. */
+ * NETDEV_KICK says frames wait in ring 0, which the device reads in place, up to QUEUE_SIZE
+ * at a time, each released to the server once the device is done. This driver never calls
+ * anyone, so the server can call it at any time without a deadlock. */
 #include <stdbool.h>
 #include <string.h>
 
