@@ -121,28 +121,57 @@ def exits_and_interrupts(stats):
     return sum(int(n) for _, n in causes), int(injected.group(2)) if injected else 0
 
 
-def native_run(spawn, linux, ram, peer):
-    forward = free_port()
+ICOUNT = ["--", "-icount", "shift=0,sleep=off"]
+
+
+def native_boot(spawn, linux, ram, forward, extra=()):
     child = spawn(["--kernel", os.path.join(linux, "Image"), "--mem", ram, "--net", str(forward),
                    "--initrd", os.path.join(linux, "initramfs.cpio.gz"),
-                   "--append", "console=hvc0 earlycon=sbi quiet"])
+                   "--append", "console=hvc0 earlycon=sbi quiet", *extra])
     try:
         child.expect(LINUX_PROMPT)
         wait_for_address(child)
+    except BaseException:
+        child.terminate(force=True)
+        raise
+    return child
+
+
+def native_run(spawn, linux, ram, peer):
+    forward = free_port()
+    child = native_boot(spawn, linux, ram, forward)
+    try:
         return (*bulk(child, peer), httpd(child, forward))
+    finally:
+        child.terminate(force=True)
+
+
+def vireo_boot(spawn, prompt, forward, extra=()):
+    child = spawn(["--net", str(forward), *extra])
+    try:
+        child.expect(prompt)
+        child.send("linux quiet\r")
+        child.expect(LINUX_PROMPT)
+        wait_for_address(child)
+    except BaseException:
+        child.terminate(force=True)
+        raise
+    return child
+
+
+def icount_bulk(child, peer):
+    """Bytes per instruction-second from and to the host, under -icount, of a guest booted
+    (at its prompt, with its address)."""
+    try:
+        return bulk(child, peer)
     finally:
         child.terminate(force=True)
 
 
 def vireo_run(spawn, shell_command, prompt, peer):
     forward = free_port()
-    child = spawn(["--net", str(forward)])
+    child = vireo_boot(spawn, prompt, forward)
     try:
-        child.expect(prompt)
-        child.send("linux quiet\r")
-        child.expect(LINUX_PROMPT)
-        wait_for_address(child)
-
         def hvstat():
             child.send("\x1d")
             child.expect(prompt)
@@ -175,6 +204,10 @@ def net_figures(spawn, shell_command, prompt, linux, ram):
         figures[f"linux_net_{name}_native_median"] = (n, unit)
         figures[f"linux_net_{name}_vireo_median"] = (v, unit)
         figures[f"linux_net_{name}_ratio"] = (v / n, "x")
+    native_icount = icount_bulk(native_boot(spawn, linux, ram, free_port(), ICOUNT), peer)
+    vireo_icount = icount_bulk(vireo_boot(spawn, prompt, free_port(), ICOUNT), peer)
+    for k, name in ((0, "tcp_from_host"), (1, "tcp_to_host")):
+        figures[f"linux_net_{name}_icount_ratio"] = (vireo_icount[k] / native_icount[k], "x")
     figures["linux_net_bulk_exits_per_mib"] = (statistics.median(e for _, e, _ in vireo), "exits")
     figures["linux_net_bulk_interrupts_per_mib"] = (statistics.median(n for _, _, n in vireo),
                                                     "interrupts")

@@ -6,6 +6,10 @@
  * never deliver. First it misuses the device: a frame with a source MAC not its own (the
  * switch refuses it), one of 2000 bytes (the monitor drops it) and a transmit buffer marked
  * device-writable (the device needs a reset; it resets it and goes on).
+ * With checksum offload and TCPv4 segmentation negotiated, it then sends headers no driver
+ * may: a segment size of 0, a checksum to place past the frame's end, TCPv6 segmentation
+ * (not negotiated), and segmentation of a frame that is no TCP at all (the network server
+ * refuses that one); each is dropped with a line, and the device works on.
  * It runs for 60 s (the tests kill it sooner) waiting in WFI between timer ticks and the
  * device's interrupts, so that several can run at once on a small machine.
  *
@@ -33,7 +37,12 @@
 #define QUEUE_DEVICE_LOW 0x0a0
 #define CONFIG 0x100
 #define S_ALL_OK (1 | 2 | 8 | 4) /* ACKNOWLEDGE, DRIVER, FEATURES_OK, DRIVER_OK */
+#define NET_F_CSUM (1u << 0)
 #define NET_F_MAC (1u << 5)
+#define NET_F_HOST_TSO4 (1u << 11)
+#define GSO_TCPV4 1
+#define GSO_TCPV6 4
+#define BIG 3000
 #define DESC_F_WRITE 2
 #define QSIZE 8
 #define HDR 12 /* struct virtio_net_hdr, VERSION_1 layout */
@@ -54,7 +63,7 @@ struct queue {
 } __attribute__((aligned(4096)));
 
 static struct queue rxq, txq;
-static uint8_t rx_buf[QSIZE][BUF], tx_buf[BUF];
+static uint8_t rx_buf[QSIZE][BUF], tx_buf[HDR + BIG];
 static uint16_t rx_avail, rx_seen, tx_avail;
 static unsigned long base;
 static uint8_t mac[6];
@@ -123,7 +132,7 @@ static bool init_device(void)
 	if (!(rd(DEVICE_FEATURES) & NET_F_MAC))
 		return false;
 	wr(DRIVER_FEATURES_SEL, 0);
-	wr(DRIVER_FEATURES, NET_F_MAC);
+	wr(DRIVER_FEATURES, NET_F_MAC | (rd(DEVICE_FEATURES) & (NET_F_CSUM | NET_F_HOST_TSO4)));
 	wr(DRIVER_FEATURES_SEL, 1);
 	wr(DRIVER_FEATURES, 1); /* VERSION_1 */
 	wr(STATUS, 1 | 2 | 8);
@@ -150,10 +159,19 @@ static void transmit(uint32_t len, uint16_t flags)
 	wr(QUEUE_NOTIFY, 1);
 }
 
-/* One frame to dst from src with the word as payload, padded to size bytes. */
-static void send_sized(const uint8_t *dst, const uint8_t *src, const char *word, uint32_t size)
+/* One frame to dst from src with the word as payload, padded to size bytes, behind a
+ * header asking for offloads (virtio 1.2 5.1.6: flags, gso_type, hdr_len, gso_size,
+ * csum_start, csum_offset). */
+static void send_offload(const uint8_t *dst, const uint8_t *src, const char *word, uint32_t size,
+			 const uint16_t hdr[6])
 {
 	memset(tx_buf, 0, HDR + size);
+	tx_buf[0] = (uint8_t)hdr[0];
+	tx_buf[1] = (uint8_t)hdr[1];
+	for (int i = 2; i < 6; i++) {
+		tx_buf[2 * i - 2] = (uint8_t)hdr[i];
+		tx_buf[2 * i - 1] = (uint8_t)(hdr[i] >> 8);
+	}
 	uint8_t *f = tx_buf + HDR;
 	memcpy(f, dst, 6);
 	memcpy(f + 6, src, 6);
@@ -161,6 +179,12 @@ static void send_sized(const uint8_t *dst, const uint8_t *src, const char *word,
 	f[13] = ETHERTYPE & 0xff;
 	memcpy(f + 14, word, 5);
 	transmit(HDR + size, 0);
+}
+
+static void send_sized(const uint8_t *dst, const uint8_t *src, const char *word, uint32_t size)
+{
+	static const uint16_t none[6];
+	send_offload(dst, src, word, size, none);
 }
 
 static void send(const uint8_t *dst, const uint8_t *src, const char *word)
@@ -180,6 +204,16 @@ static void misuse(void)
 	transmit(HDR + 60, DESC_F_WRITE);
 	check(rd(STATUS) & 64, "a device-writable transmit buffer: DEVICE_NEEDS_RESET");
 	check(init_device(), "the device works again after a reset");
+	/* flags, gso_type, hdr_len, gso_size, csum_start, csum_offset */
+	static const uint16_t no_size[6] = { 1, GSO_TCPV4, 54, 0, 34, 16 };
+	static const uint16_t past_end[6] = { 1, 0, 0, 0, 50, 9 };
+	static const uint16_t tcpv6[6] = { 1, GSO_TCPV6, 74, 1428, 54, 16 };
+	static const uint16_t not_tcp[6] = { 1, GSO_TCPV4, 54, 1448, 34, 16 };
+	send_offload(broadcast, mac, "nosiz", BIG, no_size);
+	send_offload(broadcast, mac, "csum", 60, past_end);
+	send_offload(broadcast, mac, "tcpv6", BIG, tcpv6);
+	send_offload(broadcast, mac, "nottc", BIG, not_tcp);
+	check(rd(STATUS) == S_ALL_OK, "the device works on after hostile offload headers");
 }
 
 

@@ -4,6 +4,8 @@
 #ifndef VIREO_PROTOCOL_H
 #define VIREO_PROTOCOL_H
 
+#include <stdint.h>
+
 /* Every task init starts gets init's endpoint in handle 1. The services get what they
  * need after it: the console driver its UART (2) and the log right (3), the shell a
  * system handle without VIREO_RIGHT_VM (2), the VM monitor one with only that right (2). */
@@ -124,40 +126,84 @@ enum block_label {
 };
 
 /* Ethernet frames as the network's drivers and servers pass them: destination MAC, source
- * MAC, type, payload; no preamble, no frame check sequence, no virtio header. */
+ * MAC, type, payload; no preamble, no frame check sequence. A frame on the wire is at most
+ * NET_FRAME_MAX bytes; one asking for segmentation (NET_GSO_*) may be up to
+ * NET_GSO_FRAME_MAX, an IP datagram of 64 KiB (its 16-bit length) behind the header. */
 #define NET_FRAME_MIN 14   /* the Ethernet header alone */
 #define NET_FRAME_MAX 1514 /* a 1500-byte MTU's payload under the header */
+#define NET_GSO_FRAME_MAX (14 + 65535)
 #define NET_MAC_BYTES 6
 /* A MAC travels in one word: byte i of the address in bits 8i..8i+7. */
 
-/* The virtio-net driver ("netdev", drivers/virtio-net): QEMU's NIC, one frame a message. It
- * serves the network server only. */
+/* Each frame goes with the offloads it asks for, as struct virtio_net_hdr (virtio 1.2
+ * section 5.1.6, little-endian): a checksum to fill in (NET_F_NEEDS_CSUM at csum_start +
+ * csum_offset, summed from csum_start) and TCP segmentation into gso_size payloads. */
+struct net_hdr {
+	uint8_t flags, gso_type;
+	uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+};
+#define NET_HDR_BYTES 12
+#define NET_F_NEEDS_CSUM 1
+#define NET_F_DATA_VALID 2 /* received: the checksum was checked */
+#define NET_GSO_NONE 0
+#define NET_GSO_TCPV4 1
+#define NET_GSO_UDP 3
+#define NET_GSO_TCPV6 4
+#define NET_GSO_ECN 0x80
+/* What a port (or the NIC) takes as it is; the switch completes the rest in software. */
+#define NET_TAKES_CSUM 1 /* frames with NET_F_NEEDS_CSUM */
+#define NET_TAKES_TSO4 2
+#define NET_TAKES_TSO6 4
+
+/* Frames travel in a link: a memory object of NET_LINK_PAGES that two tasks map, holding two
+ * rings of NET_RING_BYTES, each written by one side and read by the other. A ring's record
+ * is a 32-bit length n, then n bytes (a struct net_hdr and a frame), padded to 8 bytes;
+ * NET_RING_PAD as length skips to the ring's start. head (bytes written) and tail (bytes
+ * read) run free modulo 2^32, on cache lines of their own; each side trusts only its own
+ * count and checks the other's (servers/net/net_ring.h). Ring 0 carries frames towards
+ * the wire (a guest's, the switch's to the NIC), ring 1 frames from it. */
+#define NET_RING_BYTES (512u << 10)
+#define NET_RING_PAD 0xffffffffu
+#define NET_RING_OUT 0
+#define NET_RING_IN 1
+struct net_ring_ends {
+	uint32_t head, pad0[15];
+	uint32_t tail, pad1[15];
+};
+#define NET_LINK_PAGES (1 + 2 * NET_RING_BYTES / 4096) /* the ends, then ring 0, ring 1 */
+
+/* The virtio-net driver ("netdev", drivers/virtio-net): QEMU's NIC. It serves the network
+ * server only, which makes the link: ring 0 holds frames to send, ring 1 frames received. */
 #define NETDEV_HANDLE_DEVICE 2 /* the driver's device handle, with VIREO_RIGHT_DMA */
 enum netdev_label {
-	NETDEV_INFO = 1,  /* -> w1 = the NIC's MAC */
-	/* handle = an endpoint, w0 = bits: notified whenever received frames wait */
+	NETDEV_INFO = 1,  /* -> w1 = the NIC's MAC, w2 = NET_TAKES_* the NIC does itself */
+	/* handle = an endpoint, w0 = bits: notified whenever frames were put in ring 1 */
 	NETDEV_SUBSCRIBE,
-	/* data = a frame -> VIREO_E_BUSY when every transmit buffer is in flight */
-	NETDEV_SEND,
-	/* -> data = the oldest frame received (empty: none), w1 = how many more wait, w2 =
-	 * frames the device gave with a length no frame has, dropped so far */
-	NETDEV_RECV,
+	/* handle = the link (its rings emptied) -> w1 = frames the device gave with a length
+	 * no frame has, dropped so far */
+	NETDEV_LINK,
+	/* Frames wait in ring 0, or ring 1 has room again: a call rather than a notification,
+	 * so that they go to the device now, not at the driver's next turn to run */
+	NETDEV_KICK,
 };
 
 /* The network server ("net", servers/net): a switch between the host NIC and one port per
- * guest, each port with its own MAC. It serves the VM monitor only. */
+ * guest, each port with its own MAC. It serves the VM monitor only, which makes each port's
+ * link: ring 0 the guest's frames, ring 1 the frames for it. */
 enum net_label {
-	/* handle = an endpoint, w0 = bits: notified when frames wait for the port, which was
-	 * empty -> w1 = the port, w2 = its MAC. VIREO_E_FULL when every port is open. */
+	/* handle = an endpoint, w0 = bits: notified when frames were put in the port's ring 1
+	 * -> w1 = the port, w2 = its MAC. VIREO_E_FULL when every port is open. */
 	NET_OPEN = 1,
 	NET_CLOSE,  /* w0 = port */
-	/* w0 = port, data = a frame whose source is the port's MAC. Refused: VIREO_E_INVAL for
-	 * a size outside NET_FRAME_MIN..NET_FRAME_MAX, VIREO_E_RIGHTS for another source MAC;
-	 * either way w1 = the port's frames refused so far. */
+	/* w0 = port, handle = its link, w1 = NET_TAKES_* the guest takes (0 at first) */
+	NET_LINK,
+	/* w0 = port: the server takes every frame in the port's ring 0, whose source must be
+	 * the port's MAC -> w1 = the port's frames refused so far, w2 = the first refused
+	 * frame's source MAC; w0 = its refusal: VIREO_E_RIGHTS for another source MAC,
+	 * VIREO_E_INVAL for a size or header no network carries */
 	NET_SEND,
-	/* w0 = port -> data = the oldest frame for it (empty: none), w1 = how many more wait,
-	 * w2 = frames dropped so far because its queue was full */
-	NET_RECV,
+	/* w0 = port, w1 = NET_TAKES_* the guest now takes (it negotiated them) */
+	NET_OFFLOADS,
 };
 
 #endif

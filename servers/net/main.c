@@ -4,42 +4,45 @@
  * send with no other source; switch.c decides where each frame goes. Callers are told
  * apart by the task id the kernel reports, checked with init (INIT_WHOIS).
  *
- * Frames for a port wait in its queue until the monitor takes them (NET_RECV); the monitor
- * learns of them by a notification, so it never polls and this server never calls it. The
- * driver likewise notifies, and is called: calls only go monitor -> server -> driver. */
+ * Frames travel in links (protocol.h NET_LINK): the monitor makes one per port, this server
+ * one for the driver. A frame goes with the offloads it asks for (struct net_hdr); a port
+ * or NIC that does not take one gets it done here (offload.c): the checksum filled in, a
+ * TCP frame of up to 64 KiB cut into segments. A receiver's ring that is full drops the
+ * frame, counted. The monitor learns of frames for its ports by a notification, once per
+ * batch, so it never polls and this server never calls it. The driver likewise notifies,
+ * and is called (NETDEV_KICK): calls only go monitor -> server -> driver. */
 #include <string.h>
 
+#include "net_ring.h"
+#include "offload.h"
 #include "switch.h"
 #include "vireo.h"
 
-#define PORT_QUEUE 128        /* frames waiting per port (a TCP window); more are dropped, counted */
-#define UPLINK_BATCH 64       /* frames taken from the driver before callers get a turn */
+#define UPLINK_BATCH 256      /* frames taken from the driver before callers get a turn */
 #define DRIVER_RX 1           /* notification bits */
 #define VMM_GONE 2
 #define DRIVER_GONE 4
+#define LINK_VA (VIREO_USER_HEAP + (16ul << 20)) /* the uplink's, then a slot per port */
+#define LINK_STRIDE (2ul << 20)
 _Static_assert(SWITCH_FRAME_MIN == NET_FRAME_MIN && SWITCH_FRAME_MAX == NET_FRAME_MAX &&
 		       MAC_BYTES == NET_MAC_BYTES, "switch.h and protocol.h agree");
-
-struct frame {
-	uint16_t len;
-	uint8_t data[NET_FRAME_MAX];
-};
+_Static_assert(NET_LINK_PAGES * 4096ul <= LINK_STRIDE, "a link fits its slot");
 
 struct port {
 	bool open;
 	uint64_t owner;       /* the monitor's task id */
-	uint64_t ep, bits;    /* notified when the queue stops being empty */
+	uint64_t ep, bits;    /* notified when frames were put in its ring */
 	uint8_t mac[MAC_BYTES];
-	struct frame queue[PORT_QUEUE];
-	unsigned head, count;
+	uint64_t takes;       /* NET_TAKES_*; for the uplink, the NIC's */
+	bool linked, pending; /* pending: frames put since the last notification */
+	struct net_ring from, to; /* frames from the guest (or the NIC), frames for it */
 	uint64_t refused, overflowed;
 };
 
 static uint64_t ep, netdev, vmm_task;
-static struct port ports[SWITCH_PORTS]; /* [0], the uplink, only for its bit */
+static struct port ports[SWITCH_PORTS]; /* [0], the uplink */
 static struct switch_table table;
-static uint8_t frame[NET_FRAME_MAX]; /* the frame being switched, out of the IPC buffer */
-static uint64_t uplink_refused, uplink_busy;
+static uint64_t uplink_refused, bad_offloads;
 
 static uint64_t mac_word(const uint8_t mac[MAC_BYTES])
 {
@@ -49,71 +52,204 @@ static uint64_t mac_word(const uint8_t mac[MAC_BYTES])
 	return w;
 }
 
+static void *link_va(unsigned port)
+{
+	return (void *)(LINK_VA + port * LINK_STRIDE);
+}
+
 static uint32_t open_ports(void)
 {
-	uint32_t mask = 1u << SWITCH_UPLINK;
+	uint32_t mask = ports[SWITCH_UPLINK].linked ? 1u << SWITCH_UPLINK : 0;
 	for (unsigned i = 1; i < SWITCH_PORTS; i++)
-		if (ports[i].open)
+		if (ports[i].open && ports[i].linked)
 			mask |= 1u << i;
 	return mask;
 }
 
-static void enqueue(struct port *p, size_t len)
+/* Room in p's ring for a frame of up to len bytes behind its header; NULL (counted) when
+ * the receiver takes no frames, or not fast enough. */
+static uint8_t *room(struct port *p, size_t len)
 {
-	if (p->count == PORT_QUEUE) {
-		p->overflowed++; /* the guest takes no frames, or not fast enough */
+	uint8_t *rec = net_ring_reserve(&p->to, (uint32_t)(NET_HDR_BYTES + len));
+	if (!rec)
+		p->overflowed++;
+	return rec;
+}
+
+/* The frame in rec goes: its Ethernet header is eth, the copy that was checked (the
+ * sender's ring may have changed under us). */
+static void commit(struct port *p, uint8_t *rec, const uint8_t *eth, size_t len)
+{
+	memcpy(rec + NET_HDR_BYTES, eth, NET_FRAME_MIN);
+	net_ring_commit(&p->to, (uint32_t)(NET_HDR_BYTES + len));
+	p->pending = true;
+}
+
+static bool takes_gso(const struct port *p, const struct net_hdr *h)
+{
+	return p->takes & ((h->gso_type & ~NET_GSO_ECN) == NET_GSO_TCPV6 ? NET_TAKES_TSO6
+									: NET_TAKES_TSO4);
+}
+
+/* The frame to p: as it is, with its checksum filled in, or cut into segments p can take,
+ * each written straight into p's ring. */
+static void deliver(struct port *p, const struct net_hdr *h, const struct offload_gso *gso,
+		    const uint8_t *eth, const uint8_t *f, size_t len)
+{
+	uint8_t *rec;
+	if (h->gso_type != NET_GSO_NONE && !takes_gso(p, h)) {
+		static const struct net_hdr whole; /* each segment's checksums are done */
+		for (unsigned i = 0; i < gso->segments && (rec = room(p, NET_FRAME_MAX)); i++) {
+			memcpy(rec, &whole, NET_HDR_BYTES);
+			commit(p, rec, eth, offload_gso_segment(gso, f, i, rec + NET_HDR_BYTES));
+		}
 		return;
 	}
-	struct frame *f = &p->queue[(p->head + p->count++) % PORT_QUEUE];
-	f->len = (uint16_t)len;
-	memcpy(f->data, frame, len);
-	if (p->count == 1)
-		vireo_syscall(SYS_NOTIFY, (long)p->ep, (long)p->bits, 0, 0, 0, 0);
-}
-
-/* The frame of len bytes in frame[], to every port of mask. */
-static void deliver(size_t len, uint32_t mask)
-{
-	for (unsigned i = 1; i < SWITCH_PORTS; i++)
-		if (mask & (1u << i))
-			enqueue(&ports[i], len);
-	if (mask & (1u << SWITCH_UPLINK)) {
-		struct msg r = ipc_call(netdev, ipc_data(NETDEV_SEND, frame, len), 0, 0, 0, 0);
-		if (r.status || r.w[0])
-			uplink_busy++;
+	if (!(rec = room(p, len)))
+		return;
+	memcpy(rec, h, NET_HDR_BYTES);
+	memcpy(rec + NET_HDR_BYTES, f, len);
+	if ((h->flags & NET_F_NEEDS_CSUM) && !(p->takes & NET_TAKES_CSUM)) {
+		const char *why;
+		((struct net_hdr *)rec)->flags &= (uint8_t)~NET_F_NEEDS_CSUM;
+		offload_checksum(h, rec + NET_HDR_BYTES, len, &why); /* checked at admission */
 	}
+	commit(p, rec, eth, len);
 }
 
-static void switch_frame(unsigned port, size_t len)
+/* An admitted frame from port goes where the table says. */
+static void switch_frame(unsigned port, const struct net_hdr *h, const struct offload_gso *gso,
+			 const uint8_t *eth, const uint8_t *f, size_t len)
 {
-	deliver(len, switch_route(&table, port, frame, open_ports()));
+	uint32_t mask = switch_route(&table, port, eth, open_ports());
+	for (unsigned i = 0; i < SWITCH_PORTS; i++)
+		if (mask & (1u << i))
+			deliver(&ports[i], h, gso, eth, f, len);
+}
+
+/* What a frame's header asks must fit the frame (the monitor checked it against the
+ * guest's features; this server trusts no copy but its own). */
+static bool offloads_make_sense(const struct net_hdr *h, const uint8_t *f, size_t len,
+				struct offload_gso *gso)
+{
+	const char *why;
+	if ((h->flags & NET_F_NEEDS_CSUM) &&
+	    (h->csum_start >= len || (size_t)h->csum_start + h->csum_offset + 2 > len))
+		return false;
+	return h->gso_type == NET_GSO_NONE || offload_gso_plan(h, f, len, gso, &why);
+}
+
+/* The oldest record of r as a header and frame: false when there is none. */
+static bool next_frame(struct net_ring *r, struct net_hdr *h, const uint8_t **f, uint32_t *n)
+{
+	const uint8_t *rec = net_ring_peek(r, n);
+	if (!rec)
+		return false;
+	memset(h, 0, sizeof(*h));
+	memcpy(h, rec, *n < NET_HDR_BYTES ? *n : NET_HDR_BYTES);
+	*f = rec + NET_HDR_BYTES;
+	return true;
+}
+
+static size_t frame_len(uint32_t n)
+{
+	return n < NET_HDR_BYTES ? 0 : n - NET_HDR_BYTES;
+}
+
+static void kick_driver(void)
+{
+	ipc_call(netdev, vireo_ipc_info(NETDEV_KICK, 0), 0, 0, 0, 0);
+}
+
+/* Once per batch, each port that got frames hears of it. */
+static void notify_receivers(void)
+{
+	for (unsigned i = 0; i < SWITCH_PORTS; i++) {
+		struct port *p = &ports[i];
+		if (!p->pending)
+			continue;
+		p->pending = false;
+		if (i == SWITCH_UPLINK)
+			kick_driver();
+		else
+			vireo_syscall(SYS_NOTIFY, (long)p->ep, (long)p->bits, 0, 0, 0, 0);
+	}
 }
 
 /* Frames from the host NIC, a batch at a time; the rest after the callers waiting now. */
 static void from_uplink(void)
 {
-	for (unsigned i = 0; i < UPLINK_BATCH; i++) {
-		struct msg r = ipc_call(netdev, vireo_ipc_info(NETDEV_RECV, 0), 0, 0, 0, 0);
-		size_t n = vireo_ipc_len(r.info);
-		if (r.status || r.w[0] || n == 0 || n > sizeof(frame))
-			return;
-		memcpy(frame, ipc_buffer()->data, n);
-		if (switch_admit(&table, SWITCH_UPLINK, NULL, frame, n) == SWITCH_OK)
-			switch_frame(SWITCH_UPLINK, n);
-		else
+	struct port *up = &ports[SWITCH_UPLINK];
+	struct net_hdr h;
+	const uint8_t *f;
+	uint32_t n;
+	unsigned taken = 0;
+	/* A nearly full ring may have stopped the driver: it hears when there is room again. */
+	bool was_full = up->linked && up->from.ends->head - up->from.count > NET_RING_BYTES / 2;
+	while (up->linked && taken < UPLINK_BATCH && next_frame(&up->from, &h, &f, &n)) {
+		size_t len = frame_len(n);
+		uint8_t eth[NET_FRAME_MIN];
+		struct offload_gso gso;
+		if (len >= NET_FRAME_MIN)
+			memcpy(eth, f, sizeof(eth));
+		if (switch_admit(&table, SWITCH_UPLINK, NULL, len >= NET_FRAME_MIN ? eth : f, len,
+				 NET_FRAME_MAX) != SWITCH_OK)
 			uplink_refused++;
-		if (r.w[1] == 0)
-			return;
+		else if (!offloads_make_sense(&h, f, len, &gso))
+			bad_offloads++;
+		else
+			switch_frame(SWITCH_UPLINK, &h, &gso, eth, f, len);
+		net_ring_release(&up->from, n);
+		taken++;
 	}
-	vireo_syscall(SYS_NOTIFY, (long)ep, DRIVER_RX, 0, 0, 0, 0);
+	if (up->from.broken) {
+		printf("net: the network driver's frames make no sense: dropped\n");
+		net_ring_drain(&up->from);
+	}
+	notify_receivers();
+	if (was_full)
+		kick_driver();
+	if (taken == UPLINK_BATCH)
+		vireo_syscall(SYS_NOTIFY, (long)ep, DRIVER_RX, 0, 0, 0, 0);
+}
+
+static void unlink_port(struct port *p)
+{
+	if (p->linked)
+		vireo_syscall(SYS_MEM_FREE, (long)link_va((unsigned)(p - ports)), NET_LINK_PAGES, 0,
+			      0, 0, 0);
+	p->linked = false;
 }
 
 static void close_port(struct port *p)
 {
 	if (p->ep)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)p->ep, 0, 0, 0, 0, 0);
+	unlink_port(p);
 	switch_detach(&table, (unsigned)(p - ports));
 	memset(p, 0, sizeof(*p));
+}
+
+/* Maps the link of handle for port; the handle goes either way. */
+static int64_t link_port(unsigned port, uint64_t handle)
+{
+	struct port *p = &ports[port];
+	unlink_port(p);
+	int64_t pages = handle ? vireo_syscall(SYS_MEMORY_MAP, (long)handle, (long)link_va(port),
+					       VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0)
+			       : VIREO_E_INVAL;
+	if (handle)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
+	if (pages >= 0 && pages != NET_LINK_PAGES) {
+		vireo_syscall(SYS_MEM_FREE, (long)link_va(port), pages, 0, 0, 0, 0);
+		pages = VIREO_E_INVAL;
+	}
+	if (pages < 0)
+		return pages;
+	net_ring_attach(&p->from, link_va(port), NET_RING_OUT);
+	net_ring_attach(&p->to, link_va(port), NET_RING_IN);
+	p->linked = true;
+	return 0;
 }
 
 static void open_port(const struct msg *m, uint64_t handle)
@@ -146,32 +282,52 @@ static void open_port(const struct msg *m, uint64_t handle)
 	ipc_reply(caller, 0, 0, port, mac_word(mac), 0);
 }
 
-static int64_t send_from(struct port *p, size_t len)
+/* Every frame in p's ring 0 through the switch; the first refusal is the caller's news. */
+static void send_from(struct port *p, uint64_t caller)
 {
 	unsigned port = (unsigned)(p - ports);
-	switch (switch_admit(&table, port, p->mac, frame, len)) {
-	case SWITCH_OK:
-		switch_frame(port, len);
-		return 0;
-	case SWITCH_BAD_SIZE:
-		p->refused++;
-		return VIREO_E_INVAL;
-	default:
-		p->refused++;
-		return VIREO_E_RIGHTS;
+	int64_t first = 0;
+	uint64_t first_source = 0;
+	struct net_hdr h;
+	const uint8_t *f;
+	uint32_t n;
+	while (next_frame(&p->from, &h, &f, &n)) {
+		size_t len = frame_len(n);
+		uint8_t eth[NET_FRAME_MIN] = { 0 };
+		struct offload_gso gso;
+		int64_t err = 0;
+		if (len >= NET_FRAME_MIN)
+			memcpy(eth, f, sizeof(eth));
+		switch (switch_admit(&table, port, p->mac, eth, len,
+				     h.gso_type == NET_GSO_NONE ? NET_FRAME_MAX : NET_GSO_FRAME_MAX)) {
+		case SWITCH_OK:
+			if (offloads_make_sense(&h, f, len, &gso))
+				switch_frame(port, &h, &gso, eth, f, len);
+			else
+				err = VIREO_E_INVAL;
+			break;
+		case SWITCH_BAD_SIZE:
+			err = VIREO_E_INVAL;
+			break;
+		default:
+			err = VIREO_E_RIGHTS;
+		}
+		net_ring_release(&p->from, n);
+		if (err) {
+			p->refused++;
+			if (!first) {
+				first = err;
+				first_source = mac_word(eth + MAC_BYTES);
+			}
+		}
 	}
-}
-
-static void take(struct port *p, uint64_t caller)
-{
-	if (!p->count) {
-		ipc_reply(caller, 0, 0, 0, 0, 0);
-		return;
+	if (p->from.broken) {
+		net_ring_drain(&p->from);
+		p->refused++;
+		first = first ? first : VIREO_E_INVAL;
 	}
-	struct frame *f = &p->queue[p->head];
-	p->head = (p->head + 1) % PORT_QUEUE;
-	p->count--;
-	ipc_reply(caller, ipc_data(0, f->data, f->len), 0, p->count, p->overflowed, 0);
+	notify_receivers();
+	ipc_reply(caller, 0, (uint64_t)first, p->refused, first_source, 0);
 }
 
 /* Only the VM monitor init started uses the network. */
@@ -190,11 +346,8 @@ static void request(const struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
 	uint32_t label = vireo_ipc_label(m->info);
-	uint64_t handle = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
-	size_t len = vireo_ipc_len(m->info);
 	/* Taken before allowed() asks init, which reuses the IPC buffer. */
-	if (len <= sizeof(frame))
-		memcpy(frame, ipc_buffer()->data, len);
+	uint64_t handle = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
 	if (!allowed(m)) {
 		if (handle)
 			vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
@@ -205,25 +358,32 @@ static void request(const struct msg *m)
 		open_port(m, handle);
 		return;
 	}
-	if (handle) /* nothing else takes a handle */
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 	struct port *p = m->w[0] && m->w[0] < SWITCH_PORTS ? &ports[m->w[0]] : NULL;
 	if (!p || !p->open || p->owner != m->task) {
+		if (handle)
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 		ipc_reply(caller, 0, (uint64_t)VIREO_E_NOENT, 0, 0, 0);
 		return;
 	}
+	if (label == NET_LINK) {
+		ipc_reply(caller, 0, (uint64_t)link_port((unsigned)m->w[0], handle), 0, 0, 0);
+		return;
+	}
+	if (handle) /* nothing else takes a handle */
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 	switch (label) {
 	case NET_CLOSE:
 		close_port(p);
 		ipc_reply(caller, 0, 0, 0, 0, 0);
 		return;
-	case NET_SEND: {
-		int64_t err = send_from(p, len);
-		ipc_reply(caller, 0, (uint64_t)err, p->refused, 0, 0);
+	case NET_SEND:
+		if (!p->linked)
+			break;
+		send_from(p, caller);
 		return;
-	}
-	case NET_RECV:
-		take(p, caller);
+	case NET_OFFLOADS:
+		p->takes = m->w[1] & NET_TAKES_CSUM; /* guests get no segments yet: no MRG_RXBUF */
+		ipc_reply(caller, 0, 0, p->takes, 0, 0);
 		return;
 	}
 	ipc_reply(caller, 0, (uint64_t)VIREO_E_NOSYS, 0, 0, 0);
@@ -238,11 +398,48 @@ static void vmm_gone(void)
 	vmm_task = 0;
 }
 
+/* The uplink's link, made once and given to each driver in turn, emptied. */
+static int64_t make_uplink(void)
+{
+	struct port *up = &ports[SWITCH_UPLINK];
+	static uint64_t handle;
+	if (!handle) {
+		int64_t h = vireo_syscall(SYS_MEMORY_CREATE, NET_LINK_PAGES, 0, 0, 0, 0, 0);
+		int64_t err = h < 0 ? h : vireo_syscall(SYS_MEMORY_MAP, h, (long)link_va(0),
+							VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
+		if (err < 0)
+			return err;
+		handle = (uint64_t)h;
+		net_ring_attach(&up->from, link_va(0), NET_RING_IN); /* from the NIC */
+		net_ring_attach(&up->to, link_va(0), NET_RING_OUT); /* to it */
+	}
+	net_ring_clear(&up->from);
+	net_ring_clear(&up->to);
+	int64_t copy = vireo_syscall(SYS_HANDLE_COPY, (long)handle,
+				     VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER, 0, 0,
+				     0, 0);
+	if (copy < 0)
+		return copy;
+	ipc_buffer()->handle = (uint64_t)copy;
+	struct msg r = ipc_call(netdev, vireo_ipc_info(NETDEV_LINK, 0) | VIREO_IPC_HANDLE, 0, 0, 0,
+				0);
+	vireo_syscall(SYS_HANDLE_CLOSE, copy, 0, 0, 0, 0, 0);
+	int64_t err = r.status ? r.status : (int64_t)r.w[0];
+	if (err)
+		return err;
+	r = ipc_call(netdev, vireo_ipc_info(NETDEV_INFO, 0), 0, 0, 0, 0);
+	up->takes = r.status || r.w[0] ? 0 : r.w[2] & (NET_TAKES_CSUM | NET_TAKES_TSO4 |
+						       NET_TAKES_TSO6);
+	up->linked = true;
+	return 0;
+}
+
 /* Finds the driver and asks it for news of frames: at the start, and again whenever it
  * ended (init restarts it; the lookup waits for the new one). Watched before it is looked
  * up, so that the driver watched is the one found. */
 static int64_t connect_driver(void)
 {
+	ports[SWITCH_UPLINK].linked = false;
 	if (netdev)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)netdev, 0, 0, 0, 0, 0);
 	netdev = 0;
@@ -260,7 +457,8 @@ static int64_t connect_driver(void)
 	struct msg r = ipc_call(netdev, vireo_ipc_info(NETDEV_SUBSCRIBE, 0) | VIREO_IPC_HANDLE,
 				DRIVER_RX, 0, 0, 0);
 	vireo_syscall(SYS_HANDLE_CLOSE, notify, 0, 0, 0, 0, 0);
-	return r.status ? r.status : (int64_t)r.w[0];
+	err = r.status ? r.status : (int64_t)r.w[0];
+	return err ? err : make_uplink();
 }
 
 int main(void)

@@ -1,1 +1,2 @@
-$(eval $(call user_program,net,servers/net/main.c servers/net/switch.c))
+$(eval $(call user_program,net,servers/net/main.c servers/net/switch.c servers/net/net_ring.c \
+	servers/net/offload.c))

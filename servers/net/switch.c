@@ -66,9 +66,10 @@ void switch_detach(struct switch_table *t, unsigned port)
 }
 
 enum switch_verdict switch_admit(struct switch_table *t, unsigned port,
-				 const uint8_t own[MAC_BYTES], const uint8_t *f, size_t len)
+				 const uint8_t own[MAC_BYTES], const uint8_t *f, size_t len,
+				 size_t max)
 {
-	if (len < SWITCH_FRAME_MIN || len > SWITCH_FRAME_MAX)
+	if (len < SWITCH_FRAME_MIN || len > max)
 		return SWITCH_BAD_SIZE;
 	const uint8_t *src = f + MAC_BYTES;
 	if (is_group(src))

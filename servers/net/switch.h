@@ -36,7 +36,7 @@ struct switch_table {
 
 enum switch_verdict {
 	SWITCH_OK,
-	SWITCH_BAD_SIZE,  /* shorter than an Ethernet header or longer than 1514 bytes */
+	SWITCH_BAD_SIZE,  /* shorter than an Ethernet header or longer than allowed */
 	SWITCH_SPOOFED,   /* a guest's frame with a source MAC not its own */
 	SWITCH_MULTICAST_SOURCE, /* a group address as source: no station has one */
 };
@@ -45,10 +45,12 @@ void switch_init(struct switch_table *t);
 /* A guest port opens with mac: false when the table has no room or another port has it. */
 bool switch_attach(struct switch_table *t, unsigned port, const uint8_t mac[MAC_BYTES]);
 void switch_detach(struct switch_table *t, unsigned port);
-/* Checks frame f of len bytes arriving at port, which (for a guest) has the MAC own; an
- * accepted frame from the uplink teaches the table where its source is. */
+/* Checks frame f of len bytes (up to max: SWITCH_FRAME_MAX, more for a frame the switch or
+ * the NIC will segment) arriving at port, which (for a guest) has the MAC own; an accepted
+ * frame from the uplink teaches the table where its source is. */
 enum switch_verdict switch_admit(struct switch_table *t, unsigned port,
-				 const uint8_t own[MAC_BYTES], const uint8_t *f, size_t len);
+				 const uint8_t own[MAC_BYTES], const uint8_t *f, size_t len,
+				 size_t max);
 /* Where an admitted frame from port to dst goes: a bit per port, among the open ones. */
 uint32_t switch_route(const struct switch_table *t, unsigned port, const uint8_t dst[MAC_BYTES],
 		      uint32_t open_ports);

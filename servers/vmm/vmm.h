@@ -67,9 +67,8 @@ struct guest_disk {
 struct guest_net {
 	uint64_t port; /* 0: no NIC */
 	uint8_t mac[6];
-	bool rx_waiting;                /* the server may hold frames for the port */
-	uint16_t held_len;              /* a frame taken from the server, waiting for a buffer */
-	uint8_t held[NET_FRAME_MAX];
+	void *link;    /* the port's rings, shared with the server (protocol.h NET_LINK) */
+	uint64_t takes; /* the NET_TAKES_* the server was last told */
 	uint64_t sent, received, dropped, refused;
 };
 

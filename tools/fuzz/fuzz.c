@@ -32,6 +32,8 @@
 #include "fuse_request.h"
 #include "agent_frame.h"
 #include "net_frame.h"
+#include "net_ring.h"
+#include "offload.h"
 #include "switch.h"
 #include "virtqueue.h"
 
@@ -498,19 +500,34 @@ static void fuzz_agent(unsigned long round)
 		fail("agent_read", round, "frames lost");
 }
 
-/* virtio-net packets: random chains both ways. What is accepted must fit the chain and
- * the Ethernet sizes, and a received frame must land whole behind its header. */
-static unsigned long net_ok;
+/* virtio-net packets: random chains both ways, with headers often near the edges of what
+ * the driver negotiated. What is accepted must fit the chain, the Ethernet sizes and the
+ * features, and a received frame must land whole behind its header. */
+static unsigned long net_ok, net_offloads_ok;
+static void random_net_hdr(struct net_hdr *h, size_t len)
+{
+	static const uint8_t types[] = { NET_GSO_NONE, NET_GSO_TCPV4, NET_GSO_TCPV6, NET_GSO_UDP,
+					 NET_GSO_TCPV4 | NET_GSO_ECN, 2, 0xff };
+	static const uint16_t sizes[] = { 0, 1, 63, 64, 536, 1448, 1460, 1461, 9000, 0xffff };
+	h->flags = (uint8_t)(below(4) ? below(2) : rnd());
+	h->gso_type = types[below(sizeof(types))];
+	h->gso_size = below(2) ? sizes[below(sizeof(sizes) / 2)] : (uint16_t)rnd();
+	h->hdr_len = (uint16_t)(below(2) ? 54 : rnd());
+	h->csum_start = (uint16_t)(below(2) ? 34 : below(len + 2));
+	h->csum_offset = (uint16_t)(below(2) ? below(32) : rnd());
+	h->num_buffers = (uint16_t)rnd();
+}
+
 static void fuzz_net(unsigned long round)
 {
 	static struct vq_chain c;
-	enum { SLOT = 2048 };
+	enum { SLOT = 8192 };
 	static uint8_t bytes[16 * SLOT], frame[NET_ETH_MAX + 64];
 	c.n = below(8) ? 1 + below(4) : below(16 + 1);
 	bool writable = below(2);
 	for (unsigned i = 0; i < c.n; i++) {
-		static const uint32_t lens[] = { 12, 14, 60, 1514, 1526, 0, 1, 1527, 2048 };
-		uint32_t len = below(2) ? lens[below(9)] : (uint32_t)below(SLOT + 1);
+		static const uint32_t lens[] = { 12, 14, 60, 1514, 1526, 0, 1, 1527, 2048, 8192 };
+		uint32_t len = below(2) ? lens[below(10)] : (uint32_t)below(SLOT + 1);
 		c.buf[i] = (struct vq_buf){ .len = len, .writable = below(16) ? writable : !writable,
 					    .index = (uint16_t)i, .host = bytes + SLOT * i };
 		for (uint32_t k = 0; k < len; k += 8) {
@@ -521,26 +538,151 @@ static void fuzz_net(unsigned long round)
 	uint64_t in = 0, out = 0;
 	for (unsigned i = 0; i < c.n; i++)
 		*(c.buf[i].writable ? &in : &out) += c.buf[i].len;
+	if (c.n && c.buf[0].len >= NET_HDR_SIZE && below(2)) {
+		struct net_hdr h;
+		random_net_hdr(&h, out > NET_HDR_SIZE ? out - NET_HDR_SIZE : 0);
+		memcpy(c.buf[0].host, &h, sizeof(h));
+	}
+	uint64_t features = rnd() & (NET_F_CSUM | NET_F_GUEST_CSUM | NET_F_HOST_TSO4 |
+				     NET_F_HOST_TSO6 | (1ull << 13) | (1ull << 14));
 	size_t len;
 	const char *why;
-	enum net_verdict v = net_tx_parse(&c, &len, &why);
+	struct net_hdr h;
+	enum net_verdict v = net_tx_parse(&c, features, &h, &len, &why);
 	if (v == NET_OK) {
 		net_ok++;
-		if (in || len < NET_ETH_MIN || len > NET_ETH_MAX || len + NET_HDR_SIZE != out || why)
+		size_t max = h.gso_type == NET_GSO_NONE ? NET_ETH_MAX : NET_GSO_FRAME_MAX;
+		if (in || len < NET_ETH_MIN || len > max || len + NET_HDR_SIZE != out || why)
 			fail("net_tx_parse", round, "accepted a packet no Ethernet frame fits");
-		if (net_gather(&c, NET_HDR_SIZE, frame, len) != len)
+		if ((h.flags & NET_F_NEEDS_CSUM) &&
+		    (!(features & NET_F_CSUM) || (size_t)h.csum_start + h.csum_offset + 2 > len))
+			fail("net_tx_parse", round, "accepted a checksum it cannot place");
+		uint64_t tso = h.gso_type == NET_GSO_TCPV4 ? NET_F_HOST_TSO4
+			     : h.gso_type == NET_GSO_TCPV6 ? NET_F_HOST_TSO6 : 0;
+		if (h.gso_type != NET_GSO_NONE &&
+		    (!(features & tso) || h.gso_size < NET_GSO_SIZE_MIN || h.gso_size > NET_GSO_SIZE_MAX))
+			fail("net_tx_parse", round, "accepted a segmentation not negotiated or unsound");
+		if (h.flags & ~NET_F_NEEDS_CSUM || h.num_buffers)
+			fail("net_tx_parse", round, "passed on flags or num_buffers");
+		net_offloads_ok += h.flags || h.gso_type;
+		if (len <= sizeof(frame) && net_gather(&c, NET_HDR_SIZE, frame, len) != len)
 			fail("net_tx_parse", round, "a frame shorter than it said");
 	} else if (!why) {
 		fail("net_tx_parse", round, "refused without saying why");
 	}
 	size_t flen = below(4) ? NET_ETH_MIN + below(NET_ETH_MAX - NET_ETH_MIN + 1) : below(sizeof(frame));
 	uint32_t written;
-	v = net_rx_fill(&c, frame, flen, &written, &why);
+	random_net_hdr(&h, flen);
+	if (below(2))
+		h = (struct net_hdr){ 0 };
+	v = net_rx_fill(&c, features, &h, frame, flen, &written, &why);
 	if (v == NET_OK && (out || written != NET_HDR_SIZE + flen || written > in ||
 			    flen < NET_ETH_MIN || flen > NET_ETH_MAX))
 		fail("net_rx_fill", round, "wrote a frame that does not fit");
+	if (v == NET_OK && (h.gso_type || ((h.flags & NET_F_NEEDS_CSUM) &&
+					   !(features & NET_F_GUEST_CSUM))))
+		fail("net_rx_fill", round, "gave a driver an offload it did not take");
 	if (v != NET_OK && (written || !why))
 		fail("net_rx_fill", round, "refused, yet wrote or did not say why");
+}
+
+/* The switch's software offloads: TCP frames of random headers and sizes, often sound.
+ * A plan accepted must cut the frame into segments of at most NET_FRAME_MAX bytes that
+ * carry each payload byte once, in order; a checksum accepted must lie inside. */
+static unsigned long offload_segments;
+static void fuzz_offload(unsigned long round)
+{
+	static uint8_t f[NET_GSO_FRAME_MAX], seg[NET_FRAME_MAX];
+	size_t len = below(4) ? 54 + below(sizeof(f) - 53) : below(sizeof(f) + 1);
+	bool v6 = below(2);
+	for (size_t i = 0; i < 128 && i < len; i++)
+		f[i] = (uint8_t)rnd();
+	for (size_t i = 128; i < len; i++)
+		f[i] = (uint8_t)i;
+	if (below(4) && len >= 74) { /* a sound header, then perhaps one field broken */
+		f[12] = v6 ? 0x86 : 0x08;
+		f[13] = v6 ? 0xdd : 0x00;
+		f[14] = v6 ? 0x60 : 0x45;
+		f[v6 ? 20 : 23] = 6;
+		if (!v6)
+			f[20] = f[21] = 0;
+		f[14 + (v6 ? 40 : 20) + 12] = 0x50;
+		if (below(4))
+			f[below(74)] = (uint8_t)rnd();
+	}
+	struct net_hdr h;
+	random_net_hdr(&h, len);
+	h.gso_type = below(4) ? (v6 ? NET_GSO_TCPV6 : NET_GSO_TCPV4) : h.gso_type;
+	struct offload_gso p;
+	const char *why = NULL;
+	if (offload_gso_plan(&h, f, len, &p, &why)) {
+		size_t payload = 0;
+		for (unsigned i = 0; i < p.segments; i++) {
+			size_t n = offload_gso_segment(&p, f, i, seg);
+			if (n > NET_FRAME_MAX || n < p.payload)
+				fail("offload_gso_segment", round, "a segment no frame fits");
+			if (memcmp(seg + p.payload, f + p.payload + payload, n - p.payload))
+				fail("offload_gso_segment", round, "a payload out of place");
+			payload += n - p.payload;
+			offload_segments++;
+		}
+		if (payload != len - p.payload || p.payload > len)
+			fail("offload_gso_plan", round, "segments that do not add up to the frame");
+	} else if (!why) {
+		fail("offload_gso_plan", round, "refused without saying why");
+	}
+	if (offload_checksum(&h, f, len, &why) &&
+	    (h.csum_start >= len || (size_t)h.csum_start + h.csum_offset + 2 > len))
+		fail("offload_checksum", round, "a checksum outside the frame");
+}
+
+/* A link's ring between a writer and a reader, each side's counts and records now and then
+ * scribbled on by the other: the reader never gets a record outside the ring, and what
+ * the writer put is read back whole unless the ring was scribbled on. */
+static void fuzz_net_ring(unsigned long round)
+{
+	static uint8_t link[NET_LINK_PAGES * 4096ul];
+	struct net_ring w, r;
+	net_ring_attach(&w, link, NET_RING_OUT);
+	net_ring_attach(&r, link, NET_RING_OUT);
+	net_ring_clear(&w);
+	uint32_t start = (uint32_t)rnd() & ~7u; /* counts anywhere modulo 2^32 */
+	w.count = r.count = start;
+	w.ends->head = w.ends->tail = start;
+	bool scribbled = false;
+	for (int step = 0; step < 64; step++) {
+		uint32_t len = below(4) ? (uint32_t)below(2000) : (uint32_t)below(NET_RECORD_MAX + 8);
+		uint8_t *rec = net_ring_reserve(&w, len);
+		if (rec) {
+			for (uint32_t i = 0; i < len; i += 512)
+				rec[i] = (uint8_t)(len + i);
+			net_ring_commit(&w, len);
+		} else if (len <= NET_RECORD_MAX && !scribbled && w.count == r.count) {
+			fail("net_ring_reserve", round, "an empty ring refused a record");
+		}
+		if (!below(16)) { /* the other side misbehaves */
+			scribbled = true;
+			if (below(2))
+				w.ends->head = (uint32_t)rnd();
+			else
+				memcpy(r.data + (rnd() % NET_RING_BYTES & ~3u), &(uint32_t){ (uint32_t)rnd() }, 4);
+		}
+		uint32_t n;
+		const uint8_t *got;
+		while ((got = net_ring_peek(&r, &n))) {
+			if (got < r.data || got + n > r.data + NET_RING_BYTES || n > NET_RECORD_MAX)
+				fail("net_ring_peek", round, "a record outside the ring");
+			for (uint32_t i = 0; !scribbled && i < n; i += 512)
+				if (got[i] != (uint8_t)(n + i))
+					fail("net_ring_peek", round, "a record not as written");
+			net_ring_release(&r, n);
+		}
+		if (r.broken) {
+			if (!scribbled)
+				fail("net_ring_peek", round, "a sound ring found broken");
+			break;
+		}
+	}
 }
 
 /* The switch: random attach, detach and frames from random ports. A guest's MAC stays its
@@ -585,7 +727,7 @@ static void fuzz_switch(unsigned long round)
 		size_t len = below(4) ? 60 : below(sizeof(f) + 16);
 		if (!(open & (1u << port)))
 			break;
-		enum switch_verdict v = switch_admit(&t, port, macs[port], f, len);
+		enum switch_verdict v = switch_admit(&t, port, macs[port], f, len, SWITCH_FRAME_MAX);
 		if (v == SWITCH_OK && port && memcmp(f + MAC_BYTES, macs[port], MAC_BYTES))
 			fail("switch_admit", round, "admitted a guest frame with another source");
 		if (v == SWITCH_OK && (len < SWITCH_FRAME_MIN || len > SWITCH_FRAME_MAX))
@@ -809,6 +951,8 @@ int main(int argc, char **argv)
 		fuzz_virtqueue(round);
 		fuzz_blk(round);
 		fuzz_net(round);
+		fuzz_offload(round);
+		fuzz_net_ring(round);
 		fuzz_switch(round);
 		fuzz_image(round, linux_image, linux_size);
 		fuzz_uart(round);
@@ -823,9 +967,9 @@ int main(int argc, char **argv)
 	printf("fuzz: %lu rounds (seed %s), no failure; accepted: %lu ELF images, %lu cpio "
 	       "entries, %lu device trees, %lu instructions, %lu virtqueue chains, %lu guest images, "
 	       "%lu guest layouts, %lu UART bytes, %lu disk requests, %lu FUSE requests, %lu agent "
-	       "frames, %lu network packets\n", rounds, argv[2], elf_ok, cpio_entries, dtb_ok,
-	       decoded, chains, images_ok, layouts_ok, uart_bytes, blk_ok, fuse_ok, agent_frames,
-	       net_ok);
+	       "frames, %lu network packets (%lu with offloads), %lu segments\n", rounds, argv[2],
+	       elf_ok, cpio_entries, dtb_ok, decoded, chains, images_ok, layouts_ok, uart_bytes,
+	       blk_ok, fuse_ok, agent_frames, net_ok, net_offloads_ok, offload_segments);
 	fuzz_fs_report();
 	return 0;
 }

@@ -35,4 +35,5 @@ FUZZ_SOURCES += servers/vmm/agent_frame.c
 FUZZ_SOURCES += tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES)
 $(BUILD)/fuzz/fuzz: tools/fuzz/fuzz_fs.c $(FS_HOST_SOURCES) $(wildcard servers/fs/*.h tools/fuzz/*.h)
 FUZZ_SOURCES += servers/vmm/net_frame.c servers/net/switch.c
-$(BUILD)/fuzz/fuzz: servers/net/switch.h
+FUZZ_SOURCES += servers/net/net_ring.c servers/net/offload.c
+$(BUILD)/fuzz/fuzz: servers/net/switch.h servers/net/net_ring.h servers/net/offload.h

@@ -142,8 +142,9 @@ def test_spoofed_source_and_jumbo_frames_are_refused_and_the_guest_goes_on(boot,
 
 
 def test_guests_greet_each_other_and_see_only_their_own_frames(boot):
-    """Three bare-metal guests (guest/tests/net-peer.c) at once: each misuses its device,
-    then says hello to all by broadcast and replies to each hello by unicast. Each must hear both from both others, and
+    """Three bare-metal guests (guest/tests/net-peer.c) at once: each misuses its device
+    (hostile offload headers among it), then says hello to all by broadcast and replies to
+    each hello by unicast. Each must hear both from both others, and
     none a unicast frame meant for another (it would say FAIL). Linux guests are not used:
     a second Linux guest does not reach its prompt while another runs (issue 13)."""
     shell = boot_shell(boot, free_port())
@@ -177,6 +178,19 @@ def test_guests_greet_each_other_and_see_only_their_own_frames(boot):
     assert everything.count("a device-writable buffer in a transmitted packet; the device "
                             "needs a reset") == 3
     assert everything.count("PASS: the device works again after a reset") == 3
+    # Then headers asking for what no driver may: each dropped and counted by the monitor,
+    # or (a segmentation of a frame that is no TCP) refused by the network server.
+    for n, what, size in ((2, "a segment size no 1514-byte frame carries", 3000),
+                          (3, "a checksum offload outside the frame", 60),
+                          (4, "a segmentation offload, which was not negotiated", 3000)):
+        assert everything.count(f"virtio-net: {what}, {size} bytes: dropped ({n} so far)") == 3
+    assert everything.count("virtio-net: the network server refused a frame: "
+                            "invalid argument") == 3, everything
+    assert everything.count("PASS: the device works on after hostile offload headers") == 3
+    stats = shell.run("hvstat")
+    errors = re.findall(r"\(net-peer.elf\) virtio-net: \d+ requests, \d+ bytes, \d+ "
+                        r"notifications, \d+ interrupts, (\d+) errors", stats)
+    assert len(errors) == 3 and all(int(e) >= 4 for e in errors), stats
     for vm in (1, 2, 3):
         shell.run(f"vm kill {vm}")
     assert "net-peer" not in shell.run("vm list")

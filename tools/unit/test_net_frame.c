@@ -1,8 +1,8 @@
 /* The monitor's virtio-net packet checks (servers/vmm/net_frame.c) over hand-made chains:
  * frames sent in any framing, and every hostile packet (no whole header, a device-writable
- * buffer, frames too short or too long, offloads never negotiated) dropped or refused;
- * received frames written with a VERSION_1 header, and never into a chain too small or of
- * the wrong direction. */
+ * buffer, frames too short or too long, offloads never negotiated or pointing outside the
+ * frame, segment sizes no frame carries) dropped or refused; received frames written with
+ * a VERSION_1 header, and never into a chain too small or of the wrong direction. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,12 +32,20 @@ static uint8_t *add(uint32_t len, bool writable)
 	return b->host;
 }
 
+#define OFFLOADS (NET_F_CSUM | NET_F_HOST_TSO4 | NET_F_HOST_TSO6)
+
+static enum net_verdict tx_with(uint64_t features, size_t *len, const char **why)
+{
+	struct net_hdr h;
+	enum net_verdict v = net_tx_parse(&chain, features, &h, len, why);
+	assert_true(v == NET_OK ? *why == NULL : *why != NULL);
+	return v;
+}
+
 static enum net_verdict tx(size_t *len)
 {
 	const char *why;
-	enum net_verdict v = net_tx_parse(&chain, len, &why);
-	assert_true(v == NET_OK ? why == NULL : why != NULL);
-	return v;
+	return tx_with(0, len, &why);
 }
 
 static void test_frame_after_header_in_one_buffer(void **state)
@@ -121,10 +129,119 @@ static void test_offloads_never_negotiated_are_dropped(void **state)
 	assert_int_equal(tx(&len), NET_OK);
 }
 
+/* A header of the negotiated offloads, each field checked against the frame. */
+static void set_header(uint8_t *b, uint8_t flags, uint8_t gso, uint16_t hdr_len,
+		       uint16_t gso_size, uint16_t start, uint16_t offset)
+{
+	struct net_hdr h = { flags, gso, hdr_len, gso_size, start, offset, 0 };
+	memcpy(b, &h, sizeof(h));
+}
+
+static void test_negotiated_offloads_pass(void **state)
+{
+	(void)state;
+	size_t len;
+	const char *why;
+	reset_chain();
+	uint8_t *b = add(NET_HDR_SIZE + 60000, false);
+	set_header(b, NET_F_NEEDS_CSUM, NET_GSO_TCPV4, 54, 1448, 34, 16);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_OK);
+	assert_int_equal(len, 60000);
+	set_header(b, 0, NET_GSO_TCPV6, 74, 1428, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_OK);
+	reset_chain(); /* the checksum's last byte the frame's last */
+	b = add(NET_HDR_SIZE + 60, false);
+	set_header(b, NET_F_NEEDS_CSUM, 0, 0, 0, 34, 24);
+	assert_int_equal(tx_with(NET_F_CSUM, &len, &why), NET_OK);
+}
+
+static void test_hostile_offload_headers_are_dropped(void **state)
+{
+	(void)state;
+	size_t len;
+	const char *why;
+	reset_chain();
+	uint8_t *b = add(NET_HDR_SIZE + 60000, false);
+	set_header(b, 0, NET_GSO_TCPV4, 54, 1448, 0, 0); /* TSO6 alone negotiated */
+	assert_int_equal(tx_with(NET_F_CSUM | NET_F_HOST_TSO6, &len, &why), NET_DROP);
+	assert_string_equal(why, "a segmentation offload, which was not negotiated");
+	set_header(b, 0, NET_GSO_UDP, 42, 1472, 0, 0); /* UFO: never offered */
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, 0, NET_GSO_TCPV4 | NET_GSO_ECN, 54, 1448, 0, 0); /* HOST_ECN: never */
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, 0, 7, 54, 1448, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, 0, NET_GSO_TCPV4, 54, 0, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a segment size no 1514-byte frame carries");
+	set_header(b, 0, NET_GSO_TCPV4, 54, 1, 0, 0); /* 60000 one-byte segments */
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, 0, NET_GSO_TCPV4, 54, 9000, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, 0, NET_GSO_TCPV4, 60001, 1448, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a segmentation header longer than the frame");
+	set_header(b, 0x10, NET_GSO_NONE, 0, 0, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a header flag no driver may set");
+	/* A checksum placed beyond the frame, at its very end, or summed from past it. */
+	reset_chain();
+	b = add(NET_HDR_SIZE + 60, false);
+	set_header(b, NET_F_NEEDS_CSUM, 0, 0, 0, 34, 25);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a checksum offload outside the frame");
+	set_header(b, NET_F_NEEDS_CSUM, 0, 0, 0, 60, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	set_header(b, NET_F_NEEDS_CSUM, 0, 0, 0, 0xffff, 0xffff);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	/* Without segmentation, a frame is one on the wire; with it, at most 64 KiB. */
+	reset_chain();
+	b = add(NET_HDR_SIZE, false);
+	add(NET_GSO_FRAME_MAX + 1, false);
+	set_header(b, 0, NET_GSO_TCPV4, 54, 1448, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a segmentation offload of more than 64 KiB");
+	set_header(b, 0, NET_GSO_NONE, 0, 0, 0, 0);
+	assert_int_equal(tx_with(OFFLOADS, &len, &why), NET_DROP);
+	assert_string_equal(why, "a frame longer than 1514 bytes (MTU 1500)");
+}
+
+static void test_received_offloads_follow_the_driver(void **state)
+{
+	(void)state;
+	uint8_t f[100] = { 0 };
+	uint32_t written;
+	const char *why;
+	const struct net_hdr partial = { .flags = NET_F_NEEDS_CSUM, .csum_start = 34,
+					 .csum_offset = 16 };
+	reset_chain();
+	add(2000, true);
+	assert_int_equal(net_rx_fill(&chain, NET_F_GUEST_CSUM, &partial, f, 100, &written, &why),
+			 NET_OK);
+	struct net_hdr got;
+	memcpy(&got, mem[0], sizeof(got));
+	assert_int_equal(got.flags, NET_F_NEEDS_CSUM);
+	assert_int_equal(got.csum_start, 34);
+	assert_int_equal(got.num_buffers, 1);
+	assert_int_equal(net_rx_fill(&chain, 0, &partial, f, 100, &written, &why), NET_DROP);
+	const struct net_hdr segments = { .gso_type = NET_GSO_TCPV4, .gso_size = 1448 };
+	assert_int_equal(net_rx_fill(&chain, NET_F_GUEST_CSUM, &segments, f, 100, &written, &why),
+			 NET_DROP);
+	const struct net_hdr outside = { .flags = NET_F_NEEDS_CSUM, .csum_start = 99 };
+	assert_int_equal(net_rx_fill(&chain, NET_F_GUEST_CSUM, &outside, f, 100, &written, &why),
+			 NET_DROP);
+	/* DATA_VALID only for a driver that took GUEST_CSUM. */
+	const struct net_hdr valid = { .flags = NET_F_DATA_VALID };
+	assert_int_equal(net_rx_fill(&chain, 0, &valid, f, 100, &written, &why), NET_OK);
+	memcpy(&got, mem[0], sizeof(got));
+	assert_int_equal(got.flags, 0);
+}
+
 static enum net_verdict rx(const uint8_t *f, size_t len, uint32_t *written)
 {
 	const char *why;
-	enum net_verdict v = net_rx_fill(&chain, f, len, written, &why);
+	static const struct net_hdr none;
+	enum net_verdict v = net_rx_fill(&chain, 0, &none, f, len, written, &why);
 	assert_true(v == NET_OK ? why == NULL : why != NULL && *written == 0);
 	return v;
 }
@@ -183,6 +300,9 @@ int main(void)
 		cmocka_unit_test(test_sizes_no_ethernet_has_are_dropped),
 		cmocka_unit_test(test_broken_packets_need_a_reset),
 		cmocka_unit_test(test_offloads_never_negotiated_are_dropped),
+		cmocka_unit_test(test_negotiated_offloads_pass),
+		cmocka_unit_test(test_hostile_offload_headers_are_dropped),
+		cmocka_unit_test(test_received_offloads_follow_the_driver),
 		cmocka_unit_test(test_received_frame_with_its_header),
 		cmocka_unit_test(test_unfit_receive_chains),
 	};

@@ -64,3 +64,6 @@ unit_deps_net_frame := servers/vmm/net_frame.c servers/vmm/blk_request.c
 unit_deps_switch := servers/net/switch.c
 UNIT_CFLAGS += -Iservers/net
 $(BUILD)/unit/test_switch: servers/net/switch.h
+unit_deps_offload := servers/net/offload.c
+unit_deps_net_ring := servers/net/net_ring.c
+$(BUILD)/unit/test_offload $(BUILD)/unit/test_net_ring: $(wildcard servers/net/*.h include/vireo/*.h)
