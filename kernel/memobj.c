@@ -3,6 +3,7 @@
 #include "handle.h"
 #include "kalloc.h"
 #include "memory.h"
+#include "page_alloc.h"
 #include "task.h"
 
 struct memobj *memobj_create(struct task *creator, uint64_t npages, int *err)
@@ -40,13 +41,107 @@ struct memobj *memobj_borrow(uint64_t pa, uint64_t npages)
 	return o;
 }
 
+/* The object behind t's owned mapping m, made on the mapping's first grant: from then on
+ * the pages go back when the last of the mapping, the grants and the pins lets go
+ * (task.c's unmap leaves them to it), not when the task unmaps them or ends. */
+static struct memobj *backing_of(struct task *t, struct mapping *m)
+{
+	if (m->obj)
+		return m->obj;
+	struct memobj *o = kzalloc(sizeof(*o));
+	if (!o)
+		return NULL;
+	o->pa = m->pa;
+	o->npages = m->npages;
+	o->refs = 1; /* the mapping's */
+	o->charged = t;
+	t->refs++;
+	m->obj = o;
+	return o;
+}
+
+static void release_runs(struct memobj_run *runs, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		memobj_put(runs[i].backing);
+}
+
+/* Appends [va, va + len) of t's memory to the runs, merging it with the last run when the
+ * two touch physically. */
+static int add_run(struct task *t, uint64_t va, uint64_t len, struct memobj_run *runs,
+		   unsigned *n)
+{
+	uint64_t pa;
+	struct mapping *m = len && va + len > va ? task_find_owned(t, va, len, &pa) : NULL;
+	if (!m)
+		return VIREO_E_FAULT;
+	/* A device must never read what an earlier owner left in pages the task has not
+	 * touched yet, nor have its data zeroed over by a later first touch. */
+	uint64_t chunk = CHUNK_PAGES * PAGE_SIZE;
+	for (uint64_t at = va & ~(chunk - 1); at < va + len; at += chunk)
+		if (!task_touch(t, at < va ? va : at))
+			return VIREO_E_NOMEM;
+	struct memobj *backing = backing_of(t, m);
+	if (!backing)
+		return VIREO_E_NOMEM;
+	struct memobj_run *last = *n ? &runs[*n - 1] : NULL;
+	if (last && last->backing == backing && last->pa + last->len == pa) {
+		last->len += len;
+		return 0;
+	}
+	backing->refs++;
+	runs[(*n)++] = (struct memobj_run){ pa, len, backing };
+	return 0;
+}
+
+struct memobj *memobj_grant(struct task *t, const struct vireo_grant_seg *segs, unsigned n,
+			    int *err)
+{
+	*err = n == 0 || n > VIREO_GRANT_SEGS ? VIREO_E_INVAL : 0;
+	if (*err)
+		return NULL;
+	struct memobj *o = kzalloc(sizeof(*o));
+	struct memobj_run *runs = kzalloc(n * sizeof(*runs));
+	unsigned nruns = 0;
+	uint64_t bytes = 0;
+	for (unsigned i = 0; o && runs && !*err && i < n; i++) {
+		*err = add_run(t, segs[i].va, segs[i].len, runs, &nruns);
+		bytes += segs[i].len; /* each under its mapping's size: no wrap */
+	}
+	if (!*err && (!o || !runs))
+		*err = VIREO_E_NOMEM;
+	if (*err) {
+		release_runs(runs, runs ? nruns : 0);
+		if (runs)
+			kfree(runs, n * sizeof(*runs));
+		if (o)
+			kfree(o, sizeof(*o));
+		return NULL;
+	}
+	o->runs = runs;
+	o->nruns = nruns;
+	o->alloc_runs = n;
+	o->bytes = bytes;
+	o->refs = 1; /* the caller's, to hand to a handle */
+	o->granter = t;
+	t->refs++;
+	return o;
+}
+
 void memobj_put(struct memobj *o)
 {
 	if (--o->refs > 0)
 		return;
-	kpages_free(o->pa, o->npages);
-	task_uncharge(o->charged, o->npages);
-	task_put(o->charged);
+	if (o->runs) {
+		release_runs(o->runs, o->nruns);
+		/* Allocated for the segments asked for; merging only ever made fewer runs. */
+		kfree(o->runs, o->alloc_runs * sizeof(*o->runs));
+		task_put(o->granter);
+	} else {
+		kpages_free(o->pa, o->npages);
+		task_uncharge(o->charged, o->npages);
+		task_put(o->charged);
+	}
 	kfree(o, sizeof(*o));
 }
 

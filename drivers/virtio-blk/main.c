@@ -1,8 +1,10 @@
 /* The virtio-blk driver: owns QEMU's virtio-mmio block device (virtio 1.2 sections 4.2 and
  * 5.2, modern interface, Version 2) and serves "blkdev" to the block server alone. One
- * request at a time on one queue of three descriptors (header, data, status), completed
- * by interrupt. Data moves by DMA between the disk and two buffers of this driver's, pinned
- * for the device (SYS_DMA_PIN); the block server maps them. */
+ * request at a time on one queue, a chain of the header, one descriptor per physically
+ * contiguous run of data and the status, completed by interrupt. Data moves by DMA between
+ * the disk and either two buffers of this driver's, pinned for the device (SYS_DMA_PIN),
+ * which the block server maps, or the pages of a grant that came with the request
+ * (BLKDEV_READV, pinned with SYS_DMA_PIN_RUNS for that request alone). */
 #include <stdbool.h>
 #include <string.h>
 
@@ -14,7 +16,8 @@
 #define IRQ_BIT 1
 #define BUFFER_PAGES 128 /* 512 KiB each: a 1 MiB request in two round trips */
 #define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
-#define QUEUE_SIZE 8    /* three descriptors in use */
+#define QUEUE_SIZE (BLKDEV_GRANT_RUNS + 2) /* one request's chain */
+#define RING_PAGES 2
 
 #define BLK_F_RO (1ull << 5)    /* 5.2.3 */
 #define BLK_F_FLUSH (1ull << 9)
@@ -28,18 +31,18 @@ struct avail { uint16_t flags, idx, ring[QUEUE_SIZE], used_event; };
 struct used { uint16_t flags, idx; struct virtq_used_elem ring[QUEUE_SIZE]; uint16_t avail_event; };
 struct req_header { uint32_t type, reserved; uint64_t sector; };
 
-/* The ring page: 2.7 alignment (16, 2, 4) holds at these offsets. */
+/* The ring pages: 2.7 alignment (16, 2, 4) holds at these offsets. */
 struct ring_page {
 	struct virtq_desc desc[QUEUE_SIZE];
 	struct avail avail;
-	uint8_t pad0[256 - sizeof(struct avail)];
-	struct used used;
-	uint8_t pad1[256 - sizeof(struct used)];
+	uint8_t pad0[1024 - sizeof(struct avail)];
 	struct req_header header;
 	uint8_t status;
+	uint8_t pad1[1024 - sizeof(struct req_header) - 1];
+	struct used used;
 };
-_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
-	       "the ring page layout");
+_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 2048 &&
+		       sizeof(struct ring_page) <= RING_PAGES * 4096, "the ring pages' layout");
 
 static volatile uint32_t *regs = (volatile uint32_t *)REGS_VA;
 static volatile struct ring_page *ring = (volatile struct ring_page *)RING_VA;
@@ -125,7 +128,7 @@ static int setup(void)
 		return fail("the device refused the features", 0);
 
 	uint64_t ring_handle;
-	err = dma_memory(1, &ring_handle, &ring_pa);
+	err = dma_memory(RING_PAGES, &ring_handle, &ring_pa);
 	if (!err)
 		err = vireo_syscall(SYS_MEMORY_MAP, (long)ring_handle, RING_VA,
 				    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0) < 0;
@@ -153,6 +156,13 @@ static int setup(void)
 	return 0;
 }
 
+/* A handle that came with a message this driver does not keep. */
+static void drop_handle(const struct msg *m)
+{
+	if (m->info & VIREO_IPC_HANDLE)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
+}
+
 /* Waits for the interrupt that says the request is done; calls meanwhile are turned away
  * (only the block server calls, and it waits for this request). */
 static void wait_used(void)
@@ -163,6 +173,7 @@ static void wait_used(void)
 			break;
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0) {
+			drop_handle(&m);
 			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
 			continue;
 		}
@@ -176,8 +187,9 @@ static void wait_used(void)
 	__sync_synchronize();
 }
 
-/* One request: type, sector, and (for reads and writes) bytes of buffer pa. */
-static int64_t transfer(uint32_t type, uint64_t sector, uint64_t pa, uint32_t bytes)
+/* One request: type, sector, and (for reads and writes) its data in n physical runs. */
+static int64_t transfer(uint32_t type, uint64_t sector, const struct vireo_dma_run *runs,
+			unsigned n)
 {
 	volatile struct virtq_desc *d = ring->desc;
 	ring->header.type = type;
@@ -186,15 +198,12 @@ static int64_t transfer(uint32_t type, uint64_t sector, uint64_t pa, uint32_t by
 	ring->status = 0xff;
 	d[0] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, header),
 			      sizeof(struct req_header), VIRTQ_DESC_F_NEXT, 1 };
-	unsigned last = 0;
-	if (bytes) {
-		d[1] = (struct virtq_desc){ pa, bytes,
-				      (uint16_t)(VIRTQ_DESC_F_NEXT | (type == T_IN ? VIRTQ_DESC_F_WRITE : 0)), 2 };
-		last = 1;
-	}
-	d[last + 1] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
+	uint16_t data_flags = (uint16_t)(VIRTQ_DESC_F_NEXT | (type == T_IN ? VIRTQ_DESC_F_WRITE : 0));
+	for (unsigned i = 0; i < n; i++)
+		d[i + 1] = (struct virtq_desc){ runs[i].pa, (uint32_t)runs[i].len, data_flags,
+						(uint16_t)(i + 2) };
+	d[n + 1] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
 				     VIRTQ_DESC_F_WRITE, 0 };
-	d[last].next = (uint16_t)(last + 1);
 	ring->avail.ring[next_avail % QUEUE_SIZE] = 0;
 	__sync_synchronize(); /* 2.7.13: descriptors and ring entry before the index */
 	ring->avail.idx = ++next_avail;
@@ -204,35 +213,71 @@ static int64_t transfer(uint32_t type, uint64_t sector, uint64_t pa, uint32_t by
 	return ring->status == S_OK ? 0 : VIREO_E_INVAL;
 }
 
+static bool range_ok(uint64_t sector, uint64_t count, uint64_t max)
+{
+	return count && count <= max && sector <= capacity && count <= capacity - sector;
+}
+
 static int64_t disk_io(uint32_t label, uint64_t buf, uint64_t sector, uint64_t count)
 {
-	if (buf >= BLKDEV_NBUFS || count == 0 || count > BUFFER_BYTES / BLKDEV_SECTOR ||
-	    sector > capacity || count > capacity - sector)
+	if (buf >= BLKDEV_NBUFS || !range_ok(sector, count, BUFFER_BYTES / BLKDEV_SECTOR))
 		return VIREO_E_INVAL;
 	if (label == BLKDEV_WRITE && read_only)
 		return VIREO_E_RIGHTS;
-	return transfer(label == BLKDEV_READ ? T_IN : T_OUT, sector, buffers[buf].pa,
-			(uint32_t)(count * BLKDEV_SECTOR));
+	struct vireo_dma_run run = { buffers[buf].pa, count * BLKDEV_SECTOR };
+	return transfer(label == BLKDEV_READ ? T_IN : T_OUT, sector, &run, 1);
+}
+
+/* BLKDEV_READV, BLKDEV_WRITEV: the grant is pinned only while the device works on it, and
+ * must hold exactly the request's bytes. */
+static int64_t grant_io(uint32_t label, uint64_t sector, uint64_t count, uint64_t grant)
+{
+	static struct vireo_dma_run runs[BLKDEV_GRANT_RUNS];
+	if (!range_ok(sector, count, BLKDEV_GRANT_MAX / BLKDEV_SECTOR))
+		return VIREO_E_INVAL;
+	if (label == BLKDEV_WRITEV && read_only)
+		return VIREO_E_RIGHTS;
+	int64_t n = vireo_syscall(SYS_DMA_PIN_RUNS, BLKDEV_HANDLE_DEVICE, (long)grant, (long)runs,
+				  BLKDEV_GRANT_RUNS, 0, 0);
+	if (n < 0)
+		return n;
+	uint64_t bytes = 0;
+	for (int64_t i = 0; i < n; i++)
+		bytes += runs[i].len; /* each under the grant's total, at most 4 MiB: no wrap */
+	int64_t st = bytes == count * BLKDEV_SECTOR
+			     ? transfer(label == BLKDEV_READV ? T_IN : T_OUT, sector, runs, (unsigned)n)
+			     : VIREO_E_INVAL;
+	vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)grant, 0, 0, 0, 0);
+	return st;
 }
 
 static void serve(const struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
-	if (m->task != allowed_task) {
-		if (!caller_is_service(m->task, "/boot/bin/block")) {
-			ipc_reply(caller, 0, (uint64_t)VIREO_E_RIGHTS, 0, 0, 0);
-			return;
-		}
+	/* Taken before caller_is_service asks init, which reuses the IPC buffer. */
+	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	uint32_t label = vireo_ipc_label(m->info);
+	bool takes_grant = label == BLKDEV_READV || label == BLKDEV_WRITEV;
+	if (m->task != allowed_task && caller_is_service(m->task, "/boot/bin/block"))
 		allowed_task = m->task;
+	if (grant && (!takes_grant || m->task != allowed_task)) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		grant = 0;
+	}
+	if (m->task != allowed_task) {
+		ipc_reply(caller, 0, (uint64_t)VIREO_E_RIGHTS, 0, 0, 0);
+		return;
 	}
 	int64_t st = 0;
-	switch (vireo_ipc_label(m->info)) {
+	switch (label) {
 	case BLKDEV_INFO:
 		ipc_reply(caller, 0, 0, capacity, BUFFER_BYTES, can_flush);
 		return;
 	case BLKDEV_BUFFER:
-		if (m->w[0] >= BLKDEV_NBUFS)
+		if (m->w[0] >= BLKDEV_NBUFS) {
+			st = VIREO_E_INVAL;
 			break;
+		}
 		ipc_buffer()->handle = buffers[m->w[0]].handle;
 		ipc_reply(caller, VIREO_IPC_HANDLE, 0, 0, 0, 0);
 		return;
@@ -241,12 +286,19 @@ static void serve(const struct msg *m)
 		st = disk_io(vireo_ipc_label(m->info), m->w[0], m->w[1], m->w[2]);
 		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
 		return;
+	case BLKDEV_READV:
+	case BLKDEV_WRITEV:
+		st = grant ? grant_io(label, m->w[0], m->w[1], grant) : VIREO_E_INVAL;
+		break;
 	case BLKDEV_FLUSH:
-		st = can_flush ? transfer(T_FLUSH, 0, 0, 0) : 0;
-		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
-		return;
+		st = can_flush ? transfer(T_FLUSH, 0, NULL, 0) : 0;
+		break;
+	default:
+		st = VIREO_E_INVAL;
 	}
-	ipc_reply(caller, 0, (uint64_t)VIREO_E_INVAL, 0, 0, 0);
+	if (grant)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+	ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
 }
 
 int main(void)

@@ -101,7 +101,14 @@ enum blkdev_label {
 	BLKDEV_WRITE,
 	/* Whatever was written is on the disk (VIRTIO_BLK_T_FLUSH to QEMU's image). */
 	BLKDEV_FLUSH,
+	/* w0 = first sector, w1 = sectors, handle = a grant (syscall.h) of exactly that many
+	 * bytes, in at most BLKDEV_GRANT_RUNS physical runs: the disk and the grant, by DMA
+	 * straight to and from the granted pages, pinned for the request alone. */
+	BLKDEV_READV,
+	BLKDEV_WRITEV,
 };
+#define BLKDEV_GRANT_RUNS 126 /* with the header and the status: a 128-descriptor chain */
+#define BLKDEV_GRANT_MAX (4ul << 20) /* bytes in one request */
 
 /* The block server ("block", servers/block): volumes carved from the host disk. It serves
  * the VM monitor (everything) and the shell (BLOCK_LIST, BLOCK_CREATE, BLOCK_DELETE). */
@@ -121,6 +128,12 @@ enum block_label {
 	BLOCK_READ,
 	BLOCK_WRITE,
 	BLOCK_FLUSH,     /* w0 = session */
+	/* w0 = session, w1 = first sector of the volume, w2 = sectors, handle = a grant of
+	 * their bytes (syscall.h, "Grants"; up to BLKDEV_GRANT_MAX, BLKDEV_GRANT_RUNS runs):
+	 * between the volume and the granted memory with no copy, as BLKDEV_READV. The server
+	 * passes the grant to the driver and keeps no handle to it after the reply. */
+	BLOCK_READV,
+	BLOCK_WRITEV,
 };
 
 /* Ethernet frames as the network's drivers and servers pass them: destination MAC, source

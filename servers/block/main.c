@@ -3,8 +3,10 @@
  * its own volume and no other. The shell lists, creates and deletes volumes. Callers are
  * told apart by the task id the kernel reports, checked with init (INIT_WHOIS).
  *
- * Data moves through the driver's data buffer, which the monitor maps too: a read lands
- * there by DMA, a write goes from there. The table and the zeroing of new volumes use the
+ * A guest's data moves by DMA straight between the disk and its pages: the monitor sends a
+ * grant of the request's buffers with BLOCK_READV and BLOCK_WRITEV, passed on to the driver
+ * as it came, and this server never sees the bytes. BLOCK_READ and BLOCK_WRITE move data
+ * through the driver's data buffer instead, which the caller maps too. The table and the zeroing of new volumes use the
  * metadata buffer, which only this server and the driver see. The file-system server ("fs")
  * gets a buffer of its own instead of the monitor's, copied through the metadata buffer, so
  * that neither ever sees or overwrites the other's data in flight. */
@@ -261,6 +263,21 @@ static int64_t volume_io(const struct msg *m, struct session *s)
 	return err;
 }
 
+/* BLOCK_READV, BLOCK_WRITEV: the volume's sectors checked here, the grant's bytes and runs
+ * by the driver, which alone can see them. */
+static int64_t grant_io(const struct msg *m, const struct session *s, uint64_t grant)
+{
+	const struct vol_entry *v = &table.e[s->volume];
+	uint64_t sector = m->w[1], count = m->w[2];
+	if (count > BLKDEV_GRANT_MAX / VOL_SECTOR || !vol_range_ok(v, sector, count))
+		return VIREO_E_INVAL;
+	ipc_buffer()->handle = grant;
+	uint32_t label = vireo_ipc_label(m->info) == BLOCK_READV ? BLKDEV_READV : BLKDEV_WRITEV;
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(label, 0) | VIREO_IPC_HANDLE,
+				v->start + sector, count, 0, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}
+
 /* The buffer the fs server's sessions use, made when it first opens a volume. */
 static bool fs_buffer_ready(void)
 {
@@ -313,11 +330,19 @@ static void request(const struct msg *m)
 	struct session *s;
 	int64_t err;
 	int index;
-	if (m->info & VIREO_IPC_HANDLE) /* nothing here takes a handle */
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
+	/* Only BLOCK_READV and BLOCK_WRITEV take a handle, a grant passed on to the driver. */
+	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	if (grant && label != BLOCK_READV && label != BLOCK_WRITEV) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		grant = 0;
+	}
 	/* Taken before allowed() asks init, which reuses the IPC buffer. */
 	bool named = label == BLOCK_CREATE || label == BLOCK_DELETE || label == BLOCK_OPEN;
 	bool name_ok = named && take_name(m, name);
+	if (grant && (!allowed(m, label) || !table_ok)) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		grant = 0;
+	}
 	if (!allowed(m, label)) {
 		reply_error(caller, VIREO_E_RIGHTS, "only the VM monitor and the shell use volumes");
 		return;
@@ -358,6 +383,13 @@ static void request(const struct msg *m)
 		return;
 	}
 	s = session_of(m);
+	if (label == BLOCK_READV || label == BLOCK_WRITEV) {
+		err = grant && s ? grant_io(m, s, grant) : s ? VIREO_E_INVAL : VIREO_E_NOENT;
+		if (grant)
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		reply_error(caller, err, NULL);
+		return;
+	}
 	if (!s) {
 		reply_error(caller, label <= BLOCK_FLUSH ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
 		return;

@@ -1,8 +1,8 @@
 /* virtio-blk, the block device (virtio 1.2 section 5.2): one request queue, served from
  * the guest's volume on the block server ("block"). Every request is checked by
- * blk_request.c first; its data is copied between guest RAM and the block server's buffer,
- * a buffer's worth at a time. The monitor waits for each answer (the block server answers
- * in the time of a disk request). Offered: VIRTIO_BLK_F_FLUSH, so that a guest's flush
+ * blk_request.c first; its data buffers are then granted (SYS_MEMORY_GRANT) for that
+ * request alone, and the disk driver DMAs straight to and from them: no copy. The monitor
+ * waits for each answer (the block server answers in the time of a disk request). Offered: VIRTIO_BLK_F_FLUSH, so that a guest's flush
  * reaches QEMU's disk image, SIZE_MAX and SEG_MAX for requests of many pages, and the
  * ring features indirect descriptors and event-idx,
  * which save Linux a kick per request while the device is busy. */
@@ -24,10 +24,10 @@
 #define BLK_SEG_MAX (BLK_QUEUE_MAX - 2)
 #define BLK_SIZE_MAX (BLK_REQUEST_MAX / BLK_SEG_MAX & ~4095ul)
 _Static_assert(BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX, "a request fits the limit");
-#define BUFFER_VA 0x2b00000000ul /* the block server's data buffer, between bootfs and RAM */
+_Static_assert(BLK_SEG_MAX <= BLKDEV_GRANT_RUNS && BLK_REQUEST_MAX <= BLKDEV_GRANT_MAX,
+	       "a request the guest may send is one the driver takes");
 
-static uint64_t block_ep, buffer_bytes;
-static uint8_t *buffer = (uint8_t *)BUFFER_VA;
+static uint64_t block_ep;
 
 static bool blk_available(const struct guest *g)
 {
@@ -52,27 +52,24 @@ static int64_t block_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
 	return r.status < 0 ? r.status : (int64_t)r.w[0];
 }
 
-/* Moves a read's or a write's data, a buffer's worth per block server call. */
+/* Moves a read's or a write's data under a grant of its buffers, in one block server call. */
 static int64_t transfer(const struct guest_disk *disk, const struct vq_chain *c,
 			const struct blk_request *r)
 {
-	for (uint64_t done = 0; done < r->data_len;) {
-		uint64_t n = r->data_len - done < buffer_bytes ? r->data_len - done : buffer_bytes;
-		uint64_t sector = r->sector + done / BLK_SECTOR;
-		int64_t err;
-		if (r->type == BLK_T_IN) {
-			err = block_call(BLOCK_READ, disk->session, sector, n / BLK_SECTOR);
-			if (!err)
-				blk_scatter(c, done, buffer, n);
-		} else {
-			blk_gather(c, 16 + done, buffer, n);
-			err = block_call(BLOCK_WRITE, disk->session, sector, n / BLK_SECTOR);
-		}
-		if (err)
-			return err;
-		done += n;
-	}
-	return 0;
+	static struct vireo_grant_seg segs[BLK_SEG_MAX];
+	unsigned n = blk_data_segs(c, r, segs, BLK_SEG_MAX);
+	if (!n)
+		return VIREO_E_INVAL; /* more buffers than the SEG_MAX the device offered */
+	int64_t grant = vireo_syscall(SYS_MEMORY_GRANT, (long)segs, n, 0, 0, 0, 0);
+	if (grant < 0)
+		return grant;
+	ipc_buffer()->handle = (uint64_t)grant;
+	struct msg m = ipc_call(block_ep, vireo_ipc_info(r->type == BLK_T_IN ? BLOCK_READV
+									: BLOCK_WRITEV, 0) |
+						  VIREO_IPC_HANDLE,
+				disk->session, r->sector, r->sectors, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, grant, 0, 0, 0, 0, 0);
+	return m.status < 0 ? m.status : (int64_t)m.w[0];
 }
 
 /* Serves one parsed request; the status for the driver. */
@@ -175,22 +172,10 @@ int64_t virtio_blk_open(struct guest *g, char *why, size_t len)
 		snformat(why, len, "disk %s: %s", disk->name, n ? text : error_name(err));
 		return err;
 	}
-	if (!buffer_bytes) {
-		int64_t pages = vireo_syscall(SYS_MEMORY_MAP, (long)handle, (long)BUFFER_VA,
-					      VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0);
-		if (pages > 0 && (uint64_t)pages << 12 >= r.w[3] && r.w[3] >= BLK_SECTOR &&
-		    r.w[3] % BLK_SECTOR == 0)
-			buffer_bytes = r.w[3];
-	}
-	if (handle)
+	if (handle) /* the buffer of BLOCK_READ: guest data goes under grants instead */
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 	disk->session = r.w[1];
 	disk->sectors = r.w[2];
-	if (!buffer_bytes) {
-		virtio_blk_close(g);
-		snformat(why, len, "disk %s: cannot map the block server's buffer", disk->name);
-		return VIREO_E_INVAL;
-	}
 	return 0;
 }
 
