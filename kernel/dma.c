@@ -55,8 +55,7 @@ int64_t dma_pin_runs(struct device *d, struct memobj *o, struct vireo_dma_run *o
 	if (slot < 0)
 		return slot;
 	for (unsigned i = 0; i < n; i++)
-		out[i] = o->runs ? (struct vireo_dma_run){ o->runs[i].pa, o->runs[i].len }
-				 : (struct vireo_dma_run){ o->pa, o->npages << PAGE_SHIFT };
+		out[i] = o->runs ? o->runs[i] : (struct vireo_dma_run){ o->pa, o->npages << PAGE_SHIFT };
 	return n;
 }
 

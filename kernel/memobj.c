@@ -60,67 +60,61 @@ static struct memobj *backing_of(struct task *t, struct mapping *m)
 	return o;
 }
 
-static void release_runs(struct memobj_run *runs, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++)
-		memobj_put(runs[i].backing);
-}
-
-/* Appends [va, va + len) of t's memory to the runs, merging it with the last run when the
- * two touch physically. */
-static int add_run(struct task *t, uint64_t va, uint64_t len, struct memobj_run *runs,
-		   unsigned *n)
+/* Appends [va, va + len) of t's mapping m to the runs, merging it with the last run when
+ * the two touch physically. */
+static int add_run(struct task *t, struct mapping **m, uint64_t va, uint64_t len,
+		   struct vireo_dma_run *runs, unsigned *n)
 {
 	uint64_t pa;
-	struct mapping *m = len && va + len > va ? task_find_owned(t, va, len, &pa) : NULL;
-	if (!m)
+	struct mapping *in = len && va + len > va ? task_find_owned(t, va, len, &pa) : NULL;
+	if (!in || (*m && in != *m))
 		return VIREO_E_FAULT;
+	*m = in;
 	/* A device must never read what an earlier owner left in pages the task has not
 	 * touched yet, nor have its data zeroed over by a later first touch. */
 	uint64_t chunk = CHUNK_PAGES * PAGE_SIZE;
 	for (uint64_t at = va & ~(chunk - 1); at < va + len; at += chunk)
 		if (!task_touch(t, at < va ? va : at))
 			return VIREO_E_NOMEM;
-	struct memobj *backing = backing_of(t, m);
-	if (!backing)
-		return VIREO_E_NOMEM;
-	struct memobj_run *last = *n ? &runs[*n - 1] : NULL;
-	if (last && last->backing == backing && last->pa + last->len == pa) {
+	struct vireo_dma_run *last = *n ? &runs[*n - 1] : NULL;
+	if (last && last->pa + last->len == pa)
 		last->len += len;
-		return 0;
-	}
-	backing->refs++;
-	runs[(*n)++] = (struct memobj_run){ pa, len, backing };
+	else
+		runs[(*n)++] = (struct vireo_dma_run){ pa, len };
 	return 0;
 }
 
 struct memobj *memobj_grant(struct task *t, const struct vireo_grant_seg *segs, unsigned n,
 			    int *err)
 {
+	_Static_assert(VIREO_GRANT_SEGS * sizeof(struct vireo_dma_run) <= PAGE_SIZE,
+		       "a grant's runs fit kzalloc's page");
 	*err = n == 0 || n > VIREO_GRANT_SEGS ? VIREO_E_INVAL : 0;
 	if (*err)
 		return NULL;
 	struct memobj *o = kzalloc(sizeof(*o));
-	struct memobj_run *runs = kzalloc(n * sizeof(*runs));
+	struct vireo_dma_run *runs = kzalloc(VIREO_GRANT_SEGS * sizeof(*runs));
+	struct mapping *m = NULL;
 	unsigned nruns = 0;
 	uint64_t bytes = 0;
-	for (unsigned i = 0; o && runs && !*err && i < n; i++) {
-		*err = add_run(t, segs[i].va, segs[i].len, runs, &nruns);
-		bytes += segs[i].len; /* each under its mapping's size: no wrap */
+	*err = o && runs ? 0 : VIREO_E_NOMEM;
+	for (unsigned i = 0; !*err && i < n; i++) {
+		*err = add_run(t, &m, segs[i].va, segs[i].len, runs, &nruns);
+		bytes += segs[i].len; /* each inside one mapping, n at most 256: no wrap */
 	}
-	if (!*err && (!o || !runs))
-		*err = VIREO_E_NOMEM;
-	if (*err) {
-		release_runs(runs, runs ? nruns : 0);
+	struct memobj *backing = *err ? NULL : backing_of(t, m);
+	if (!backing) {
+		*err = *err ? *err : VIREO_E_NOMEM;
 		if (runs)
-			kfree(runs, n * sizeof(*runs));
+			kfree(runs, VIREO_GRANT_SEGS * sizeof(*runs));
 		if (o)
 			kfree(o, sizeof(*o));
 		return NULL;
 	}
+	backing->refs++;
+	o->backing = backing;
 	o->runs = runs;
 	o->nruns = nruns;
-	o->alloc_runs = n;
 	o->bytes = bytes;
 	o->refs = 1; /* the caller's, to hand to a handle */
 	o->granter = t;
@@ -133,9 +127,8 @@ void memobj_put(struct memobj *o)
 	if (--o->refs > 0)
 		return;
 	if (o->runs) {
-		release_runs(o->runs, o->nruns);
-		/* Allocated for the segments asked for; merging only ever made fewer runs. */
-		kfree(o->runs, o->alloc_runs * sizeof(*o->runs));
+		memobj_put(o->backing);
+		kfree(o->runs, VIREO_GRANT_SEGS * sizeof(*o->runs));
 		task_put(o->granter);
 	} else {
 		kpages_free(o->pa, o->npages);

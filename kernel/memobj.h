@@ -11,21 +11,17 @@
 
 struct task;
 
-/* One physically contiguous byte range of a grant, and the object whose pages it lies in
- * (held by the grant, so the pages outlive every pin). */
-struct memobj_run {
-	uint64_t pa, len;
-	struct memobj *backing;
-};
-
 struct memobj {
 	uint64_t pa, npages;  /* contiguous; both 0 for a grant */
 	struct task *charged; /* the creator, charged for the pages; NULL for borrowed ones */
 	int refs;             /* handles, mappings, pins and grants of its pages */
-	/* A grant: its runs in the granter's order, the granter, and whether it revoked it. */
-	struct memobj_run *runs;
-	unsigned nruns, alloc_runs;
+	/* A grant: its physically contiguous byte ranges in the granter's order, the object
+	 * whose pages they lie in (held, so that they outlive every pin), the granter, and
+	 * whether it revoked the grant. */
+	struct vireo_dma_run *runs;
+	unsigned nruns;
 	uint64_t bytes;
+	struct memobj *backing;
 	struct task *granter;
 	bool revoked;
 };
@@ -35,8 +31,8 @@ struct memobj {
 struct memobj *memobj_create(struct task *creator, uint64_t npages, int *err);
 /* Pages the kernel owns (the bootfs) seen as an object; they are never freed. */
 struct memobj *memobj_borrow(uint64_t pa, uint64_t npages);
-/* A grant of the byte ranges segs[0..n) of t's own memory (SYS_MEM_ALLOC pages), checked
- * and zeroed where never touched, with one reference for the caller; NULL and *err if a
+/* A grant of the byte ranges segs[0..n) of one of t's own mappings (SYS_MEM_ALLOC pages),
+ * checked and zeroed where never touched, with one reference for the caller; NULL and *err if a
  * range is malformed or not t's. */
 struct memobj *memobj_grant(struct task *t, const struct vireo_grant_seg *segs, unsigned n,
 			    int *err);

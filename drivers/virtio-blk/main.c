@@ -1,10 +1,11 @@
 /* The virtio-blk driver: owns QEMU's virtio-mmio block device (virtio 1.2 sections 4.2 and
- * 5.2, modern interface, Version 2) and serves "blkdev" to the block server alone. One
- * request at a time on one queue, a chain of the header, one descriptor per physically
- * contiguous run of data and the status, completed by interrupt. Data moves by DMA between
+ * 5.2, modern interface, Version 2) and serves "blkdev" to the block server alone. Each
+ * request is one descriptor of the queue pointing at an indirect table (2.7.5.3) of its
+ * header, one descriptor per physically contiguous run of its data, and its status; up to
+ * QUEUE_SIZE of them in flight at once, completed by interrupt. Data moves by DMA between
  * the disk and either two buffers of this driver's, pinned for the device (SYS_DMA_PIN),
- * which the block server maps, or the pages of a grant that came with the request
- * (BLKDEV_READV, pinned with SYS_DMA_PIN_RUNS for that request alone). */
+ * which the block server maps, or the pages of a grant that came with a batch of requests
+ * (BLKDEV_IOV), pinned with SYS_DMA_PIN_RUNS until the batch is done. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -13,12 +14,17 @@
 
 #define REGS_VA VIREO_USER_DEVICES
 #define RING_VA (VIREO_USER_HEAP + 0x100000)
+#define SLOTS_VA (VIREO_USER_HEAP + 0x200000)
 #define IRQ_BIT 1
 #define BUFFER_PAGES 128 /* 512 KiB each: a 1 MiB request in two round trips */
 #define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
-#define QUEUE_SIZE (BLKDEV_GRANT_RUNS + 2) /* one request's chain */
-#define RING_PAGES 2
+#define QUEUE_SIZE BLOCK_IOV_MAX /* a power of two (2.7) */
+/* A request's table: its header, its status and its data's runs, which are the grant's runs
+ * cut at the batch's request boundaries: at most VIREO_GRANT_SEGS + QUEUE_SIZE - 1. */
+#define TABLE_MAX (VIREO_GRANT_SEGS + QUEUE_SIZE + 1)
 
+#define VIRTQ_DESC_F_INDIRECT 4
+#define VIRTIO_F_INDIRECT_DESC (1ull << 28) /* 6 */
 #define BLK_F_RO (1ull << 5)    /* 5.2.3 */
 #define BLK_F_FLUSH (1ull << 9)
 /* 5.2.6 */
@@ -31,22 +37,29 @@ struct avail { uint16_t flags, idx, ring[QUEUE_SIZE], used_event; };
 struct used { uint16_t flags, idx; struct virtq_used_elem ring[QUEUE_SIZE]; uint16_t avail_event; };
 struct req_header { uint32_t type, reserved; uint64_t sector; };
 
-/* The ring pages: 2.7 alignment (16, 2, 4) holds at these offsets. */
+/* The ring page: 2.7 alignment (16, 2, 4) holds at these offsets. */
 struct ring_page {
 	struct virtq_desc desc[QUEUE_SIZE];
 	struct avail avail;
-	uint8_t pad0[1024 - sizeof(struct avail)];
-	struct req_header header;
-	uint8_t status;
-	uint8_t pad1[1024 - sizeof(struct req_header) - 1];
+	uint8_t pad0[256 - sizeof(struct avail)];
 	struct used used;
 };
-_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 2048 &&
-		       sizeof(struct ring_page) <= RING_PAGES * 4096, "the ring pages' layout");
+_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
+	       "the ring page's layout");
+
+/* What request i of the queue owns, in descriptor i's slot: its table (aligned to 16, as
+ * 2.7.5 wants of descriptors), its header and its status. */
+struct slot {
+	struct virtq_desc table[TABLE_MAX];
+	struct req_header header;
+	uint8_t status;
+} __attribute__((aligned(16)));
+#define SLOTS_PAGES ((sizeof(struct slot) * QUEUE_SIZE + 4095) / 4096)
 
 static volatile uint32_t *regs = (volatile uint32_t *)REGS_VA;
 static volatile struct ring_page *ring = (volatile struct ring_page *)RING_VA;
-static uint64_t ring_pa, ep, capacity;
+static volatile struct slot *slots = (volatile struct slot *)SLOTS_VA;
+static uint64_t ring_pa, slots_pa, ep, capacity;
 static bool can_flush, read_only;
 static uint16_t next_avail, last_used;
 static struct {
@@ -116,7 +129,10 @@ static int setup(void)
 	if (!(offered & VIRTIO_F_VERSION_1))
 		return fail("the device does not offer VIRTIO_F_VERSION_1", 0);
 	/* 5.2.6.2: without VIRTIO_BLK_F_FLUSH the device has no write cache to flush. */
-	uint64_t wanted = offered & (VIRTIO_F_VERSION_1 | BLK_F_FLUSH | BLK_F_RO);
+	if (!(offered & VIRTIO_F_INDIRECT_DESC))
+		return fail("the device does not offer VIRTIO_F_INDIRECT_DESC", 0);
+	uint64_t wanted = offered & (VIRTIO_F_VERSION_1 | VIRTIO_F_INDIRECT_DESC | BLK_F_FLUSH |
+				     BLK_F_RO);
 	can_flush = wanted & BLK_F_FLUSH;
 	read_only = wanted & BLK_F_RO;
 	set_reg(VIRTIO_DRIVER_FEATURES_SEL, 0);
@@ -127,10 +143,15 @@ static int setup(void)
 	if (!(reg(VIRTIO_STATUS) & VIRTIO_S_FEATURES_OK))
 		return fail("the device refused the features", 0);
 
-	uint64_t ring_handle;
-	err = dma_memory(RING_PAGES, &ring_handle, &ring_pa);
+	uint64_t ring_handle, slots_handle;
+	err = dma_memory(1, &ring_handle, &ring_pa);
 	if (!err)
 		err = vireo_syscall(SYS_MEMORY_MAP, (long)ring_handle, RING_VA,
+				    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0) < 0;
+	if (!err)
+		err = dma_memory(SLOTS_PAGES, &slots_handle, &slots_pa);
+	if (!err)
+		err = vireo_syscall(SYS_MEMORY_MAP, (long)slots_handle, SLOTS_VA,
 				    VIREO_PROT_READ | VIREO_PROT_WRITE, 0, 0, 0) < 0;
 	for (unsigned i = 0; !err && i < BLKDEV_NBUFS; i++)
 		err = dma_memory(BUFFER_PAGES, &buffers[i].handle, &buffers[i].pa);
@@ -163,13 +184,13 @@ static void drop_handle(const struct msg *m)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
 }
 
-/* Waits for the interrupt that says the request is done; calls meanwhile are turned away
- * (only the block server calls, and it waits for this request). */
-static void wait_used(void)
+/* Waits for the interrupts that say n requests are done; calls meanwhile are turned away
+ * (only the block server calls, and it waits for these requests). */
+static void wait_used(uint16_t n)
 {
 	for (;;) {
 		__sync_synchronize();
-		if (ring->used.idx != last_used)
+		if ((uint16_t)(ring->used.idx - last_used) >= n)
 			break;
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0) {
@@ -183,34 +204,50 @@ static void wait_used(void)
 			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
 		}
 	}
-	last_used++;
+	last_used = (uint16_t)(last_used + n);
 	__sync_synchronize();
 }
 
-/* One request: type, sector, and (for reads and writes) its data in n physical runs. */
+/* Makes request i (type, sector, its data in n runs) available in descriptor i, which
+ * points at the table of slot i. The device sees it at the next notification. */
+static void submit(unsigned i, uint32_t type, uint64_t sector, const struct vireo_dma_run *runs,
+		   unsigned n)
+{
+	volatile struct slot *s = &slots[i];
+	uint64_t pa = slots_pa + i * sizeof(struct slot);
+	s->header.type = type;
+	s->header.reserved = 0;
+	s->header.sector = sector;
+	s->status = 0xff;
+	s->table[0] = (struct virtq_desc){ pa + __builtin_offsetof(struct slot, header),
+					   sizeof(struct req_header), VIRTQ_DESC_F_NEXT, 1 };
+	uint16_t data_flags = (uint16_t)(VIRTQ_DESC_F_NEXT | (type == T_IN ? VIRTQ_DESC_F_WRITE : 0));
+	for (unsigned k = 0; k < n; k++)
+		s->table[k + 1] = (struct virtq_desc){ runs[k].pa, (uint32_t)runs[k].len, data_flags,
+						       (uint16_t)(k + 2) };
+	s->table[n + 1] = (struct virtq_desc){ pa + __builtin_offsetof(struct slot, status), 1,
+					       VIRTQ_DESC_F_WRITE, 0 };
+	ring->desc[i] = (struct virtq_desc){ pa, (uint32_t)((n + 2) * sizeof(struct virtq_desc)),
+					     VIRTQ_DESC_F_INDIRECT, 0 };
+	ring->avail.ring[next_avail % QUEUE_SIZE] = (uint16_t)i;
+	__sync_synchronize(); /* 2.7.13: descriptors and ring entry before the index */
+	ring->avail.idx = ++next_avail;
+}
+
+static void kick(void)
+{
+	__sync_synchronize();
+	set_reg(VIRTIO_QUEUE_NOTIFY, 0);
+}
+
+/* One request on its own: type, sector, and its data in n runs. */
 static int64_t transfer(uint32_t type, uint64_t sector, const struct vireo_dma_run *runs,
 			unsigned n)
 {
-	volatile struct virtq_desc *d = ring->desc;
-	ring->header.type = type;
-	ring->header.reserved = 0;
-	ring->header.sector = sector;
-	ring->status = 0xff;
-	d[0] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, header),
-			      sizeof(struct req_header), VIRTQ_DESC_F_NEXT, 1 };
-	uint16_t data_flags = (uint16_t)(VIRTQ_DESC_F_NEXT | (type == T_IN ? VIRTQ_DESC_F_WRITE : 0));
-	for (unsigned i = 0; i < n; i++)
-		d[i + 1] = (struct virtq_desc){ runs[i].pa, (uint32_t)runs[i].len, data_flags,
-						(uint16_t)(i + 2) };
-	d[n + 1] = (struct virtq_desc){ ring_pa + __builtin_offsetof(struct ring_page, status), 1,
-				     VIRTQ_DESC_F_WRITE, 0 };
-	ring->avail.ring[next_avail % QUEUE_SIZE] = 0;
-	__sync_synchronize(); /* 2.7.13: descriptors and ring entry before the index */
-	ring->avail.idx = ++next_avail;
-	__sync_synchronize();
-	set_reg(VIRTIO_QUEUE_NOTIFY, 0);
-	wait_used();
-	return ring->status == S_OK ? 0 : VIREO_E_INVAL;
+	submit(0, type, sector, runs, n);
+	kick();
+	wait_used(1);
+	return slots[0].status == S_OK ? 0 : VIREO_E_INVAL;
 }
 
 static bool range_ok(uint64_t sector, uint64_t count, uint64_t max)
@@ -228,27 +265,63 @@ static int64_t disk_io(uint32_t label, uint64_t buf, uint64_t sector, uint64_t c
 	return transfer(label == BLKDEV_READ ? T_IN : T_OUT, sector, &run, 1);
 }
 
-/* BLKDEV_READV, BLKDEV_WRITEV: the grant is pinned only while the device works on it, and
- * must hold exactly the request's bytes. */
-static int64_t grant_io(uint32_t label, uint64_t sector, uint64_t count, uint64_t grant)
+/* Checks a batch's requests (n of them, data bytes of the message): the bytes of their data,
+ * or a negative error. */
+static int64_t batch_bytes(const struct block_iov *iov, unsigned n)
 {
-	static struct vireo_dma_run runs[BLKDEV_GRANT_RUNS];
-	if (!range_ok(sector, count, BLKDEV_GRANT_MAX / BLKDEV_SECTOR))
-		return VIREO_E_INVAL;
-	if (label == BLKDEV_WRITEV && read_only)
-		return VIREO_E_RIGHTS;
-	int64_t n = vireo_syscall(SYS_DMA_PIN_RUNS, BLKDEV_HANDLE_DEVICE, (long)grant, (long)runs,
-				  BLKDEV_GRANT_RUNS, 0, 0);
-	if (n < 0)
-		return n;
 	uint64_t bytes = 0;
-	for (int64_t i = 0; i < n; i++)
-		bytes += runs[i].len; /* each under the grant's total, at most 4 MiB: no wrap */
-	int64_t st = bytes == count * BLKDEV_SECTOR
-			     ? transfer(label == BLKDEV_READV ? T_IN : T_OUT, sector, runs, (unsigned)n)
-			     : VIREO_E_INVAL;
+	for (unsigned i = 0; i < n; i++) {
+		if (!range_ok(iov[i].sector, iov[i].sectors, BLKDEV_GRANT_MAX / BLKDEV_SECTOR) ||
+		    iov[i].write > 1)
+			return VIREO_E_INVAL;
+		if (iov[i].write && read_only)
+			return VIREO_E_RIGHTS;
+		bytes += (uint64_t)iov[i].sectors * BLKDEV_SECTOR; /* at most 8 x 4 MiB */
+	}
+	return (int64_t)bytes;
+}
+
+/* BLKDEV_IOV: the grant's runs cut into each request's share, all of them submitted, one
+ * notification, then a wait for all. The grant stays pinned until the device is done with
+ * every request, and must hold exactly their bytes. Returns the failed requests' bits. */
+static int64_t batch_io(const struct block_iov *iov, unsigned n, uint64_t grant)
+{
+	static struct vireo_dma_run runs[VIREO_GRANT_SEGS], piece[TABLE_MAX - 2];
+	int64_t bytes = batch_bytes(iov, n);
+	if (bytes < 0)
+		return bytes;
+	int64_t nruns = vireo_syscall(SYS_DMA_PIN_RUNS, BLKDEV_HANDLE_DEVICE, (long)grant,
+				      (long)runs, VIREO_GRANT_SEGS, 0, 0);
+	if (nruns < 0)
+		return nruns;
+	uint64_t granted = 0;
+	for (int64_t r = 0; r < nruns; r++)
+		granted += runs[r].len; /* the grant's bytes, under its mapping's size */
+	if (granted != (uint64_t)bytes) {
+		vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)grant, 0, 0, 0, 0);
+		return VIREO_E_INVAL;
+	}
+	unsigned r = 0;
+	uint64_t used = 0; /* of runs[r] */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned k = 0;
+		for (uint64_t left = (uint64_t)iov[i].sectors * BLKDEV_SECTOR; left; k++) {
+			uint64_t take = runs[r].len - used < left ? runs[r].len - used : left;
+			piece[k] = (struct vireo_dma_run){ runs[r].pa + used, take };
+			left -= take;
+			used += take;
+			if (used == runs[r].len)
+				r++, used = 0;
+		}
+		submit(i, iov[i].write ? T_OUT : T_IN, iov[i].sector, piece, k);
+	}
+	kick();
+	wait_used((uint16_t)n);
 	vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)grant, 0, 0, 0, 0);
-	return st;
+	uint64_t failed = 0;
+	for (unsigned i = 0; i < n; i++)
+		failed |= (uint64_t)(slots[i].status != S_OK) << i;
+	return (int64_t)failed;
 }
 
 static void serve(const struct msg *m)
@@ -257,7 +330,7 @@ static void serve(const struct msg *m)
 	/* Taken before caller_is_service asks init, which reuses the IPC buffer. */
 	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
 	uint32_t label = vireo_ipc_label(m->info);
-	bool takes_grant = label == BLKDEV_READV || label == BLKDEV_WRITEV;
+	bool takes_grant = label == BLKDEV_IOV;
 	if (m->task != allowed_task && caller_is_service(m->task, "/boot/bin/block"))
 		allowed_task = m->task;
 	if (grant && (!takes_grant || m->task != allowed_task)) {
@@ -286,10 +359,20 @@ static void serve(const struct msg *m)
 		st = disk_io(vireo_ipc_label(m->info), m->w[0], m->w[1], m->w[2]);
 		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
 		return;
-	case BLKDEV_READV:
-	case BLKDEV_WRITEV:
-		st = grant ? grant_io(label, m->w[0], m->w[1], grant) : VIREO_E_INVAL;
-		break;
+	case BLKDEV_IOV: {
+		uint32_t len = vireo_ipc_len(m->info);
+		struct block_iov iov[BLOCK_IOV_MAX];
+		if (!grant || len == 0 || len % sizeof(*iov) || len > sizeof(iov)) {
+			st = VIREO_E_INVAL;
+			break;
+		}
+		memcpy(iov, ipc_buffer()->data, len);
+		int64_t failed = batch_io(iov, len / sizeof(*iov), grant);
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		ipc_reply(caller, 0, (uint64_t)(failed < 0 ? failed : 0),
+			  (uint64_t)(failed < 0 ? 0 : failed), 0, 0);
+		return;
+	}
 	case BLKDEV_FLUSH:
 		st = can_flush ? transfer(T_FLUSH, 0, NULL, 0) : 0;
 		break;

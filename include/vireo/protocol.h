@@ -4,6 +4,8 @@
 #ifndef VIREO_PROTOCOL_H
 #define VIREO_PROTOCOL_H
 
+#include <stdint.h>
+
 /* Every task init starts gets init's endpoint in handle 1. The services get what they
  * need after it: the console driver its UART (2) and the log right (3), the shell a
  * system handle without VIREO_RIGHT_VM (2), the VM monitor one with only that right (2). */
@@ -101,14 +103,22 @@ enum blkdev_label {
 	BLKDEV_WRITE,
 	/* Whatever was written is on the disk (VIRTIO_BLK_T_FLUSH to QEMU's image). */
 	BLKDEV_FLUSH,
-	/* w0 = first sector, w1 = sectors, handle = a grant (syscall.h) of exactly that many
-	 * bytes, in at most BLKDEV_GRANT_RUNS physical runs: the disk and the grant, by DMA
-	 * straight to and from the granted pages, pinned for the request alone. */
-	BLKDEV_READV,
-	BLKDEV_WRITEV,
+	/* data = 1 to BLOCK_IOV_MAX struct block_iov (sectors of the disk), handle = a grant
+	 * (syscall.h) whose bytes are their data one after another, in at most
+	 * VIREO_GRANT_SEGS physical runs: all of them in flight on the device at once, by DMA
+	 * straight to and from the granted pages, pinned until they are done -> w1 = a bit for
+	 * each request the device failed (bit i: request i). w0 < 0: none was done. */
+	BLKDEV_IOV,
 };
-#define BLKDEV_GRANT_RUNS 126 /* with the header and the status: a 128-descriptor chain */
-#define BLKDEV_GRANT_MAX (4ul << 20) /* bytes in one request */
+#define BLKDEV_GRANT_MAX (4ul << 20) /* data bytes in one request of a batch */
+
+/* A request of a BLKDEV_IOV or BLOCK_IOV batch. */
+struct block_iov {
+	uint64_t sector;  /* the first, of the disk (BLKDEV_IOV) or the volume (BLOCK_IOV) */
+	uint32_t sectors; /* 1 to BLKDEV_GRANT_MAX / BLKDEV_SECTOR */
+	uint32_t write;   /* 1: from the grant to the disk; 0: from the disk to the grant */
+};
+#define BLOCK_IOV_MAX 8
 
 /* The block server ("block", servers/block): volumes carved from the host disk. It serves
  * the VM monitor (everything) and the shell (BLOCK_LIST, BLOCK_CREATE, BLOCK_DELETE). */
@@ -128,12 +138,12 @@ enum block_label {
 	BLOCK_READ,
 	BLOCK_WRITE,
 	BLOCK_FLUSH,     /* w0 = session */
-	/* w0 = session, w1 = first sector of the volume, w2 = sectors, handle = a grant of
-	 * their bytes (syscall.h, "Grants"; up to BLKDEV_GRANT_MAX, BLKDEV_GRANT_RUNS runs):
-	 * between the volume and the granted memory with no copy, as BLKDEV_READV. The server
-	 * passes the grant to the driver and keeps no handle to it after the reply. */
-	BLOCK_READV,
-	BLOCK_WRITEV,
+	/* w0 = session, data = 1 to BLOCK_IOV_MAX struct block_iov (sectors of the volume),
+	 * handle = a grant of their data (syscall.h, "Grants"): between the volume and the
+	 * granted memory with no copy, all in flight at once, as BLKDEV_IOV -> w1 = a bit for
+	 * each request that failed. The server checks every range, passes the grant to the
+	 * driver and keeps no handle to it after the reply. */
+	BLOCK_IOV,
 };
 
 /* Ethernet frames as the network's drivers and servers pass them: destination MAC, source

@@ -128,7 +128,7 @@ enum vireo_error {
  * without copying: say a guest's read buffers, sent along with the request to the block
  * server, which passes the handle on to the disk driver. A grant is a memory object that
  * no task can map (SYS_MEMORY_MAP refuses it); its bytes are the ranges in the order given,
- * up to VIREO_GRANT_SEGS of them, each inside one mapping, none empty. Pages the caller has
+ * up to VIREO_GRANT_SEGS of them, none empty, all inside one mapping (else VIREO_E_FAULT). Pages the caller has
  * not touched yet are zeroed first. The handle has MAP, WRITE and TRANSFER.
  * A driver pins a grant for its device with SYS_DMA_PIN_RUNS, which writes up to max
  * physical runs (struct vireo_dma_run, physically touching ranges merged), in the grant's
@@ -139,7 +139,7 @@ enum vireo_error {
  * out again. SYS_MEMORY_REVOKE (the granter's, e.g. for a guest that went away) makes
  * every later pin fail with VIREO_E_DEAD; pins taken before stay until unpinned or reset.
  */
-#define VIREO_GRANT_SEGS 128
+#define VIREO_GRANT_SEGS 256
 struct vireo_grant_seg {
 	uint64_t va, len;
 };

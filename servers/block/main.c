@@ -4,8 +4,8 @@
  * told apart by the task id the kernel reports, checked with init (INIT_WHOIS).
  *
  * A guest's data moves by DMA straight between the disk and its pages: the monitor sends a
- * grant of the request's buffers with BLOCK_READV and BLOCK_WRITEV, passed on to the driver
- * as it came, and this server never sees the bytes. BLOCK_READ and BLOCK_WRITE move data
+ * grant of a batch of requests' buffers with BLOCK_IOV, passed on to the driver as it came,
+ * and this server never sees the bytes. BLOCK_READ and BLOCK_WRITE move data
  * through the driver's data buffer instead, which the caller maps too. The table and the zeroing of new volumes use the
  * metadata buffer, which only this server and the driver see. The file-system server ("fs")
  * gets a buffer of its own instead of the monitor's, copied through the metadata buffer, so
@@ -263,18 +263,25 @@ static int64_t volume_io(const struct msg *m, struct session *s)
 	return err;
 }
 
-/* BLOCK_READV, BLOCK_WRITEV: the volume's sectors checked here, the grant's bytes and runs
- * by the driver, which alone can see them. */
-static int64_t grant_io(const struct msg *m, const struct session *s, uint64_t grant)
+/* BLOCK_IOV: each request's sectors checked against the volume and made the disk's here,
+ * the grant's bytes and runs checked by the driver, which alone can see them. */
+static int64_t batch_io(const struct session *s, struct block_iov *iov, uint32_t len,
+			uint64_t grant, uint64_t *failed)
 {
 	const struct vol_entry *v = &table.e[s->volume];
-	uint64_t sector = m->w[1], count = m->w[2];
-	if (count > BLKDEV_GRANT_MAX / VOL_SECTOR || !vol_range_ok(v, sector, count))
+	if (len == 0 || len % sizeof(*iov) || len > BLOCK_IOV_MAX * sizeof(*iov))
 		return VIREO_E_INVAL;
+	for (unsigned i = 0; i < len / sizeof(*iov); i++) {
+		if (iov[i].sectors > BLKDEV_GRANT_MAX / VOL_SECTOR ||
+		    !vol_range_ok(v, iov[i].sector, iov[i].sectors))
+			return VIREO_E_INVAL;
+		iov[i].sector += v->start; /* inside the volume, which is inside the disk */
+	}
+	memcpy(ipc_buffer()->data, iov, len);
 	ipc_buffer()->handle = grant;
-	uint32_t label = vireo_ipc_label(m->info) == BLOCK_READV ? BLKDEV_READV : BLKDEV_WRITEV;
-	struct msg r = ipc_call(blkdev, vireo_ipc_info(label, 0) | VIREO_IPC_HANDLE,
-				v->start + sector, count, 0, 0);
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_IOV, len) | VIREO_IPC_HANDLE, 0, 0,
+				0, 0);
+	*failed = r.status < 0 ? 0 : r.w[1];
 	return r.status < 0 ? r.status : (int64_t)r.w[0];
 }
 
@@ -330,9 +337,13 @@ static void request(const struct msg *m)
 	struct session *s;
 	int64_t err;
 	int index;
-	/* Only BLOCK_READV and BLOCK_WRITEV take a handle, a grant passed on to the driver. */
+	/* Only BLOCK_IOV takes a handle, a grant passed on to the driver. */
 	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
-	if (grant && label != BLOCK_READV && label != BLOCK_WRITEV) {
+	struct block_iov iov[BLOCK_IOV_MAX];
+	uint32_t iov_len = vireo_ipc_len(m->info);
+	if (label == BLOCK_IOV && iov_len <= sizeof(iov))
+		memcpy(iov, ipc_buffer()->data, iov_len);
+	if (grant && label != BLOCK_IOV) {
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
 		grant = 0;
 	}
@@ -383,11 +394,13 @@ static void request(const struct msg *m)
 		return;
 	}
 	s = session_of(m);
-	if (label == BLOCK_READV || label == BLOCK_WRITEV) {
-		err = grant && s ? grant_io(m, s, grant) : s ? VIREO_E_INVAL : VIREO_E_NOENT;
+	if (label == BLOCK_IOV) {
+		uint64_t failed = 0;
+		err = !s ? VIREO_E_NOENT : !grant ? VIREO_E_INVAL
+					 : batch_io(s, iov, iov_len, grant, &failed);
 		if (grant)
 			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
-		reply_error(caller, err, NULL);
+		ipc_reply(caller, 0, (uint64_t)err, failed, 0, 0);
 		return;
 	}
 	if (!s) {

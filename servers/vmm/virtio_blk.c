@@ -1,11 +1,14 @@
 /* virtio-blk, the block device (virtio 1.2 section 5.2): one request queue, served from
  * the guest's volume on the block server ("block"). Every request is checked by
- * blk_request.c first; its data buffers are then granted (SYS_MEMORY_GRANT) for that
- * request alone, and the disk driver DMAs straight to and from them: no copy. The monitor
- * waits for each answer (the block server answers in the time of a disk request). Offered: VIRTIO_BLK_F_FLUSH, so that a guest's flush
- * reaches QEMU's disk image, SIZE_MAX and SEG_MAX for requests of many pages, and the
- * ring features indirect descriptors and event-idx,
- * which save Linux a kick per request while the device is busy. */
+ * blk_request.c first. The reads and writes the driver made available together go as one
+ * batch (BLOCK_IOV, up to BLOCK_IOV_MAX requests) under one grant of their data buffers
+ * (SYS_MEMORY_GRANT), so that the disk driver DMAs straight to and from guest RAM, no copy,
+ * with all of them in flight on the disk at once. The monitor waits for each batch (the
+ * block server answers in the time of a disk request). A flush waits for the reads and
+ * writes before it (5.2.6.4: it covers the writes completed). Offered: VIRTIO_BLK_F_FLUSH,
+ * so that a guest's flush reaches QEMU's disk image, SIZE_MAX and SEG_MAX for requests of
+ * many pages, and the ring features indirect descriptors and event-idx, which save Linux
+ * a kick per request while the device is busy. */
 #include <string.h>
 
 #include "blk_request.h"
@@ -19,13 +22,24 @@
 #define BLK_F_FLUSH (1ull << 9)
 #define BLK_CONFIG_SIZE 64 /* struct virtio_blk_config: capacity, size_max, seg_max; rest 0 */
 /* 5.2.4: the most data buffers a request has (its chain also holds the header and the
- * status), and the most bytes in each, so that no request exceeds BLK_REQUEST_MAX. Without
- * SEG_MAX Linux sends one buffer, a page, per request. */
-#define BLK_SEG_MAX (BLK_QUEUE_MAX - 2)
+ * status, and is at most VQ_MAX_SIZE long with indirect tables), and the most bytes in
+ * each, so that no request exceeds BLK_REQUEST_MAX. Without SEG_MAX Linux sends one buffer,
+ * a page, per request; with 254, a 1 MiB direct read of scattered pages takes two. */
+#define BLK_SEG_MAX (VQ_MAX_SIZE - 2)
 #define BLK_SIZE_MAX (BLK_REQUEST_MAX / BLK_SEG_MAX & ~4095ul)
 _Static_assert(BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX, "a request fits the limit");
-_Static_assert(BLK_SEG_MAX <= BLKDEV_GRANT_RUNS && BLK_REQUEST_MAX <= BLKDEV_GRANT_MAX,
-	       "a request the guest may send is one the driver takes");
+_Static_assert(BLK_SEG_MAX <= VIREO_GRANT_SEGS && BLK_REQUEST_MAX <= BLKDEV_GRANT_MAX,
+	       "a request the guest may send fits one grant and one driver request");
+
+/* The requests of the batch being gathered: each chain, its request, and their grant's
+ * ranges. */
+struct blk_batch {
+	unsigned n, nsegs;
+	struct vq_chain chain[BLOCK_IOV_MAX];
+	struct blk_request r[BLOCK_IOV_MAX];
+	struct block_iov iov[BLOCK_IOV_MAX];
+	struct vireo_grant_seg segs[VIREO_GRANT_SEGS];
+};
 
 static uint64_t block_ep;
 
@@ -52,91 +66,131 @@ static int64_t block_call(uint32_t label, uint64_t w0, uint64_t w1, uint64_t w2)
 	return r.status < 0 ? r.status : (int64_t)r.w[0];
 }
 
-/* Moves a read's or a write's data under a grant of its buffers, in one block server call. */
-static int64_t transfer(const struct guest_disk *disk, const struct vq_chain *c,
-			const struct blk_request *r)
+static void warn_failed(struct virtio_mmio *d, const struct blk_request *r, int64_t err)
 {
-	static struct vireo_grant_seg segs[BLK_SEG_MAX];
-	unsigned n = blk_data_segs(c, r, segs, BLK_SEG_MAX);
-	if (!n)
-		return VIREO_E_INVAL; /* more buffers than the SEG_MAX the device offered */
-	int64_t grant = vireo_syscall(SYS_MEMORY_GRANT, (long)segs, n, 0, 0, 0, 0);
-	if (grant < 0)
-		return grant;
-	ipc_buffer()->handle = (uint64_t)grant;
-	struct msg m = ipc_call(block_ep, vireo_ipc_info(r->type == BLK_T_IN ? BLOCK_READV
-									: BLOCK_WRITEV, 0) |
-						  VIREO_IPC_HANDLE,
-				disk->session, r->sector, r->sectors, 0);
-	vireo_syscall(SYS_HANDLE_CLOSE, grant, 0, 0, 0, 0, 0);
-	return m.status < 0 ? m.status : (int64_t)m.w[0];
+	d->stats.errors++;
+	guest_warn(d->g, "virtio-blk: %s of %lu sectors at %lu failed: %s",
+		   r->type == BLK_T_IN ? "read" : r->type == BLK_T_OUT ? "write" : "flush",
+		   r->sectors, r->sector, err ? error_name(err) : "the disk said so");
 }
 
-/* Serves one parsed request; the status for the driver. */
-static uint8_t serve(struct virtio_mmio *d, const struct vq_chain *c, struct blk_request *r,
-		     uint32_t *written)
+/* Answers chain c with status, having written written bytes of data. */
+static void answer(struct virtio_mmio *d, unsigned q, const struct vq_chain *c,
+		   const struct blk_request *r, uint8_t status, uint32_t written)
+{
+	blk_scatter(c, r->in_len - 1, &status, 1);
+	vq_push(&d->queue[q].vq, &d->mem, c->head, written + 1);
+}
+
+/* Sends the batch to the block server under one grant and answers each of its chains. */
+static void run_batch(struct virtio_mmio *d, unsigned q, struct blk_batch *b)
+{
+	if (!b->n)
+		return;
+	uint64_t failed = 0;
+	int64_t err = vireo_syscall(SYS_MEMORY_GRANT, (long)b->segs, b->nsegs, 0, 0, 0, 0);
+	if (err >= 0) {
+		uint64_t grant = (uint64_t)err;
+		memcpy(ipc_buffer()->data, b->iov, b->n * sizeof(*b->iov));
+		ipc_buffer()->handle = grant;
+		struct msg m = ipc_call(block_ep, vireo_ipc_info(BLOCK_IOV, b->n * sizeof(*b->iov)) |
+							  VIREO_IPC_HANDLE,
+					d->g->disk.session, 0, 0, 0);
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		err = m.status < 0 ? m.status : (int64_t)m.w[0];
+		failed = m.w[1];
+	}
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct blk_request *r = &b->r[i];
+		bool ok = !err && !(failed >> i & 1);
+		if (ok)
+			d->stats.bytes += r->data_len;
+		else
+			warn_failed(d, r, err);
+		answer(d, q, &b->chain[i], r, ok ? BLK_S_OK : BLK_S_IOERR,
+		       ok && r->type == BLK_T_IN ? (uint32_t)r->data_len : 0);
+	}
+	b->n = b->nsegs = 0;
+}
+
+/* Adds read or write r of chain c (the batch's next chain) to the batch, sending the batch
+ * first when r does not fit it; false if r alone has more buffers than SEG_MAX allows. */
+static bool batch_add(struct virtio_mmio *d, unsigned q, struct blk_batch *b,
+		      const struct blk_request *r)
+{
+	unsigned n = blk_data_segs(&b->chain[b->n], r, b->segs + b->nsegs,
+				   VIREO_GRANT_SEGS - b->nsegs);
+	if (!n && b->nsegs) {
+		unsigned at = b->n;
+		run_batch(d, q, b); /* answers the chains before slot at */
+		b->chain[0] = b->chain[at];
+		n = blk_data_segs(&b->chain[0], r, b->segs, BLK_SEG_MAX);
+	}
+	if (!n)
+		return false;
+	b->r[b->n] = *r;
+	b->iov[b->n] = (struct block_iov){ r->sector, (uint32_t)r->sectors, r->type == BLK_T_OUT };
+	b->nsegs += n;
+	if (++b->n == BLOCK_IOV_MAX)
+		run_batch(d, q, b);
+	return true;
+}
+
+/* A request that is not a read or a write: served now, after the batch before it. */
+static void serve_alone(struct virtio_mmio *d, unsigned q, struct blk_batch *b,
+			const struct vq_chain *c, const struct blk_request *r)
 {
 	struct guest_disk *disk = &d->g->disk;
+	uint32_t written = 0;
 	int64_t err = 0;
-	*written = 0;
-	switch (r->type) {
-	case BLK_T_IN:
-	case BLK_T_OUT:
-		err = transfer(disk, c, r);
-		if (!err && r->type == BLK_T_IN)
-			*written = (uint32_t)r->data_len;
-		break;
-	case BLK_T_FLUSH:
+	if (r->type == BLK_T_FLUSH) {
+		run_batch(d, q, b);
 		err = block_call(BLOCK_FLUSH, disk->session, 0, 0);
-		break;
-	case BLK_T_GET_ID: {
+	} else { /* BLK_T_GET_ID */
 		char id[BLK_ID_BYTES] = { 0 };
 		snformat(id, sizeof(id), "vireo-%s", disk->name);
-		*written = (uint32_t)blk_scatter(c, 0, id, r->data_len);
-		break;
+		written = (uint32_t)blk_scatter(c, 0, id, r->data_len);
 	}
-	}
-	if (err) {
-		d->stats.errors++;
-		guest_warn(d->g, "virtio-blk: %s of %lu sectors at %lu failed: %s",
-			   r->type == BLK_T_IN ? "read" : r->type == BLK_T_OUT ? "write" : "flush",
-			   r->sectors, r->sector, error_name(err));
-		return BLK_S_IOERR;
-	}
-	d->stats.bytes += r->type == BLK_T_IN || r->type == BLK_T_OUT ? r->data_len : 0;
-	return BLK_S_OK;
+	if (err)
+		warn_failed(d, r, err);
+	answer(d, q, c, r, err ? BLK_S_IOERR : BLK_S_OK, written);
 }
 
 static void blk_notify(struct virtio_mmio *d, unsigned q)
 {
-	static struct vq_chain chain;
+	static struct blk_batch batch;
+	struct blk_batch *b = &batch;
 	struct virtq *vq = &d->queue[q].vq;
 	struct vq_fault fault;
 	bool used = false;
 	int got;
-	while ((got = vq_pop(vq, &d->mem, &chain, &fault)) > 0) {
+	/* Each chain is taken into the batch's next slot, and stays there if it joins. */
+	while ((got = vq_pop(vq, &d->mem, &b->chain[b->n], &fault)) > 0) {
+		struct vq_chain *c = &b->chain[b->n];
 		struct blk_request r;
-		uint8_t status;
-		uint32_t written = 0;
-		enum blk_parse p = blk_parse(&chain, d->g->disk.sectors, &r);
+		enum blk_parse p = blk_parse(c, d->g->disk.sectors, &r);
 		if (p == BLK_PARSE_BROKEN) {
 			virtio_mmio_fail(d, "%s", r.why);
 			break;
 		}
 		d->stats.requests++;
+		used = true;
 		if (p == BLK_PARSE_STATUS) {
-			status = r.status;
 			if (r.why) {
 				d->stats.errors++;
 				guest_warn(d->g, "virtio-blk: %s", r.why);
 			}
-		} else {
-			status = serve(d, &chain, &r, &written);
+			answer(d, q, c, &r, r.status, 0);
+		} else if (r.type != BLK_T_IN && r.type != BLK_T_OUT) {
+			serve_alone(d, q, b, c, &r);
+		} else if (!batch_add(d, q, b, &r)) {
+			d->stats.errors++;
+			guest_warn(d->g, "virtio-blk: a request of more than %u data buffers (SEG_MAX)",
+				   BLK_SEG_MAX);
+			answer(d, q, &b->chain[b->n], &r, BLK_S_IOERR, 0);
 		}
-		blk_scatter(&chain, r.in_len - 1, &status, 1);
-		vq_push(vq, &d->mem, chain.head, written + 1);
-		used = true;
 	}
+	run_batch(d, q, b);
 	if (got < 0) {
 		char what[80];
 		vq_describe(fault, what, sizeof(what));
