@@ -64,3 +64,4 @@ unit_deps_net_frame := servers/vmm/net_frame.c servers/vmm/blk_request.c
 unit_deps_switch := servers/net/switch.c
 UNIT_CFLAGS += -Iservers/net
 $(BUILD)/unit/test_switch: servers/net/switch.h
+unit_deps_grant := kernel/memobj.c kernel/dma.c
