@@ -5,7 +5,9 @@
  * QUEUE_SIZE of them in flight at once, completed by interrupt. Data moves by DMA between
  * the disk and either two buffers of this driver's, pinned for the device (SYS_DMA_PIN),
  * which the block server maps, or the pages of a grant that came with a batch of requests
- * (BLKDEV_IOV), pinned with SYS_DMA_PIN_RUNS until the batch is done. */
+ * (BLKDEV_IOV), pinned with SYS_DMA_PIN_RUNS until the batch is done. BLKDEV_READ and
+ * BLKDEV_WRITE are answered when done; batches at once, and their end is news for the
+ * subscriber (BLKDEV_DONE), so that several are in flight while the caller goes on. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -18,7 +20,8 @@
 #define IRQ_BIT 1
 #define BUFFER_PAGES 128 /* 512 KiB each: a 1 MiB request in two round trips */
 #define BUFFER_BYTES (BUFFER_PAGES * 4096ul)
-#define QUEUE_SIZE BLOCK_IOV_MAX /* a power of two (2.7) */
+#define QUEUE_SIZE 32 /* requests in flight: a power of two (2.7) */
+#define SYNC_OWNER (BLKDEV_BATCHES + 1) /* a slot's owner: BLKDEV_READ and the like */
 /* A request's table: its header, its status and its data's runs, which are the grant's runs
  * cut at the batch's request boundaries: at most VIREO_GRANT_SEGS + QUEUE_SIZE - 1. */
 #define TABLE_MAX (VIREO_GRANT_SEGS + QUEUE_SIZE + 1)
@@ -41,10 +44,10 @@ struct req_header { uint32_t type, reserved; uint64_t sector; };
 struct ring_page {
 	struct virtq_desc desc[QUEUE_SIZE];
 	struct avail avail;
-	uint8_t pad0[256 - sizeof(struct avail)];
+	uint8_t pad0[512 - sizeof(struct avail)];
 	struct used used;
 };
-_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE <= 256 && sizeof(struct ring_page) <= 4096,
+_Static_assert(sizeof(struct virtq_desc) * QUEUE_SIZE == 512 && sizeof(struct ring_page) <= 4096,
 	       "the ring page's layout");
 
 /* What request i of the queue owns, in descriptor i's slot: its table (aligned to 16, as
@@ -62,6 +65,21 @@ static volatile struct slot *slots = (volatile struct slot *)SLOTS_VA;
 static uint64_t ring_pa, slots_pa, ep, capacity;
 static bool can_flush, read_only;
 static uint16_t next_avail, last_used;
+/* Who each slot (descriptor) is in flight for: 0 free, a batch's index + 1, or SYNC_OWNER;
+ * and which of the batch's requests. */
+static uint8_t slot_owner[QUEUE_SIZE], slot_request[QUEUE_SIZE];
+static bool sync_done;
+/* Batches accepted: pinned, then submitted (in the order they came) once enough slots are
+ * free, then done and waiting for BLKDEV_DONE. */
+static struct batch {
+	enum { BATCH_FREE, BATCH_WAITING, BATCH_IN_FLIGHT, BATCH_DONE } state;
+	uint64_t grant, tag, order, failed;
+	unsigned n, pending;
+	struct block_iov iov[BLOCK_IOV_MAX];
+	struct vireo_dma_run runs[VIREO_GRANT_SEGS];
+	unsigned nruns;
+} batches[BLKDEV_BATCHES];
+static uint64_t batch_order, subscriber, subscriber_bits;
 static struct {
 	uint64_t handle, pa;
 } buffers[BLKDEV_NBUFS];
@@ -184,30 +202,6 @@ static void drop_handle(const struct msg *m)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
 }
 
-/* Waits for the interrupts that say n requests are done; calls meanwhile are turned away
- * (only the block server calls, and it waits for these requests). */
-static void wait_used(uint16_t n)
-{
-	for (;;) {
-		__sync_synchronize();
-		if ((uint16_t)(ring->used.idx - last_used) >= n)
-			break;
-		struct msg m = ipc_recv(ep);
-		if (m.status > 0) {
-			drop_handle(&m);
-			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
-			continue;
-		}
-		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
-			/* 4.2.2: acknowledge what InterruptStatus shows, then let the line fire again. */
-			set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
-			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
-		}
-	}
-	last_used = (uint16_t)(last_used + n);
-	__sync_synchronize();
-}
-
 /* Makes request i (type, sector, its data in n runs) available in descriptor i, which
  * points at the table of slot i. The device sees it at the next notification. */
 static void submit(unsigned i, uint32_t type, uint64_t sector, const struct vireo_dma_run *runs,
@@ -240,14 +234,135 @@ static void kick(void)
 	set_reg(VIRTIO_QUEUE_NOTIFY, 0);
 }
 
-/* One request on its own: type, sector, and its data in n runs. */
+static unsigned free_slots(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < QUEUE_SIZE; i++)
+		n += !slot_owner[i];
+	return n;
+}
+
+static unsigned take_slot(uint8_t owner, uint8_t request)
+{
+	for (unsigned i = 0;; i++)
+		if (!slot_owner[i]) {
+			slot_owner[i] = owner;
+			slot_request[i] = request;
+			return i;
+		}
+}
+
+/* Cuts batch b's runs into each request's share and submits them all. */
+static void start_batch(struct batch *b)
+{
+	static struct vireo_dma_run piece[TABLE_MAX - 2];
+	unsigned r = 0;
+	uint64_t used = 0; /* of b->runs[r] */
+	for (unsigned i = 0; i < b->n; i++) {
+		unsigned k = 0;
+		for (uint64_t left = (uint64_t)b->iov[i].sectors * BLKDEV_SECTOR; left; k++) {
+			uint64_t take = b->runs[r].len - used < left ? b->runs[r].len - used : left;
+			piece[k] = (struct vireo_dma_run){ b->runs[r].pa + used, take };
+			left -= take;
+			used += take;
+			if (used == b->runs[r].len)
+				r++, used = 0;
+		}
+		unsigned slot = take_slot((uint8_t)(b - batches + 1), (uint8_t)i);
+		submit(slot, b->iov[i].write ? T_OUT : T_IN, b->iov[i].sector, piece, k);
+	}
+	b->state = BATCH_IN_FLIGHT;
+	b->pending = b->n;
+}
+
+/* Starts the waiting batches, oldest first, while the queue has room for them. */
+static void start_waiting(void)
+{
+	bool started = false;
+	for (;;) {
+		struct batch *oldest = NULL;
+		for (unsigned i = 0; i < BLKDEV_BATCHES; i++)
+			if (batches[i].state == BATCH_WAITING &&
+			    (!oldest || batches[i].order < oldest->order))
+				oldest = &batches[i];
+		if (!oldest || free_slots() < oldest->n)
+			break;
+		start_batch(oldest);
+		started = true;
+	}
+	if (started)
+		kick();
+}
+
+static void finish(unsigned slot)
+{
+	uint8_t owner = slot_owner[slot];
+	bool ok = slots[slot].status == S_OK;
+	slot_owner[slot] = 0;
+	if (owner == SYNC_OWNER) {
+		sync_done = true;
+		return;
+	}
+	struct batch *b = &batches[owner - 1];
+	b->failed |= (uint64_t)!ok << slot_request[slot];
+	if (--b->pending)
+		return;
+	/* The device is done with every page of the grant: let go of it. */
+	vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)b->grant, 0, 0, 0, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, (long)b->grant, 0, 0, 0, 0, 0);
+	b->grant = 0;
+	b->state = BATCH_DONE;
+}
+
+/* The interrupt: 4.2.2, acknowledge what InterruptStatus shows, then let the line fire
+ * again; then every used entry, the waiting batches, and news for the subscriber. */
+static void interrupt(void)
+{
+	set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
+	vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
+	bool news = false;
+	__sync_synchronize();
+	while (last_used != ring->used.idx) {
+		uint32_t id = ring->used.ring[last_used % QUEUE_SIZE].id;
+		last_used++;
+		if (id < QUEUE_SIZE && slot_owner[id]) { /* else a device's mistake, ignored */
+			news |= slot_owner[id] != SYNC_OWNER;
+			finish(id);
+		}
+	}
+	start_waiting();
+	if (news && subscriber)
+		vireo_syscall(SYS_NOTIFY, (long)subscriber, (long)subscriber_bits, 0, 0, 0, 0);
+}
+
+/* One request on its own, answered when done: type, sector, and its data in n runs. Calls
+ * meanwhile are turned away (only the block server calls, and it waits for this one). */
 static int64_t transfer(uint32_t type, uint64_t sector, const struct vireo_dma_run *runs,
 			unsigned n)
 {
-	submit(0, type, sector, runs, n);
+	while (!free_slots()) {
+		struct msg m = ipc_recv(ep);
+		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY)
+			interrupt();
+		else if (m.status > 0) {
+			drop_handle(&m);
+			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+		}
+	}
+	unsigned slot = take_slot(SYNC_OWNER, 0);
+	submit(slot, type, sector, runs, n);
 	kick();
-	wait_used(1);
-	return slots[0].status == S_OK ? 0 : VIREO_E_INVAL;
+	sync_done = false;
+	while (!sync_done) {
+		struct msg m = ipc_recv(ep);
+		if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY)
+			interrupt();
+		else if (m.status > 0) {
+			drop_handle(&m);
+			ipc_reply((uint64_t)m.status, 0, (uint64_t)VIREO_E_BUSY, 0, 0, 0);
+		}
+	}
+	return slots[slot].status == S_OK ? 0 : VIREO_E_INVAL;
 }
 
 static bool range_ok(uint64_t sector, uint64_t count, uint64_t max)
@@ -265,8 +380,7 @@ static int64_t disk_io(uint32_t label, uint64_t buf, uint64_t sector, uint64_t c
 	return transfer(label == BLKDEV_READ ? T_IN : T_OUT, sector, &run, 1);
 }
 
-/* Checks a batch's requests (n of them, data bytes of the message): the bytes of their data,
- * or a negative error. */
+/* Checks a batch's requests: the bytes of their data, or a negative error. */
 static int64_t batch_bytes(const struct block_iov *iov, unsigned n)
 {
 	uint64_t bytes = 0;
@@ -281,61 +395,76 @@ static int64_t batch_bytes(const struct block_iov *iov, unsigned n)
 	return (int64_t)bytes;
 }
 
-/* BLKDEV_IOV: the grant's runs cut into each request's share, all of them submitted, one
- * notification, then a wait for all. The grant stays pinned until the device is done with
- * every request, and must hold exactly their bytes. Returns the failed requests' bits. */
-static int64_t batch_io(const struct block_iov *iov, unsigned n, uint64_t grant)
+/* BLKDEV_IOV: the grant pinned (it must hold exactly the requests' bytes), the batch kept
+ * until it is done. Keeps the grant's handle on success. */
+static int64_t accept_batch(uint64_t tag, const struct block_iov *iov, uint32_t len,
+			    uint64_t grant)
 {
-	static struct vireo_dma_run runs[VIREO_GRANT_SEGS], piece[TABLE_MAX - 2];
-	int64_t bytes = batch_bytes(iov, n);
+	struct batch *b = NULL;
+	for (unsigned i = 0; i < BLKDEV_BATCHES && !b; i++)
+		if (batches[i].state == BATCH_FREE)
+			b = &batches[i];
+	if (len == 0 || len % sizeof(struct block_iov) || len > sizeof(b->iov))
+		return VIREO_E_INVAL;
+	if (!b)
+		return VIREO_E_BUSY;
+	memcpy(b->iov, iov, len);
+	b->n = len / sizeof(struct block_iov);
+	int64_t bytes = batch_bytes(b->iov, b->n);
 	if (bytes < 0)
 		return bytes;
 	int64_t nruns = vireo_syscall(SYS_DMA_PIN_RUNS, BLKDEV_HANDLE_DEVICE, (long)grant,
-				      (long)runs, VIREO_GRANT_SEGS, 0, 0);
+				      (long)b->runs, VIREO_GRANT_SEGS, 0, 0);
 	if (nruns < 0)
 		return nruns;
 	uint64_t granted = 0;
 	for (int64_t r = 0; r < nruns; r++)
-		granted += runs[r].len; /* the grant's bytes, under its mapping's size */
+		granted += b->runs[r].len; /* the grant's bytes, under its mapping's size */
 	if (granted != (uint64_t)bytes) {
 		vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)grant, 0, 0, 0, 0);
 		return VIREO_E_INVAL;
 	}
-	unsigned r = 0;
-	uint64_t used = 0; /* of runs[r] */
-	for (unsigned i = 0; i < n; i++) {
-		unsigned k = 0;
-		for (uint64_t left = (uint64_t)iov[i].sectors * BLKDEV_SECTOR; left; k++) {
-			uint64_t take = runs[r].len - used < left ? runs[r].len - used : left;
-			piece[k] = (struct vireo_dma_run){ runs[r].pa + used, take };
-			left -= take;
-			used += take;
-			if (used == runs[r].len)
-				r++, used = 0;
+	b->nruns = (unsigned)nruns;
+	b->grant = grant;
+	b->tag = tag;
+	b->failed = 0;
+	b->order = batch_order++;
+	b->state = BATCH_WAITING;
+	start_waiting();
+	return 0;
+}
+
+/* BLKDEV_DONE: the batches done, as many as the message holds. */
+static void reply_done(uint64_t caller)
+{
+	struct block_done *out = (struct block_done *)ipc_buffer()->data;
+	unsigned n = 0;
+	for (unsigned i = 0; i < BLKDEV_BATCHES; i++)
+		if (batches[i].state == BATCH_DONE) {
+			out[n++] = (struct block_done){ batches[i].tag, batches[i].failed };
+			batches[i].state = BATCH_FREE;
 		}
-		submit(i, iov[i].write ? T_OUT : T_IN, iov[i].sector, piece, k);
-	}
-	kick();
-	wait_used((uint16_t)n);
-	vireo_syscall(SYS_DMA_UNPIN, BLKDEV_HANDLE_DEVICE, (long)grant, 0, 0, 0, 0);
-	uint64_t failed = 0;
-	for (unsigned i = 0; i < n; i++)
-		failed |= (uint64_t)(slots[i].status != S_OK) << i;
-	return (int64_t)failed;
+	_Static_assert(BLKDEV_BATCHES * sizeof(struct block_done) <= VIREO_IPC_DATA_MAX,
+		       "every batch's news fits one message");
+	ipc_reply(caller, vireo_ipc_info(0, n * sizeof(*out)), 0, n, 0, 0);
 }
 
 static void serve(const struct msg *m)
 {
 	uint64_t caller = (uint64_t)m->status;
 	/* Taken before caller_is_service asks init, which reuses the IPC buffer. */
-	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	uint64_t handle = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
 	uint32_t label = vireo_ipc_label(m->info);
-	bool takes_grant = label == BLKDEV_IOV;
+	struct block_iov iov[BLOCK_IOV_MAX];
+	uint32_t len = vireo_ipc_len(m->info);
+	if (len <= sizeof(iov))
+		memcpy(iov, ipc_buffer()->data, len);
 	if (m->task != allowed_task && caller_is_service(m->task, "/boot/bin/block"))
 		allowed_task = m->task;
-	if (grant && (!takes_grant || m->task != allowed_task)) {
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
-		grant = 0;
+	bool takes_handle = label == BLKDEV_IOV || label == BLKDEV_SUBSCRIBE;
+	if (handle && (!takes_handle || m->task != allowed_task)) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
+		handle = 0;
 	}
 	if (m->task != allowed_task) {
 		ipc_reply(caller, 0, (uint64_t)VIREO_E_RIGHTS, 0, 0, 0);
@@ -356,31 +485,31 @@ static void serve(const struct msg *m)
 		return;
 	case BLKDEV_READ:
 	case BLKDEV_WRITE:
-		st = disk_io(vireo_ipc_label(m->info), m->w[0], m->w[1], m->w[2]);
-		ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
+		st = disk_io(label, m->w[0], m->w[1], m->w[2]);
+		break;
+	case BLKDEV_IOV:
+		st = handle ? accept_batch(m->w[0], iov, len, handle) : VIREO_E_INVAL;
+		if (!st)
+			handle = 0; /* the batch's now */
+		break;
+	case BLKDEV_SUBSCRIBE:
+		if (subscriber)
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)subscriber, 0, 0, 0, 0, 0);
+		subscriber = handle;
+		subscriber_bits = m->w[0];
+		handle = 0;
+		break;
+	case BLKDEV_DONE:
+		reply_done(caller);
 		return;
-	case BLKDEV_IOV: {
-		uint32_t len = vireo_ipc_len(m->info);
-		struct block_iov iov[BLOCK_IOV_MAX];
-		if (!grant || len == 0 || len % sizeof(*iov) || len > sizeof(iov)) {
-			st = VIREO_E_INVAL;
-			break;
-		}
-		memcpy(iov, ipc_buffer()->data, len);
-		int64_t failed = batch_io(iov, len / sizeof(*iov), grant);
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
-		ipc_reply(caller, 0, (uint64_t)(failed < 0 ? failed : 0),
-			  (uint64_t)(failed < 0 ? 0 : failed), 0, 0);
-		return;
-	}
 	case BLKDEV_FLUSH:
 		st = can_flush ? transfer(T_FLUSH, 0, NULL, 0) : 0;
 		break;
 	default:
 		st = VIREO_E_INVAL;
 	}
-	if (grant)
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+	if (handle)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)handle, 0, 0, 0, 0, 0);
 	ipc_reply(caller, 0, (uint64_t)st, 0, 0, 0);
 }
 
@@ -395,9 +524,7 @@ int main(void)
 		struct msg m = ipc_recv(ep);
 		if (m.status > 0)
 			serve(&m);
-		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
-			set_reg(VIRTIO_INTERRUPT_ACK, reg(VIRTIO_INTERRUPT_STATUS));
-			vireo_syscall(SYS_IRQ_ACK, BLKDEV_HANDLE_DEVICE, 0, 0, 0, 0, 0);
-		}
+		else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY)
+			interrupt();
 	}
 }

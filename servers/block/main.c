@@ -5,7 +5,9 @@
  *
  * A guest's data moves by DMA straight between the disk and its pages: the monitor sends a
  * grant of a batch of requests' buffers with BLOCK_IOV, passed on to the driver as it came,
- * and this server never sees the bytes. BLOCK_READ and BLOCK_WRITE move data
+ * and this server never sees the bytes. Batches are answered at once and their end comes
+ * later, the driver's news passed on to the session's watcher, so that the monitor keeps
+ * several in flight while its guest runs on. BLOCK_READ and BLOCK_WRITE move data
  * through the driver's data buffer instead, which the caller maps too. The table and the zeroing of new volumes use the
  * metadata buffer, which only this server and the driver see. The file-system server ("fs")
  * gets a buffer of its own instead of the monitor's, copied through the metadata buffer, so
@@ -21,13 +23,24 @@
 #define MAX_SESSIONS 8
 #define VMM_GONE 1 /* notification bits: the monitor that held sessions ended */
 #define FS_GONE 2  /* the file-system server did */
+#define DRIVER_NEWS 4 /* batches are done */
+#define SESSION_BATCHES 8 /* in flight or done and not yet collected, per session */
 
 struct session {
 	uint64_t id;    /* 0: free */
 	uint64_t owner; /* the monitor's or the file-system server's task id */
 	int volume;
 	bool bounce;    /* the owner is the fs server: its data goes through fs_buffer */
+	uint64_t watcher, watcher_bits; /* BLOCK_WATCH's endpoint, notified of its batches */
+	unsigned in_flight, ndone;
+	struct block_done done[SESSION_BATCHES];
+	uint64_t drain_caller; /* BLOCK_DRAIN's, answered once nothing is in flight */
 };
+
+/* The batches at the driver, by the tag it knows them by (the index): whose they are. */
+static struct {
+	uint64_t session, tag; /* session 0: free; the caller's tag */
+} batches[BLKDEV_BATCHES];
 
 static uint64_t ep, blkdev, disk_sectors, buffer_bytes, data_handle;
 static uint8_t *meta = (uint8_t *)META_VA;
@@ -82,6 +95,20 @@ static int64_t map_buffer(enum blkdev_buffer which, uint64_t va, uint64_t *handl
 	return n < 0 ? n : (uint64_t)n * 4096 < buffer_bytes ? VIREO_E_INVAL : 0;
 }
 
+/* The driver's news of batches done comes as DRIVER_NEWS on this server's endpoint. */
+static int64_t subscribe(void)
+{
+	int64_t news = vireo_syscall(SYS_HANDLE_COPY, (long)ep, VIREO_RIGHT_SEND | VIREO_RIGHT_TRANSFER,
+				     0, 0, 0, 0);
+	if (news < 0)
+		return news;
+	ipc_buffer()->handle = (uint64_t)news;
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_SUBSCRIBE, 0) | VIREO_IPC_HANDLE,
+				DRIVER_NEWS, 0, 0, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, news, 0, 0, 0, 0, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}
+
 static int setup(void)
 {
 	int64_t h = lookup("blkdev");
@@ -101,6 +128,8 @@ static int setup(void)
 		err = map_buffer(BLKDEV_BUF_META, META_VA, &meta_handle);
 	if (!err)
 		err = map_buffer(BLKDEV_BUF_DATA, DATA_VA, &data_handle);
+	if (!err)
+		err = subscribe();
 	if (!err)
 		err = driver(BLKDEV_READ, BLKDEV_BUF_META, 0, VOL_TABLE_SECTORS);
 	if (err) {
@@ -265,11 +294,11 @@ static int64_t volume_io(const struct msg *m, struct session *s)
 
 /* BLOCK_IOV: each request's sectors checked against the volume and made the disk's here,
  * the grant's bytes and runs checked by the driver, which alone can see them. */
-static int64_t batch_io(const struct session *s, struct block_iov *iov, uint32_t len,
-			uint64_t grant, uint64_t *failed)
+static int64_t batch_io(struct session *s, uint64_t tag, struct block_iov *iov, uint32_t len,
+			uint64_t grant)
 {
 	const struct vol_entry *v = &table.e[s->volume];
-	if (len == 0 || len % sizeof(*iov) || len > BLOCK_IOV_MAX * sizeof(*iov))
+	if (len == 0 || len % sizeof(*iov) || len > BLOCK_IOV_MAX * sizeof(*iov) || !s->watcher)
 		return VIREO_E_INVAL;
 	for (unsigned i = 0; i < len / sizeof(*iov); i++) {
 		if (iov[i].sectors > BLKDEV_GRANT_MAX / VOL_SECTOR ||
@@ -277,12 +306,80 @@ static int64_t batch_io(const struct session *s, struct block_iov *iov, uint32_t
 			return VIREO_E_INVAL;
 		iov[i].sector += v->start; /* inside the volume, which is inside the disk */
 	}
+	/* Each session gets its share of the driver's batches, so that its news always fits
+	 * its list of batches done. */
+	if (s->in_flight + s->ndone >= SESSION_BATCHES)
+		return VIREO_E_BUSY;
+	unsigned at = 0;
+	while (at < BLKDEV_BATCHES && batches[at].session)
+		at++;
+	if (at == BLKDEV_BATCHES)
+		return VIREO_E_BUSY;
 	memcpy(ipc_buffer()->data, iov, len);
 	ipc_buffer()->handle = grant;
-	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_IOV, len) | VIREO_IPC_HANDLE, 0, 0,
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_IOV, len) | VIREO_IPC_HANDLE, at, 0,
 				0, 0);
-	*failed = r.status < 0 ? 0 : r.w[1];
-	return r.status < 0 ? r.status : (int64_t)r.w[0];
+	int64_t err = r.status < 0 ? r.status : (int64_t)r.w[0];
+	if (!err) {
+		batches[at].session = s->id;
+		batches[at].tag = tag;
+		s->in_flight++;
+	}
+	return err;
+}
+
+static void reply_done(uint64_t caller, struct session *s)
+{
+	size_t bytes = s->ndone * sizeof(*s->done);
+	memcpy(ipc_buffer()->data, s->done, bytes);
+	ipc_reply(caller, vireo_ipc_info(0, bytes), 0, s->ndone, 0, 0);
+	s->ndone = 0;
+}
+
+static struct session *session_by_id(uint64_t id)
+{
+	for (unsigned i = 0; id && i < MAX_SESSIONS; i++)
+		if (sessions[i].id == id)
+			return &sessions[i];
+	return NULL;
+}
+
+/* The driver's news: each batch done goes to its session's list (dropped if the session
+ * closed meanwhile), and its watcher hears of it. */
+static void driver_news(void)
+{
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_DONE, 0), 0, 0, 0, 0);
+	unsigned n = r.status < 0 ? 0 : (unsigned)r.w[1];
+	struct block_done done[BLKDEV_BATCHES];
+	if (n > BLKDEV_BATCHES || vireo_ipc_len(r.info) != n * sizeof(*done))
+		n = 0;
+	memcpy(done, ipc_buffer()->data, n * sizeof(*done));
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t at = done[i].tag;
+		if (at >= BLKDEV_BATCHES || !batches[at].session)
+			continue;
+		struct session *s = session_by_id(batches[at].session);
+		batches[at].session = 0;
+		if (!s)
+			continue;
+		s->in_flight--;
+		s->done[s->ndone++] = (struct block_done){ batches[at].tag, done[i].failed };
+		if (s->watcher)
+			vireo_syscall(SYS_NOTIFY, (long)s->watcher, (long)s->watcher_bits, 0, 0, 0, 0);
+		if (!s->in_flight && s->drain_caller) {
+			ipc_reply(s->drain_caller, 0, 0, 0, 0, 0);
+			s->drain_caller = 0;
+		}
+	}
+}
+
+static void close_session(struct session *s)
+{
+	if (s->watcher)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)s->watcher, 0, 0, 0, 0, 0);
+	if (s->drain_caller)
+		ipc_reply(s->drain_caller, 0, (uint64_t)VIREO_E_DEAD, 0, 0, 0);
+	*s = (struct session){ 0 };
 }
 
 /* The buffer the fs server's sessions use, made when it first opens a volume. */
@@ -337,13 +434,13 @@ static void request(const struct msg *m)
 	struct session *s;
 	int64_t err;
 	int index;
-	/* Only BLOCK_IOV takes a handle, a grant passed on to the driver. */
+	/* Only BLOCK_IOV takes a handle, a grant passed on to the driver, and BLOCK_WATCH. */
 	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
 	struct block_iov iov[BLOCK_IOV_MAX];
 	uint32_t iov_len = vireo_ipc_len(m->info);
 	if (label == BLOCK_IOV && iov_len <= sizeof(iov))
 		memcpy(iov, ipc_buffer()->data, iov_len);
-	if (grant && label != BLOCK_IOV) {
+	if (grant && label != BLOCK_IOV && label != BLOCK_WATCH) {
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
 		grant = 0;
 	}
@@ -395,30 +492,53 @@ static void request(const struct msg *m)
 	}
 	s = session_of(m);
 	if (label == BLOCK_IOV) {
-		uint64_t failed = 0;
 		err = !s ? VIREO_E_NOENT : !grant ? VIREO_E_INVAL
-					 : batch_io(s, iov, iov_len, grant, &failed);
+					 : batch_io(s, m->w[1], iov, iov_len, grant);
 		if (grant)
 			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
-		ipc_reply(caller, 0, (uint64_t)err, failed, 0, 0);
+		reply_error(caller, err, NULL);
+		return;
+	}
+	if (label == BLOCK_WATCH) {
+		if (s && grant) {
+			if (s->watcher)
+				vireo_syscall(SYS_HANDLE_CLOSE, (long)s->watcher, 0, 0, 0, 0, 0);
+			s->watcher = grant;
+			s->watcher_bits = m->w[1];
+		} else if (grant) {
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		}
+		reply_error(caller, !s ? VIREO_E_NOENT : grant ? 0 : VIREO_E_INVAL, NULL);
 		return;
 	}
 	if (!s) {
-		reply_error(caller, label <= BLOCK_FLUSH ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
+		reply_error(caller, label <= BLOCK_DRAIN ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
 		return;
 	}
 	switch (label) {
 	case BLOCK_CLOSE:
-		*s = (struct session){ 0 };
+		close_session(s);
 		err = 0;
+		break;
+	case BLOCK_DONE:
+		reply_done(caller, s);
+		return;
+	case BLOCK_DRAIN:
+		if (s->in_flight && !s->drain_caller) {
+			s->drain_caller = caller; /* answered by driver_news */
+			return;
+		}
+		err = s->in_flight ? VIREO_E_BUSY : 0;
 		break;
 	case BLOCK_READ:
 	case BLOCK_WRITE:
 		err = volume_io(m, s);
 		break;
-	default: /* BLOCK_FLUSH */
+	case BLOCK_FLUSH:
 		err = driver(BLKDEV_FLUSH, 0, 0, 0);
 		break;
+	default:
+		err = VIREO_E_NOSYS;
 	}
 	reply_error(caller, err, NULL);
 }
@@ -429,7 +549,7 @@ static void owner_gone(uint64_t *task)
 {
 	for (unsigned i = 0; i < MAX_SESSIONS; i++)
 		if (sessions[i].owner == *task)
-			sessions[i] = (struct session){ 0 };
+			close_session(&sessions[i]);
 	*task = 0;
 }
 
@@ -452,6 +572,8 @@ int main(void)
 				owner_gone(&vmm_task);
 			if (m.w[0] & FS_GONE)
 				owner_gone(&fs_task);
+			if (m.w[0] & DRIVER_NEWS)
+				driver_news();
 		}
 	}
 }

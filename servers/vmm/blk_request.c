@@ -41,6 +41,20 @@ size_t blk_scatter(const struct vq_chain *c, uint64_t offset, const void *src, s
 	return copy_stream(c, true, offset, (uint8_t *)(uintptr_t)src, n);
 }
 
+uint8_t *blk_status_byte(const struct vq_chain *c, const struct blk_request *r)
+{
+	uint64_t offset = r->in_len - 1;
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct vq_buf *b = &c->buf[i];
+		if (!b->writable)
+			continue;
+		if (offset < b->len)
+			return b->host + offset;
+		offset -= b->len;
+	}
+	return NULL; /* in_len counted the writable buffers: never */
+}
+
 unsigned blk_data_segs(const struct vq_chain *c, const struct blk_request *r,
 		       struct vireo_grant_seg *segs, unsigned max)
 {

@@ -3,12 +3,15 @@
  * blk_request.c first. The reads and writes the driver made available together go as one
  * batch (BLOCK_IOV, up to BLOCK_IOV_MAX requests) under one grant of their data buffers
  * (SYS_MEMORY_GRANT), so that the disk driver DMAs straight to and from guest RAM, no copy,
- * with all of them in flight on the disk at once. The monitor waits for each batch (the
- * block server answers in the time of a disk request). A flush waits for the reads and
- * writes before it (5.2.6.4: it covers the writes completed). Offered: VIRTIO_BLK_F_FLUSH,
- * so that a guest's flush reaches QEMU's disk image, SIZE_MAX and SEG_MAX for requests of
- * many pages, and the ring features indirect descriptors and event-idx, which save Linux
- * a kick per request while the device is busy. */
+ * with all of them in flight on the disk at once. The block server takes a batch at once
+ * and says when it is done through the device's wake bit, so the guest runs on meanwhile
+ * and its next requests join the disk's queue: up to BLK_IN_FLIGHT batches per device. A
+ * reset (or the guest's end) waits for them (BLOCK_DRAIN), so that no DMA reaches RAM the
+ * guest has left. Offered: VIRTIO_BLK_F_FLUSH, so that a guest's flush reaches QEMU's
+ * disk image (5.2.6.4: it covers the writes completed, which is what a driver waits for
+ * before it flushes), SIZE_MAX and SEG_MAX for requests of many pages, and the ring
+ * features indirect descriptors and event-idx, which save Linux a kick per request while
+ * the device is busy. */
 #include <string.h>
 
 #include "blk_request.h"
@@ -30,6 +33,35 @@
 _Static_assert(BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX, "a request fits the limit");
 _Static_assert(BLK_SEG_MAX <= VIREO_GRANT_SEGS && BLK_REQUEST_MAX <= BLKDEV_GRANT_MAX,
 	       "a request the guest may send fits one grant and one driver request");
+
+#define BLK_IN_FLIGHT 4 /* batches at the block server before the device stops taking more */
+
+/* A request sent: what its answer needs. */
+struct blk_sent {
+	uint16_t head;
+	uint32_t written;
+	uint8_t *status; /* in guest RAM, which stays mapped while the batch is in flight */
+	struct blk_request r;
+};
+
+/* A batch at the block server (tag 0: a free record), from before epoch's change. */
+struct blk_in_flight {
+	uint64_t tag;
+	uint32_t epoch;
+	unsigned n;
+	struct blk_sent req[BLOCK_IOV_MAX];
+};
+
+/* Each device's batches in flight: one more record than it fills before it stops taking
+ * chains, for the batch one notify gathers after the last it sent. */
+struct blk_state {
+	bool watched; /* the session's BLOCK_WATCH names this device's wake bit */
+	unsigned n;
+	struct blk_in_flight f[BLK_IN_FLIGHT + 1];
+};
+
+static struct blk_state states[MAX_GUESTS];
+static uint64_t next_tag = 1, answers; /* chains answered so far, for virtio_mmio_used */
 
 /* The requests of the batch being gathered: each chain, its request, and their grant's
  * ranges. */
@@ -80,37 +112,140 @@ static void answer(struct virtio_mmio *d, unsigned q, const struct vq_chain *c,
 {
 	blk_scatter(c, r->in_len - 1, &status, 1);
 	vq_push(&d->queue[q].vq, &d->mem, c->head, written + 1);
+	answers++;
 }
 
-/* Sends the batch to the block server under one grant and answers each of its chains. */
+static void blk_init(struct virtio_mmio *d)
+{
+	d->state = &states[d->g->slot];
+	memset(d->state, 0, sizeof(struct blk_state));
+}
+
+/* The session's news of batches done goes to this device's wake bit. */
+static int64_t watch(struct virtio_mmio *d)
+{
+	uint64_t bit = virtio_mmio_wake_bit(d);
+	int64_t ep = bit ? vireo_syscall(SYS_HANDLE_COPY, (long)monitor_endpoint(),
+					 VIREO_RIGHT_SEND | VIREO_RIGHT_TRANSFER, 0, 0, 0, 0)
+			 : VIREO_E_FULL;
+	if (ep < 0)
+		return ep;
+	ipc_buffer()->handle = (uint64_t)ep;
+	struct msg m = ipc_call(block_ep, vireo_ipc_info(BLOCK_WATCH, 0) | VIREO_IPC_HANDLE,
+				d->g->disk.session, bit, 0, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, ep, 0, 0, 0, 0, 0);
+	int64_t err = m.status < 0 ? m.status : (int64_t)m.w[0];
+	((struct blk_state *)d->state)->watched = !err;
+	return err;
+}
+
+/* Sends the batch to the block server under one grant; it is answered when done (wake),
+ * or now if the server refused it. */
 static void run_batch(struct virtio_mmio *d, unsigned q, struct blk_batch *b)
 {
+	struct blk_state *st = d->state;
 	if (!b->n)
 		return;
-	uint64_t failed = 0;
-	int64_t err = vireo_syscall(SYS_MEMORY_GRANT, (long)b->segs, b->nsegs, 0, 0, 0, 0);
-	if (err >= 0) {
-		uint64_t grant = (uint64_t)err;
+	struct blk_in_flight *f = st->f;
+	while (f->tag)
+		f++; /* st->n <= BLK_IN_FLIGHT: one is free */
+	int64_t err = st->watched ? 0 : watch(d);
+	int64_t grant = err ? err : vireo_syscall(SYS_MEMORY_GRANT, (long)b->segs, b->nsegs, 0,
+						  0, 0, 0);
+	err = grant < 0 ? grant : 0;
+	if (!err) {
+		f->tag = next_tag++;
 		memcpy(ipc_buffer()->data, b->iov, b->n * sizeof(*b->iov));
-		ipc_buffer()->handle = grant;
+		ipc_buffer()->handle = (uint64_t)grant;
 		struct msg m = ipc_call(block_ep, vireo_ipc_info(BLOCK_IOV, b->n * sizeof(*b->iov)) |
 							  VIREO_IPC_HANDLE,
-					d->g->disk.session, 0, 0, 0);
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+					d->g->disk.session, f->tag, 0, 0);
+		vireo_syscall(SYS_HANDLE_CLOSE, grant, 0, 0, 0, 0, 0);
 		err = m.status < 0 ? m.status : (int64_t)m.w[0];
-		failed = m.w[1];
 	}
 	for (unsigned i = 0; i < b->n; i++) {
+		if (err) {
+			warn_failed(d, &b->r[i], err);
+			answer(d, q, &b->chain[i], &b->r[i], BLK_S_IOERR, 0);
+			continue;
+		}
 		const struct blk_request *r = &b->r[i];
-		bool ok = !err && !(failed >> i & 1);
-		if (ok)
-			d->stats.bytes += r->data_len;
-		else
-			warn_failed(d, r, err);
-		answer(d, q, &b->chain[i], r, ok ? BLK_S_OK : BLK_S_IOERR,
-		       ok && r->type == BLK_T_IN ? (uint32_t)r->data_len : 0);
+		f->req[i] = (struct blk_sent){ b->chain[i].head,
+					       r->type == BLK_T_IN ? (uint32_t)r->data_len : 0,
+					       blk_status_byte(&b->chain[i], r), *r };
+	}
+	if (err) {
+		f->tag = 0;
+	} else {
+		f->n = b->n;
+		f->epoch = d->epoch;
+		st->n++;
 	}
 	b->n = b->nsegs = 0;
+}
+
+/* Answers the requests of the batches done: news from the block server. Returns how many. */
+static unsigned collect(struct virtio_mmio *d, unsigned q)
+{
+	struct blk_state *st = d->state;
+	struct msg m = ipc_call(block_ep, vireo_ipc_info(BLOCK_DONE, 0), d->g->disk.session, 0, 0,
+				0);
+	struct block_done done[BLKDEV_BATCHES];
+	unsigned n = m.status < 0 || m.w[0] ? 0 : (unsigned)m.w[1];
+	if (n > BLKDEV_BATCHES || vireo_ipc_len(m.info) != n * sizeof(*done))
+		n = 0;
+	memcpy(done, ipc_buffer()->data, n * sizeof(*done));
+	for (unsigned k = 0; k < n; k++) {
+		struct blk_in_flight *f = st->f;
+		while (f < st->f + BLK_IN_FLIGHT + 1 && (!f->tag || f->tag != done[k].tag))
+			f++;
+		if (f == st->f + BLK_IN_FLIGHT + 1)
+			continue; /* not this device's: the server's mistake */
+		for (unsigned i = 0; i < f->n; i++) {
+			struct blk_sent *s = &f->req[i];
+			bool ok = !(done[k].failed >> i & 1);
+			if (ok)
+				d->stats.bytes += s->r.data_len;
+			else
+				warn_failed(d, &s->r, 0);
+			/* A device reset or a queue disabled since: the chain is not the driver's
+			 * to get back (virtio_mmio_complete), and its status is left alone. */
+			if (f->epoch == d->epoch) {
+				*s->status = ok ? BLK_S_OK : BLK_S_IOERR;
+				virtio_mmio_complete(d, q, f->epoch, s->head, ok ? s->written + 1 : 1);
+			}
+		}
+		f->tag = 0;
+		st->n--;
+	}
+	return n;
+}
+
+static void blk_notify(struct virtio_mmio *d, unsigned q);
+
+static void blk_wake(struct virtio_mmio *d)
+{
+	if (collect(d, 0)) {
+		virtio_mmio_used(d, 0);
+		/* Chains the device left in the ring while its batches were all in flight. */
+		if ((d->status & VIRTIO_STATUS_DRIVER_OK) &&
+		    !(d->status & VIRTIO_STATUS_NEEDS_RESET) && d->queue[0].ready)
+			blk_notify(d, 0);
+	}
+}
+
+/* The driver reset the device, or the guest goes: nothing of it may stay in flight. */
+static void blk_reset(struct virtio_mmio *d)
+{
+	struct blk_state *st = d->state;
+	if (st->n)
+		ipc_call(block_ep, vireo_ipc_info(BLOCK_DRAIN, 0), d->g->disk.session, 0, 0, 0);
+	st->n = 0;
+	for (unsigned i = 0; i < BLK_IN_FLIGHT + 1; i++)
+		st->f[i].tag = 0;
+	if (st->watched) /* the news of what was drained: no chain to answer any more */
+		ipc_call(block_ep, vireo_ipc_info(BLOCK_DONE, 0), d->g->disk.session, 0, 0, 0);
+	st->watched = false; /* the wake bit may change (virtio_mmio_exit frees it) */
 }
 
 /* Adds read or write r of chain c (the batch's next chain) to the batch, sending the batch
@@ -159,13 +294,15 @@ static void serve_alone(struct virtio_mmio *d, unsigned q, struct blk_batch *b,
 static void blk_notify(struct virtio_mmio *d, unsigned q)
 {
 	static struct blk_batch batch;
+	struct blk_state *st = d->state;
 	struct blk_batch *b = &batch;
 	struct virtq *vq = &d->queue[q].vq;
 	struct vq_fault fault;
-	bool used = false;
-	int got;
-	/* Each chain is taken into the batch's next slot, and stays there if it joins. */
-	while ((got = vq_pop(vq, &d->mem, &b->chain[b->n], &fault)) > 0) {
+	uint64_t answered = answers;
+	int got = 0;
+	/* Each chain is taken into the batch's next slot, and stays there if it joins. With
+	 * every batch in flight the rest wait in the ring, for blk_wake. */
+	while (st->n < BLK_IN_FLIGHT && (got = vq_pop(vq, &d->mem, &b->chain[b->n], &fault)) > 0) {
 		struct vq_chain *c = &b->chain[b->n];
 		struct blk_request r;
 		enum blk_parse p = blk_parse(c, d->g->disk.sectors, &r);
@@ -174,7 +311,6 @@ static void blk_notify(struct virtio_mmio *d, unsigned q)
 			break;
 		}
 		d->stats.requests++;
-		used = true;
 		if (p == BLK_PARSE_STATUS) {
 			if (r.why) {
 				d->stats.errors++;
@@ -196,7 +332,7 @@ static void blk_notify(struct virtio_mmio *d, unsigned q)
 		vq_describe(fault, what, sizeof(what));
 		virtio_mmio_fail(d, "%s", what);
 	}
-	if (used)
+	if (answers != answered)
 		virtio_mmio_used(d, q);
 }
 
@@ -249,6 +385,9 @@ const struct virtio_device_ops virtio_blk_ops = {
 	.queue_max = BLK_QUEUE_MAX,
 	.config_size = BLK_CONFIG_SIZE,
 	.available = blk_available,
+	.init = blk_init,
 	.config_read = blk_config_read,
 	.notify = blk_notify,
+	.reset = blk_reset,
+	.wake = blk_wake,
 };

@@ -320,7 +320,9 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
     # The Linux guest ran on beside it: it answers, and its volume reads back as written.
     attach(shell, linux)
     rounds = int(guest(shell, "wc -l < /tmp/sums"))
-    guest(shell, "sleep 1; kill %1; wait")
+    # A round takes a second or two on a busy host: up to 20 s for the next one.
+    guest(shell, f"for i in $(seq 20); do [ $(wc -l < /tmp/sums) -gt {rounds} ] && break; "
+                 "sleep 1; done; kill %1; wait", timeout=60)
     assert int(guest(shell, "wc -l < /tmp/sums")) > rounds
     sums = guest(shell, "sort -u /tmp/sums").split()
     assert sums == [want, "-"], (sums, want)
