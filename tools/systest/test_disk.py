@@ -109,8 +109,8 @@ def test_a_volume_in_use_is_not_given_twice_nor_deleted(boot, tmp_path):
 def test_dd_64_mib_to_and_from_the_disk_matches(boot, tmp_path):
     shell = boot_shell(boot, make_disk(tmp_path / "host.img", 128))
     boot_linux(shell, "disk=bulk size=80")
-    guest(shell, "dd if=/dev/urandom of=/tmp/in bs=1M count=64 2>/dev/null")
-    want = guest(shell, "md5sum < /tmp/in").split()[0]
+    guest(shell, "dd if=/dev/urandom of=/tmp/in bs=1M count=64 2>/dev/null", timeout=120)
+    want = guest(shell, "md5sum < /tmp/in", timeout=60).split()[0]
     guest(shell, "dd if=/tmp/in of=/dev/vda bs=1M 2>/dev/null && sync && rm /tmp/in", timeout=120)
     guest(shell, "echo 3 > /proc/sys/vm/drop_caches")
     got = guest(shell, "dd if=/dev/vda bs=1M count=64 2>/dev/null | md5sum", timeout=120)
@@ -130,7 +130,9 @@ def test_two_guests_see_only_their_own_volumes(boot, tmp_path):
     for name, other in (("left", "right"), ("right", "left")):
         attach(shell, vms[name])
         guest(shell, "echo 3 > /proc/sys/vm/drop_caches")
-        seen = guest(shell, "dd if=/dev/vda bs=8M count=1 2>/dev/null | grep -a marker")
+        # grep takes half a minute of a busy host over 8 MiB that is one line of zeros.
+        seen = guest(shell, "dd if=/dev/vda bs=8M count=1 2>/dev/null | grep -a marker",
+                     timeout=120)
         assert f"{name}-marker" in seen and f"{other}-marker" not in seen, seen
         assert "8192 vda" in guest(shell, "cat /proc/partitions")
         detach(shell)
