@@ -24,6 +24,7 @@
 #define VMM_GONE 1 /* notification bits: the monitor that held sessions ended */
 #define FS_GONE 2  /* the file-system server did */
 #define DRIVER_NEWS 4 /* batches are done */
+#define DRIVER_GONE 8 /* the driver ended: its batches never will be */
 #define SESSION_BATCHES 8 /* in flight or done and not yet collected, per session */
 
 struct session {
@@ -111,6 +112,7 @@ static int64_t subscribe(void)
 
 static int setup(void)
 {
+	watch_service("blkdev", ep, DRIVER_GONE); /* first, so the driver looked up is watched */
 	int64_t h = lookup("blkdev");
 	if (h < 0) {
 		printf("block: no disk driver: %s\n", error_name(h));
@@ -130,6 +132,7 @@ static int setup(void)
 		err = map_buffer(BLKDEV_BUF_DATA, DATA_VA, &data_handle);
 	if (!err)
 		err = subscribe();
+
 	if (!err)
 		err = driver(BLKDEV_READ, BLKDEV_BUF_META, 0, VOL_TABLE_SECTORS);
 	if (err) {
@@ -344,16 +347,10 @@ static struct session *session_by_id(uint64_t id)
 	return NULL;
 }
 
-/* The driver's news: each batch done goes to its session's list (dropped if the session
- * closed meanwhile), and its watcher hears of it. */
-static void driver_news(void)
+/* Batches done: each goes to its session's list (dropped if the session closed
+ * meanwhile), and its watcher hears of it. */
+static void batches_done(const struct block_done *done, unsigned n)
 {
-	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_DONE, 0), 0, 0, 0, 0);
-	unsigned n = r.status < 0 ? 0 : (unsigned)r.w[1];
-	struct block_done done[BLKDEV_BATCHES];
-	if (n > BLKDEV_BATCHES || vireo_ipc_len(r.info) != n * sizeof(*done))
-		n = 0;
-	memcpy(done, ipc_buffer()->data, n * sizeof(*done));
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t at = done[i].tag;
 		if (at >= BLKDEV_BATCHES || !batches[at].session)
@@ -371,6 +368,30 @@ static void driver_news(void)
 			s->drain_caller = 0;
 		}
 	}
+}
+
+static void driver_news(void)
+{
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_DONE, 0), 0, 0, 0, 0);
+	unsigned n = r.status < 0 ? 0 : (unsigned)r.w[1];
+	struct block_done done[BLKDEV_BATCHES];
+	if (n > BLKDEV_BATCHES || vireo_ipc_len(r.info) != n * sizeof(*done))
+		n = 0;
+	memcpy(done, ipc_buffer()->data, n * sizeof(*done));
+	batches_done(done, n);
+}
+
+/* The driver ended (its successor resets the device, dropping the pins): every batch it
+ * had failed, so that no session waits for it for ever. */
+static void driver_gone(void)
+{
+	struct block_done done[BLKDEV_BATCHES];
+	unsigned n = 0;
+	for (unsigned i = 0; i < BLKDEV_BATCHES; i++)
+		if (batches[i].session)
+			done[n++] = (struct block_done){ i, ~0ull };
+	batches_done(done, n);
+	printf("block: the disk driver ended; %u batches failed\n", n);
 }
 
 static void close_session(struct session *s)
@@ -574,6 +595,8 @@ int main(void)
 				owner_gone(&fs_task);
 			if (m.w[0] & DRIVER_NEWS)
 				driver_news();
+			if (m.w[0] & DRIVER_GONE)
+				driver_gone();
 		}
 	}
 }
