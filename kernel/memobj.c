@@ -88,12 +88,14 @@ struct memobj *memobj_grant(struct task *t, const struct vireo_grant_seg *segs, 
 			    int *err)
 {
 	_Static_assert(VIREO_GRANT_SEGS * sizeof(struct vireo_dma_run) <= PAGE_SIZE,
-		       "a grant's runs fit kzalloc's page");
-	*err = n == 0 || n > VIREO_GRANT_SEGS ? VIREO_E_INVAL : 0;
+		       "a grant's runs fit a page");
+	*err = n == 0 || n > VIREO_GRANT_SEGS ? VIREO_E_INVAL : task_charge(t, 1);
 	if (*err)
 		return NULL;
+	/* The runs' page is the granter's, charged to it and back in the pool with the grant:
+	 * grants cost the kernel nothing a task could pile up. */
 	struct memobj *o = kzalloc(sizeof(*o));
-	struct vireo_dma_run *runs = kzalloc(VIREO_GRANT_SEGS * sizeof(*runs));
+	struct vireo_dma_run *runs = (struct vireo_dma_run *)(uintptr_t)kpage_alloc();
 	struct mapping *m = NULL;
 	unsigned nruns = 0;
 	uint64_t bytes = 0;
@@ -106,9 +108,10 @@ struct memobj *memobj_grant(struct task *t, const struct vireo_grant_seg *segs, 
 	if (!backing) {
 		*err = *err ? *err : VIREO_E_NOMEM;
 		if (runs)
-			kfree(runs, VIREO_GRANT_SEGS * sizeof(*runs));
+			kpage_free((uint64_t)(uintptr_t)runs);
 		if (o)
 			kfree(o, sizeof(*o));
+		task_uncharge(t, 1);
 		return NULL;
 	}
 	backing->refs++;
@@ -128,7 +131,8 @@ void memobj_put(struct memobj *o)
 		return;
 	if (o->runs) {
 		memobj_put(o->backing);
-		kfree(o->runs, VIREO_GRANT_SEGS * sizeof(*o->runs));
+		kpage_free((uint64_t)(uintptr_t)o->runs);
+		task_uncharge(o->granter, 1);
 		task_put(o->granter);
 	} else {
 		kpages_free(o->pa, o->npages);

@@ -129,7 +129,8 @@ enum vireo_error {
  * server, which passes the handle on to the disk driver. A grant is a memory object that
  * no task can map (SYS_MEMORY_MAP refuses it); its bytes are the ranges in the order given,
  * up to VIREO_GRANT_SEGS of them, none empty, all inside one mapping (else VIREO_E_FAULT). Pages the caller has
- * not touched yet are zeroed first. The handle has MAP, WRITE and TRANSFER.
+ * not touched yet are zeroed first. The handle has MAP, WRITE and TRANSFER; while the grant
+ * lives its caller is charged a page (its list of runs).
  * A driver pins a grant for its device with SYS_DMA_PIN_RUNS, which writes up to max
  * physical runs (struct vireo_dma_run, physically touching ranges merged), in the grant's
  * byte order, and returns how many there are (VIREO_E_FULL, pinning nothing, if more than

@@ -325,7 +325,9 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
         runs.append((shell.prompt(), free_pages(shell)))
     out = shell.output()
     assert "FAIL" not in out and re.search(r"DONE: [1-9]\d* passed, 0 failed", out), out
-    assert runs[0][1] == runs[1][1], runs  # the second run gave back every page
+    # The second run gave back every page, but for the grants of the Linux guest's batches
+    # in flight as `mem` counts (a page each, at most five: virtio_blk.c BLK_IN_FLIGHT + 1).
+    assert abs(runs[0][1] - runs[1][1]) <= 5, runs
     warned = r"\[vm \d+ \(blk-hostile\.elf\): virtio-blk: "
     for line in (r"descriptor 1 outside guest RAM; the device needs a reset",
                  r"chain from descriptor 0 longer than the queue \(a loop\); the device",
