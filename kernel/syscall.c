@@ -211,7 +211,7 @@ static int64_t sys_memory_map(struct thread *t, const uint64_t *a)
 	uint64_t va = a[1], prot = a[2];
 	GET(o, OBJ_MEMORY, a[0], prot & VIREO_PROT_WRITE ? VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE
 							  : VIREO_RIGHT_MAP);
-	if (!heap_range_ok(va, o->npages, prot))
+	if (o->runs || !heap_range_ok(va, o->npages, prot)) /* a grant is for devices alone */
 		return VIREO_E_INVAL;
 	int err = task_map_object(t->task, va, o, prot_pte(prot));
 	return err ? err : (int64_t)o->npages;
@@ -394,6 +394,65 @@ static int64_t sys_dma_reset(struct thread *t, const uint64_t *a)
 	return dma_reset(d);
 }
 
+static int64_t sys_dma_pin_runs(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	struct memobj *o;
+	{
+		GET(d, OBJ_DEVICE, a[0], VIREO_RIGHT_DMA);
+	}
+	GET(o, OBJ_MEMORY, a[1], VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE);
+	static struct vireo_dma_run runs[VIREO_GRANT_SEGS]; /* the kernel runs on one hart */
+	unsigned max = a[3] < VIREO_GRANT_SEGS ? (unsigned)a[3] : VIREO_GRANT_SEGS;
+	/* Checked before the pin, so that a bad pointer leaves nothing pinned. */
+	if (copy_to_user(t->task, a[2], runs, max * sizeof(*runs)))
+		return VIREO_E_FAULT;
+	int64_t n = dma_pin_runs(d, o, runs, max);
+	if (n > 0)
+		copy_to_user(t->task, a[2], runs, (uint64_t)n * sizeof(*runs));
+	return n;
+}
+
+static int64_t sys_dma_unpin(struct thread *t, const uint64_t *a)
+{
+	struct device *d;
+	struct memobj *o;
+	{
+		GET(d, OBJ_DEVICE, a[0], VIREO_RIGHT_DMA);
+	}
+	GET(o, OBJ_MEMORY, a[1], 0);
+	return dma_unpin(d, o);
+}
+
+static int64_t sys_memory_grant(struct thread *t, const uint64_t *a)
+{
+	static struct vireo_grant_seg segs[VIREO_GRANT_SEGS]; /* the kernel runs on one hart */
+	if (a[1] == 0 || a[1] > VIREO_GRANT_SEGS)
+		return VIREO_E_INVAL;
+	if (copy_from_user(t->task, segs, a[0], a[1] * sizeof(*segs)))
+		return VIREO_E_FAULT;
+	int err;
+	struct memobj *o = memobj_grant(t->task, segs, (unsigned)a[1], &err);
+	if (!o)
+		return err;
+	int h = handle_install(t->task, OBJ_MEMORY, o,
+			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
+	memobj_put(o); /* the handle holds it now, or nothing does */
+	return h;
+}
+
+static int64_t sys_memory_revoke(struct thread *t, const uint64_t *a)
+{
+	struct memobj *o;
+	GET(o, OBJ_MEMORY, a[0], 0);
+	if (!o->runs)
+		return VIREO_E_INVAL;
+	if (o->granter != t->task)
+		return VIREO_E_RIGHTS;
+	o->revoked = true;
+	return 0;
+}
+
 static int64_t sys_system_reset(struct thread *t, const uint64_t *a)
 {
 	NEED_SYSTEM(a[0], VIREO_RIGHT_CONTROL);
@@ -477,6 +536,10 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_QUOTA_CREATE] = sys_quota_create,
 	[SYS_DMA_PIN] = sys_dma_pin,
 	[SYS_DMA_RESET] = sys_dma_reset,
+	[SYS_MEMORY_GRANT] = sys_memory_grant,
+	[SYS_MEMORY_REVOKE] = sys_memory_revoke,
+	[SYS_DMA_PIN_RUNS] = sys_dma_pin_runs,
+	[SYS_DMA_UNPIN] = sys_dma_unpin,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

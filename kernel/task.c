@@ -204,7 +204,7 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 static void unmap(struct task *t, struct mapping *m)
 {
 	pt_unmap(&t->space, m->va, m->npages << PAGE_SHIFT);
-	if (m->owned) {
+	if (m->owned && !m->obj) { /* granted pages are their object's to free (memobj.c) */
 		kpages_free(m->pa, m->npages);
 		task_uncharge(t, m->npages);
 	}

@@ -59,7 +59,7 @@ struct mapping {
 	/* Owned regions of a chunk or more: a bit per chunk of pages that nothing has touched
 	 * yet, so they are neither zeroed nor mapped (task_touch). */
 	uint64_t *untouched;
-	struct memobj *obj; /* the memory object mapped here, if one is */
+	struct memobj *obj; /* the memory object mapped here, or that took over its owned pages */
 };
 
 /* 2 MiB: large regions (guest RAM) are zeroed and mapped a chunk at a time. */

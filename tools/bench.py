@@ -278,11 +278,13 @@ def disk_native(image):
 
 
 def vm_counts(child):
-    """From hvstat at Vireo's prompt: the Linux VM's exits and its virtio-blk interrupts."""
+    """From hvstat at Vireo's prompt: the Linux VM's exits, and its virtio-blk interrupts,
+    requests and notifications (the guest's kicks)."""
     stats = shell_command(child, "hvstat")
     exits = int(re.search(r"^vm \d+ \(Image\): .*?, (\d+) exits", stats, re.M).group(1))
-    irqs = int(re.search(r"virtio-blk: .*?, (\d+) interrupts", stats).group(1))
-    return exits, irqs
+    blk = re.search(r"virtio-blk: (\d+) requests, \d+ bytes, (\d+) notifications, "
+                    r"(\d+) interrupts", stats)
+    return exits, int(blk.group(3)), int(blk.group(1)), int(blk.group(2))
 
 
 def attach(child):
@@ -312,7 +314,7 @@ def disk_vireo(image):
             child.expect(PROMPT)
             after = vm_counts(child)
             attach(child)
-            results.append((seconds, after[0] - before[0], after[1] - before[1]))
+            results.append((seconds, *(a - b for a, b in zip(after, before))))
         return results
     finally:
         child.terminate(force=True)
@@ -341,10 +343,9 @@ def disk_figures():
         figures[f"disk_{name}_native_{DISK_MIB}MiB_direct"] = (DISK_MIB / n, "MiB/s")
         figures[f"disk_{name}_vireo_{DISK_MIB}MiB_direct"] = (DISK_MIB / v, "MiB/s")
         figures[f"disk_{name}_ratio"] = (n / v, "x")
-        figures[f"disk_{name}_exits_per_MiB"] = (
-            statistics.median(r[k][1] for r in vireo) / DISK_MIB, "exits")
-        figures[f"disk_{name}_interrupts_per_MiB"] = (
-            statistics.median(r[k][2] for r in vireo) / DISK_MIB, "interrupts")
+        for i, what in enumerate(("exits", "interrupts", "requests", "notifications"), 1):
+            figures[f"disk_{name}_{what}_per_MiB"] = (
+                statistics.median(r[k][i] for r in vireo) / DISK_MIB, what)
     return figures
 
 

@@ -8,9 +8,10 @@
  * device working; a write to its read-only configuration space changes nothing.
  *
  * Vireo only, with a disk: `vm run /boot/guest/blk-hostile.elf disk=NAME size=1`. The
- * device is in the first virtio slot, or the second when virtio-rng has the first. The
- * monitor serves a notification before the guest's write returns, so no interrupt is
- * waited for: the used ring and the status are read right after. */
+ * device is in the first virtio slot, or the second when virtio-rng has the first. A
+ * broken ring is found before the guest's write of QueueNotify returns, so nothing is
+ * waited for then; a read or a write completes when the disk is done, so its used entry is
+ * polled for (no interrupt is taken). */
 #include "lib.h"
 
 #define SLOT0 0x10001000UL
@@ -129,11 +130,15 @@ static void chain(uint32_t type, uint64_t sector, uint32_t len)
 	ring.desc[2] = (struct desc){ (uintptr_t)&status, 1, F_WRITE, 0 };
 }
 
-/* The status the device gave the request just kicked, or -1 when it used nothing. */
+/* The status the device gave the request just kicked, or -1 when it used nothing within
+ * two seconds. */
 static int answer(void)
 {
-	if (*(volatile uint16_t *)&ring.used.idx != (uint16_t)(used_seen + 1))
-		return -1;
+	uint64_t start = rdtime();
+	while (*(volatile uint16_t *)&ring.used.idx != (uint16_t)(used_seen + 1))
+		if (rdtime() - start > MS_TO_TICKS(2000))
+			return -1;
+	fence(); /* 2.7.14: the used index before the status it covers */
 	used_seen++;
 	return status;
 }

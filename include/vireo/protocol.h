@@ -103,7 +103,32 @@ enum blkdev_label {
 	BLKDEV_WRITE,
 	/* Whatever was written is on the disk (VIRTIO_BLK_T_FLUSH to QEMU's image). */
 	BLKDEV_FLUSH,
+	/* w0 = a tag, data = 1 to BLOCK_IOV_MAX struct block_iov (sectors of the disk),
+	 * handle = a grant (syscall.h) whose bytes are their data one after another, in at
+	 * most VIREO_GRANT_SEGS physical runs. Answered at once: accepted (0), or an error and
+	 * nothing done (VIREO_E_BUSY: BLKDEV_BATCHES are in flight). The requests go to the
+	 * device all at once, by DMA straight to and from the granted pages, which stay pinned
+	 * until all are done; then the batch is BLKDEV_DONE's and the subscriber is notified. */
+	BLKDEV_IOV,
+	/* handle = an endpoint, w0 = bits: notified whenever batches are done */
+	BLKDEV_SUBSCRIBE,
+	/* -> w1 = n, data = n struct block_done of the batches done since the last call */
+	BLKDEV_DONE,
 };
+#define BLKDEV_GRANT_MAX (4ul << 20) /* data bytes in one request of a batch */
+#define BLKDEV_BATCHES 32
+
+/* A request of a BLKDEV_IOV or BLOCK_IOV batch. */
+struct block_iov {
+	uint64_t sector;  /* the first, of the disk (BLKDEV_IOV) or the volume (BLOCK_IOV) */
+	uint32_t sectors; /* 1 to BLKDEV_GRANT_MAX / BLKDEV_SECTOR */
+	uint32_t write;   /* 1: from the grant to the disk; 0: from the disk to the grant */
+};
+/* A batch done: its tag, and a bit for each of its requests that failed (bit i: iov[i]). */
+struct block_done {
+	uint64_t tag, failed;
+};
+#define BLOCK_IOV_MAX 8
 
 /* The block server ("block", servers/block): volumes carved from the host disk. It serves
  * the VM monitor (everything) and the shell (BLOCK_LIST, BLOCK_CREATE, BLOCK_DELETE). */
@@ -123,6 +148,18 @@ enum block_label {
 	BLOCK_READ,
 	BLOCK_WRITE,
 	BLOCK_FLUSH,     /* w0 = session */
+	/* w0 = session, w1 = a tag, data = 1 to BLOCK_IOV_MAX struct block_iov (sectors of
+	 * the volume), handle = a grant of their data (syscall.h, "Grants"): between the volume
+	 * and the granted memory with no copy, as BLKDEV_IOV. Answered at once, accepted (0)
+	 * or refused; once done the batch is BLOCK_DONE's and the session's watcher is
+	 * notified. The server checks every range, passes the grant to the driver and keeps
+	 * no handle to it. */
+	BLOCK_IOV,
+	BLOCK_WATCH,     /* w0 = session, handle = an endpoint, w1 = bits: BLOCK_IOV's news */
+	/* w0 = session -> w1 = n, data = n struct block_done of its batches done */
+	BLOCK_DONE,
+	/* w0 = session: answered once none of its batches is in flight (before a reset) */
+	BLOCK_DRAIN,
 };
 
 /* Ethernet frames as the network's drivers and servers pass them: destination MAC, source

@@ -53,6 +53,10 @@ enum vireo_syscall {
 	SYS_QUOTA_CREATE,    /* (system, npages) -> handle to a memory quota, see below */
 	SYS_DMA_PIN,         /* (device, memory) -> the memory's physical address, see below */
 	SYS_DMA_RESET,       /* (device) resets the device, then drops its pins */
+	SYS_MEMORY_GRANT,    /* (struct vireo_grant_seg *, n) -> handle to a grant, see below */
+	SYS_MEMORY_REVOKE,   /* (grant) its granter: no device may pin it from now on */
+	SYS_DMA_PIN_RUNS,    /* (device, memory, struct vireo_dma_run *, max) -> runs, see DMA */
+	SYS_DMA_UNPIN,       /* (device, memory) drops the pin SYS_DMA_PIN* took */
 	SYS_COUNT
 };
 
@@ -112,10 +116,37 @@ enum vireo_error {
  * (MAP and WRITE) for its device with SYS_DMA_PIN and learns the physical address of its
  * first page (the pages are contiguous). No other task ever learns a physical address. A
  * pinned object lives on, whatever its handles, until SYS_DMA_RESET (or the next driver's)
- * has reset the device, so a device never writes to pages handed out again. Up to
- * VIREO_DMA_PINS objects per device; pinning one twice gives the same address.
+ * has reset the device or SYS_DMA_UNPIN has dropped the pin, so a device never writes to
+ * pages handed out again. Up to VIREO_DMA_PINS objects per device; pinning one twice
+ * gives the same address and takes no second pin.
  */
-#define VIREO_DMA_PINS 8
+#define VIREO_DMA_PINS 64
+
+/*
+ * Grants (SYS_MEMORY_GRANT): byte ranges of the caller's own memory (SYS_MEM_ALLOC pages,
+ * such as a monitor's guest RAM) that it lets another task's driver reach for one request
+ * without copying: say a guest's read buffers, sent along with the request to the block
+ * server, which passes the handle on to the disk driver. A grant is a memory object that
+ * no task can map (SYS_MEMORY_MAP refuses it); its bytes are the ranges in the order given,
+ * up to VIREO_GRANT_SEGS of them, none empty, all inside one mapping (else VIREO_E_FAULT). Pages the caller has
+ * not touched yet are zeroed first. The handle has MAP, WRITE and TRANSFER; while the grant
+ * lives its caller is charged a page (its list of runs).
+ * A driver pins a grant for its device with SYS_DMA_PIN_RUNS, which writes up to max
+ * physical runs (struct vireo_dma_run, physically touching ranges merged), in the grant's
+ * byte order, and returns how many there are (VIREO_E_FULL, pinning nothing, if more than
+ * max); it works on any memory object (one run for a contiguous one). SYS_DMA_UNPIN lets
+ * go once the device is done with it. The pages stay allocated while a grant, a pin or a
+ * mapping holds them, whoever unmaps them or ends, so a device never reaches pages handed
+ * out again. SYS_MEMORY_REVOKE (the granter's, e.g. for a guest that went away) makes
+ * every later pin fail with VIREO_E_DEAD; pins taken before stay until unpinned or reset.
+ */
+#define VIREO_GRANT_SEGS 256
+struct vireo_grant_seg {
+	uint64_t va, len;
+};
+struct vireo_dma_run {
+	uint64_t pa, len;
+};
 
 /*
  * IPC: synchronous call and reply with a few words in registers, and up to

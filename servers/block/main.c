@@ -3,8 +3,12 @@
  * its own volume and no other. The shell lists, creates and deletes volumes. Callers are
  * told apart by the task id the kernel reports, checked with init (INIT_WHOIS).
  *
- * Data moves through the driver's data buffer, which the monitor maps too: a read lands
- * there by DMA, a write goes from there. The table and the zeroing of new volumes use the
+ * A guest's data moves by DMA straight between the disk and its pages: the monitor sends a
+ * grant of a batch of requests' buffers with BLOCK_IOV, passed on to the driver as it came,
+ * and this server never sees the bytes. Batches are answered at once and their end comes
+ * later, the driver's news passed on to the session's watcher, so that the monitor keeps
+ * several in flight while its guest runs on. BLOCK_READ and BLOCK_WRITE move data
+ * through the driver's data buffer instead, which the caller maps too. The table and the zeroing of new volumes use the
  * metadata buffer, which only this server and the driver see. The file-system server ("fs")
  * gets a buffer of its own instead of the monitor's, copied through the metadata buffer, so
  * that neither ever sees or overwrites the other's data in flight. */
@@ -19,13 +23,25 @@
 #define MAX_SESSIONS 8
 #define VMM_GONE 1 /* notification bits: the monitor that held sessions ended */
 #define FS_GONE 2  /* the file-system server did */
+#define DRIVER_NEWS 4 /* batches are done */
+#define DRIVER_GONE 8 /* the driver ended: its batches never will be */
+#define SESSION_BATCHES 8 /* in flight or done and not yet collected, per session */
 
 struct session {
 	uint64_t id;    /* 0: free */
 	uint64_t owner; /* the monitor's or the file-system server's task id */
 	int volume;
 	bool bounce;    /* the owner is the fs server: its data goes through fs_buffer */
+	uint64_t watcher, watcher_bits; /* BLOCK_WATCH's endpoint, notified of its batches */
+	unsigned in_flight, ndone;
+	struct block_done done[SESSION_BATCHES];
+	uint64_t drain_caller; /* BLOCK_DRAIN's, answered once nothing is in flight */
 };
+
+/* The batches at the driver, by the tag it knows them by (the index): whose they are. */
+static struct {
+	uint64_t session, tag; /* session 0: free; the caller's tag */
+} batches[BLKDEV_BATCHES];
 
 static uint64_t ep, blkdev, disk_sectors, buffer_bytes, data_handle;
 static uint8_t *meta = (uint8_t *)META_VA;
@@ -80,8 +96,23 @@ static int64_t map_buffer(enum blkdev_buffer which, uint64_t va, uint64_t *handl
 	return n < 0 ? n : (uint64_t)n * 4096 < buffer_bytes ? VIREO_E_INVAL : 0;
 }
 
+/* The driver's news of batches done comes as DRIVER_NEWS on this server's endpoint. */
+static int64_t subscribe(void)
+{
+	int64_t news = vireo_syscall(SYS_HANDLE_COPY, (long)ep, VIREO_RIGHT_SEND | VIREO_RIGHT_TRANSFER,
+				     0, 0, 0, 0);
+	if (news < 0)
+		return news;
+	ipc_buffer()->handle = (uint64_t)news;
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_SUBSCRIBE, 0) | VIREO_IPC_HANDLE,
+				DRIVER_NEWS, 0, 0, 0);
+	vireo_syscall(SYS_HANDLE_CLOSE, news, 0, 0, 0, 0, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0];
+}
+
 static int setup(void)
 {
+	watch_service("blkdev", ep, DRIVER_GONE); /* first, so the driver looked up is watched */
 	int64_t h = lookup("blkdev");
 	if (h < 0) {
 		printf("block: no disk driver: %s\n", error_name(h));
@@ -99,6 +130,9 @@ static int setup(void)
 		err = map_buffer(BLKDEV_BUF_META, META_VA, &meta_handle);
 	if (!err)
 		err = map_buffer(BLKDEV_BUF_DATA, DATA_VA, &data_handle);
+	if (!err)
+		err = subscribe();
+
 	if (!err)
 		err = driver(BLKDEV_READ, BLKDEV_BUF_META, 0, VOL_TABLE_SECTORS);
 	if (err) {
@@ -261,6 +295,114 @@ static int64_t volume_io(const struct msg *m, struct session *s)
 	return err;
 }
 
+/* BLOCK_IOV: each request's sectors checked against the volume and made the disk's here,
+ * the grant's bytes and runs checked by the driver, which alone can see them. */
+static int64_t batch_io(struct session *s, uint64_t tag, struct block_iov *iov, uint32_t len,
+			uint64_t grant)
+{
+	const struct vol_entry *v = &table.e[s->volume];
+	if (len == 0 || len % sizeof(*iov) || len > BLOCK_IOV_MAX * sizeof(*iov) || !s->watcher)
+		return VIREO_E_INVAL;
+	for (unsigned i = 0; i < len / sizeof(*iov); i++) {
+		if (iov[i].sectors > BLKDEV_GRANT_MAX / VOL_SECTOR ||
+		    !vol_range_ok(v, iov[i].sector, iov[i].sectors))
+			return VIREO_E_INVAL;
+		iov[i].sector += v->start; /* inside the volume, which is inside the disk */
+	}
+	/* Each session gets its share of the driver's batches, so that its news always fits
+	 * its list of batches done. */
+	if (s->in_flight + s->ndone >= SESSION_BATCHES)
+		return VIREO_E_BUSY;
+	unsigned at = 0;
+	while (at < BLKDEV_BATCHES && batches[at].session)
+		at++;
+	if (at == BLKDEV_BATCHES)
+		return VIREO_E_BUSY;
+	memcpy(ipc_buffer()->data, iov, len);
+	ipc_buffer()->handle = grant;
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_IOV, len) | VIREO_IPC_HANDLE, at, 0,
+				0, 0);
+	int64_t err = r.status < 0 ? r.status : (int64_t)r.w[0];
+	if (!err) {
+		batches[at].session = s->id;
+		batches[at].tag = tag;
+		s->in_flight++;
+	}
+	return err;
+}
+
+static void reply_done(uint64_t caller, struct session *s)
+{
+	size_t bytes = s->ndone * sizeof(*s->done);
+	memcpy(ipc_buffer()->data, s->done, bytes);
+	ipc_reply(caller, vireo_ipc_info(0, bytes), 0, s->ndone, 0, 0);
+	s->ndone = 0;
+}
+
+static struct session *session_by_id(uint64_t id)
+{
+	for (unsigned i = 0; id && i < MAX_SESSIONS; i++)
+		if (sessions[i].id == id)
+			return &sessions[i];
+	return NULL;
+}
+
+/* Batches done: each goes to its session's list (dropped if the session closed
+ * meanwhile), and its watcher hears of it. */
+static void batches_done(const struct block_done *done, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t at = done[i].tag;
+		if (at >= BLKDEV_BATCHES || !batches[at].session)
+			continue;
+		struct session *s = session_by_id(batches[at].session);
+		batches[at].session = 0;
+		if (!s)
+			continue;
+		s->in_flight--;
+		s->done[s->ndone++] = (struct block_done){ batches[at].tag, done[i].failed };
+		if (s->watcher)
+			vireo_syscall(SYS_NOTIFY, (long)s->watcher, (long)s->watcher_bits, 0, 0, 0, 0);
+		if (!s->in_flight && s->drain_caller) {
+			ipc_reply(s->drain_caller, 0, 0, 0, 0, 0);
+			s->drain_caller = 0;
+		}
+	}
+}
+
+static void driver_news(void)
+{
+	struct msg r = ipc_call(blkdev, vireo_ipc_info(BLKDEV_DONE, 0), 0, 0, 0, 0);
+	unsigned n = r.status < 0 ? 0 : (unsigned)r.w[1];
+	struct block_done done[BLKDEV_BATCHES];
+	if (n > BLKDEV_BATCHES || vireo_ipc_len(r.info) != n * sizeof(*done))
+		n = 0;
+	memcpy(done, ipc_buffer()->data, n * sizeof(*done));
+	batches_done(done, n);
+}
+
+/* The driver ended (its successor resets the device, dropping the pins): every batch it
+ * had failed, so that no session waits for it for ever. */
+static void driver_gone(void)
+{
+	struct block_done done[BLKDEV_BATCHES];
+	unsigned n = 0;
+	for (unsigned i = 0; i < BLKDEV_BATCHES; i++)
+		if (batches[i].session)
+			done[n++] = (struct block_done){ i, ~0ull };
+	batches_done(done, n);
+	printf("block: the disk driver ended; %u batches failed\n", n);
+}
+
+static void close_session(struct session *s)
+{
+	if (s->watcher)
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)s->watcher, 0, 0, 0, 0, 0);
+	if (s->drain_caller)
+		ipc_reply(s->drain_caller, 0, (uint64_t)VIREO_E_DEAD, 0, 0, 0);
+	*s = (struct session){ 0 };
+}
+
 /* The buffer the fs server's sessions use, made when it first opens a volume. */
 static bool fs_buffer_ready(void)
 {
@@ -313,11 +455,23 @@ static void request(const struct msg *m)
 	struct session *s;
 	int64_t err;
 	int index;
-	if (m->info & VIREO_IPC_HANDLE) /* nothing here takes a handle */
-		vireo_syscall(SYS_HANDLE_CLOSE, (long)ipc_buffer()->handle, 0, 0, 0, 0, 0);
+	/* Only BLOCK_IOV takes a handle, a grant passed on to the driver, and BLOCK_WATCH. */
+	uint64_t grant = m->info & VIREO_IPC_HANDLE ? ipc_buffer()->handle : 0;
+	struct block_iov iov[BLOCK_IOV_MAX];
+	uint32_t iov_len = vireo_ipc_len(m->info);
+	if (label == BLOCK_IOV && iov_len <= sizeof(iov))
+		memcpy(iov, ipc_buffer()->data, iov_len);
+	if (grant && label != BLOCK_IOV && label != BLOCK_WATCH) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		grant = 0;
+	}
 	/* Taken before allowed() asks init, which reuses the IPC buffer. */
 	bool named = label == BLOCK_CREATE || label == BLOCK_DELETE || label == BLOCK_OPEN;
 	bool name_ok = named && take_name(m, name);
+	if (grant && (!allowed(m, label) || !table_ok)) {
+		vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		grant = 0;
+	}
 	if (!allowed(m, label)) {
 		reply_error(caller, VIREO_E_RIGHTS, "only the VM monitor and the shell use volumes");
 		return;
@@ -358,22 +512,54 @@ static void request(const struct msg *m)
 		return;
 	}
 	s = session_of(m);
+	if (label == BLOCK_IOV) {
+		err = !s ? VIREO_E_NOENT : !grant ? VIREO_E_INVAL
+					 : batch_io(s, m->w[1], iov, iov_len, grant);
+		if (grant)
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		reply_error(caller, err, NULL);
+		return;
+	}
+	if (label == BLOCK_WATCH) {
+		if (s && grant) {
+			if (s->watcher)
+				vireo_syscall(SYS_HANDLE_CLOSE, (long)s->watcher, 0, 0, 0, 0, 0);
+			s->watcher = grant;
+			s->watcher_bits = m->w[1];
+		} else if (grant) {
+			vireo_syscall(SYS_HANDLE_CLOSE, (long)grant, 0, 0, 0, 0, 0);
+		}
+		reply_error(caller, !s ? VIREO_E_NOENT : grant ? 0 : VIREO_E_INVAL, NULL);
+		return;
+	}
 	if (!s) {
-		reply_error(caller, label <= BLOCK_FLUSH ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
+		reply_error(caller, label <= BLOCK_DRAIN ? VIREO_E_NOENT : VIREO_E_NOSYS, NULL);
 		return;
 	}
 	switch (label) {
 	case BLOCK_CLOSE:
-		*s = (struct session){ 0 };
+		close_session(s);
 		err = 0;
+		break;
+	case BLOCK_DONE:
+		reply_done(caller, s);
+		return;
+	case BLOCK_DRAIN:
+		if (s->in_flight && !s->drain_caller) {
+			s->drain_caller = caller; /* answered by driver_news */
+			return;
+		}
+		err = s->in_flight ? VIREO_E_BUSY : 0;
 		break;
 	case BLOCK_READ:
 	case BLOCK_WRITE:
 		err = volume_io(m, s);
 		break;
-	default: /* BLOCK_FLUSH */
+	case BLOCK_FLUSH:
 		err = driver(BLKDEV_FLUSH, 0, 0, 0);
 		break;
+	default:
+		err = VIREO_E_NOSYS;
 	}
 	reply_error(caller, err, NULL);
 }
@@ -384,7 +570,7 @@ static void owner_gone(uint64_t *task)
 {
 	for (unsigned i = 0; i < MAX_SESSIONS; i++)
 		if (sessions[i].owner == *task)
-			sessions[i] = (struct session){ 0 };
+			close_session(&sessions[i]);
 	*task = 0;
 }
 
@@ -407,6 +593,10 @@ int main(void)
 				owner_gone(&vmm_task);
 			if (m.w[0] & FS_GONE)
 				owner_gone(&fs_task);
+			if (m.w[0] & DRIVER_NEWS)
+				driver_news();
+			if (m.w[0] & DRIVER_GONE)
+				driver_gone();
 		}
 	}
 }

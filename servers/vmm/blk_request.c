@@ -41,6 +41,44 @@ size_t blk_scatter(const struct vq_chain *c, uint64_t offset, const void *src, s
 	return copy_stream(c, true, offset, (uint8_t *)(uintptr_t)src, n);
 }
 
+uint8_t *blk_status_byte(const struct vq_chain *c, const struct blk_request *r)
+{
+	uint64_t offset = r->in_len - 1;
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct vq_buf *b = &c->buf[i];
+		if (!b->writable)
+			continue;
+		if (offset < b->len)
+			return b->host + offset;
+		offset -= b->len;
+	}
+	return NULL; /* in_len counted the writable buffers: never */
+}
+
+unsigned blk_data_segs(const struct vq_chain *c, const struct blk_request *r,
+		       struct vireo_grant_seg *segs, unsigned max)
+{
+	bool writable = r->type == BLK_T_IN;
+	uint64_t offset = writable ? 0 : sizeof(struct blk_header), left = r->data_len;
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->n && left; i++) {
+		const struct vq_buf *b = &c->buf[i];
+		if (b->writable != writable)
+			continue;
+		if (offset >= b->len) {
+			offset -= b->len;
+			continue;
+		}
+		if (n == max)
+			return 0;
+		uint64_t k = b->len - offset < left ? b->len - offset : left;
+		segs[n++] = (struct vireo_grant_seg){ (uint64_t)(uintptr_t)(b->host + offset), k };
+		left -= k;
+		offset = 0;
+	}
+	return left ? 0 : n;
+}
+
 static enum blk_parse answer(struct blk_request *r, uint8_t status, const char *why)
 {
 	r->status = status;

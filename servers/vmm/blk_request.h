@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <vireo/syscall.h>
+
 #include "virtqueue.h"
 
 #define BLK_SECTOR 512
@@ -48,6 +50,13 @@ struct blk_request {
 enum blk_parse blk_parse(const struct vq_chain *c, uint64_t capacity, struct blk_request *r);
 /* Copies n bytes from offset of the device-readable stream to dst; the bytes copied. */
 size_t blk_gather(const struct vq_chain *c, uint64_t offset, void *dst, size_t n);
+/* Where parsed request r's status byte is: the last of the device-writable stream. */
+uint8_t *blk_status_byte(const struct vq_chain *c, const struct blk_request *r);
+/* The data buffers of parsed read or write r, as ranges of the monitor's memory for a grant
+ * (a read's before its status byte, a write's after its header): how many, or 0 if they
+ * take more than max. */
+unsigned blk_data_segs(const struct vq_chain *c, const struct blk_request *r,
+		       struct vireo_grant_seg *segs, unsigned max);
 /* Copies n bytes from src to offset of the device-writable stream; the bytes copied. */
 size_t blk_scatter(const struct vq_chain *c, uint64_t offset, const void *src, size_t n);
 

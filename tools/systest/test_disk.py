@@ -109,8 +109,8 @@ def test_a_volume_in_use_is_not_given_twice_nor_deleted(boot, tmp_path):
 def test_dd_64_mib_to_and_from_the_disk_matches(boot, tmp_path):
     shell = boot_shell(boot, make_disk(tmp_path / "host.img", 128))
     boot_linux(shell, "disk=bulk size=80")
-    guest(shell, "dd if=/dev/urandom of=/tmp/in bs=1M count=64 2>/dev/null")
-    want = guest(shell, "md5sum < /tmp/in").split()[0]
+    guest(shell, "dd if=/dev/urandom of=/tmp/in bs=1M count=64 2>/dev/null", timeout=120)
+    want = guest(shell, "md5sum < /tmp/in", timeout=60).split()[0]
     guest(shell, "dd if=/tmp/in of=/dev/vda bs=1M 2>/dev/null && sync && rm /tmp/in", timeout=120)
     guest(shell, "echo 3 > /proc/sys/vm/drop_caches")
     got = guest(shell, "dd if=/dev/vda bs=1M count=64 2>/dev/null | md5sum", timeout=120)
@@ -130,7 +130,9 @@ def test_two_guests_see_only_their_own_volumes(boot, tmp_path):
     for name, other in (("left", "right"), ("right", "left")):
         attach(shell, vms[name])
         guest(shell, "echo 3 > /proc/sys/vm/drop_caches")
-        seen = guest(shell, "dd if=/dev/vda bs=8M count=1 2>/dev/null | grep -a marker")
+        # grep takes half a minute of a busy host over 8 MiB that is one line of zeros.
+        seen = guest(shell, "dd if=/dev/vda bs=8M count=1 2>/dev/null | grep -a marker",
+                     timeout=120)
         assert f"{name}-marker" in seen and f"{other}-marker" not in seen, seen
         assert "8192 vda" in guest(shell, "cat /proc/partitions")
         detach(shell)
@@ -152,6 +154,24 @@ def test_other_tasks_get_nothing_of_the_disk(boot, tmp_path):
     assert re.search(r"secret\s+4 MiB free", shell.run("disk list"))
     boot_linux(shell, "disk=secret")
     assert "4096 vda" in guest(shell, "cat /proc/partitions")
+    power_off(shell)
+
+
+def test_grants_are_checked_and_pinned_by_no_other_task(boot, tmp_path):
+    """A task misuses grants (tools/systest/programs/grant-thief.c): each misuse is refused,
+    the pages come back when it ends, and the disk serves a guest after."""
+    shell = boot_shell(boot, make_disk(tmp_path / "host.img", 64))
+    # The first run leaves the kernel's allocator a page of each size it used; the second
+    # must give back every page.
+    for run in range(2):
+        before = free_pages(shell)
+        out = shell.run("run /boot/test/grant-thief")
+        assert "grant-thief: all refused" in out, out
+        assert "WRONG" not in out, out
+    assert free_pages(shell) == before
+    boot_linux(shell, "disk=after size=4")
+    guest(shell, "echo kept | dd of=/dev/vda oflag=direct bs=512 conv=sync 2>/dev/null")
+    assert "kept" in guest(shell, "dd if=/dev/vda bs=512 count=1 iflag=direct 2>/dev/null")
     power_off(shell)
 
 
@@ -305,7 +325,9 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
         runs.append((shell.prompt(), free_pages(shell)))
     out = shell.output()
     assert "FAIL" not in out and re.search(r"DONE: [1-9]\d* passed, 0 failed", out), out
-    assert runs[0][1] == runs[1][1], runs  # the second run gave back every page
+    # The second run gave back every page, but for the grants of the Linux guest's batches
+    # in flight as `mem` counts (a page each, at most five: virtio_blk.c BLK_IN_FLIGHT + 1).
+    assert abs(runs[0][1] - runs[1][1]) <= 5, runs
     warned = r"\[vm \d+ \(blk-hostile\.elf\): virtio-blk: "
     for line in (r"descriptor 1 outside guest RAM; the device needs a reset",
                  r"chain from descriptor 0 longer than the queue \(a loop\); the device",
@@ -320,7 +342,9 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
     # The Linux guest ran on beside it: it answers, and its volume reads back as written.
     attach(shell, linux)
     rounds = int(guest(shell, "wc -l < /tmp/sums"))
-    guest(shell, "sleep 1; kill %1; wait")
+    # A round takes a second or two on a busy host: up to 20 s for the next one.
+    guest(shell, f"for i in $(seq 20); do [ $(wc -l < /tmp/sums) -gt {rounds} ] && break; "
+                 "sleep 1; done; kill %1; wait", timeout=60)
     assert int(guest(shell, "wc -l < /tmp/sums")) > rounds
     sums = guest(shell, "sort -u /tmp/sums").split()
     assert sums == [want, "-"], (sums, want)

@@ -172,6 +172,50 @@ static void test_copies_stop_at_the_stream_end(void **state)
 	assert_int_equal(blk_gather(&chain, 10, big, 100), 6);
 }
 
+/* The grant's ranges are exactly the data: a read's before the status byte, which shares
+ * the last buffer; a write's after the header, which shares the first. */
+static void test_data_segments_leave_out_header_and_status(void **state)
+{
+	(void)state;
+	struct blk_request r;
+	struct vireo_grant_seg segs[4];
+	reset_chain();
+	header(add(16, false), BLK_T_IN, 0);
+	uint8_t *first = add(1024, true);
+	uint8_t *last = add(512 + 1, true);
+	assert_int_equal(blk_parse(&chain, CAPACITY, &r), BLK_PARSE_OK);
+	assert_int_equal(blk_data_segs(&chain, &r, segs, 4), 2);
+	assert_ptr_equal((uint8_t *)(uintptr_t)segs[0].va, first);
+	assert_int_equal(segs[0].len, 1024);
+	assert_ptr_equal((uint8_t *)(uintptr_t)segs[1].va, last);
+	assert_int_equal(segs[1].len, 512);
+
+	reset_chain();
+	uint8_t *h = add(16 + 512, false);
+	header(h, BLK_T_OUT, 0);
+	add(1, true);
+	assert_int_equal(blk_parse(&chain, CAPACITY, &r), BLK_PARSE_OK);
+	assert_int_equal(blk_data_segs(&chain, &r, segs, 4), 1);
+	assert_ptr_equal((uint8_t *)(uintptr_t)segs[0].va, h + 16);
+	assert_int_equal(segs[0].len, 512);
+}
+
+/* More data buffers than the grant has room for (a guest past SEG_MAX): none at all. */
+static void test_too_many_data_segments_give_none(void **state)
+{
+	(void)state;
+	struct blk_request r;
+	struct vireo_grant_seg segs[3];
+	reset_chain();
+	header(add(16, false), BLK_T_IN, 0);
+	for (int i = 0; i < 3; i++)
+		add(512, true);
+	add(1, true);
+	assert_int_equal(blk_parse(&chain, CAPACITY, &r), BLK_PARSE_OK);
+	assert_int_equal(blk_data_segs(&chain, &r, segs, 2), 0);
+	assert_int_equal(blk_data_segs(&chain, &r, segs, 3), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +226,8 @@ int main(void)
 		cmocka_unit_test(test_bad_ranges_and_lengths_get_ioerr),
 		cmocka_unit_test(test_huge_requests_and_unknown_types),
 		cmocka_unit_test(test_copies_stop_at_the_stream_end),
+		cmocka_unit_test(test_data_segments_leave_out_header_and_status),
+		cmocka_unit_test(test_too_many_data_segments_give_none),
 	};
 	return cmocka_run_group_tests_name("blk_request", tests, NULL, NULL);
 }

@@ -67,3 +67,4 @@ $(BUILD)/unit/test_switch: servers/net/switch.h
 unit_deps_offload := servers/net/offload.c
 unit_deps_net_ring := servers/net/net_ring.c
 $(BUILD)/unit/test_offload $(BUILD)/unit/test_net_ring: $(wildcard servers/net/*.h include/vireo/*.h)
+unit_deps_grant := kernel/memobj.c kernel/dma.c
