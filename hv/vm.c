@@ -288,6 +288,14 @@ static void set_waiter(const struct task *owner, struct thread *t)
 			vms[i]->waiter = t;
 }
 
+bool vm_owner_running(const struct task *owner)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		if (vms[i] && vms[i]->owner == owner && vms[i]->runner)
+			return true;
+	return false;
+}
+
 static bool monitor_has_mail(const struct endpoint *ep)
 {
 	return ep && endpoint_has_mail(ep);

@@ -64,7 +64,14 @@ int64_t sys_vm_run(struct thread *t, const uint64_t *a)
 		if (!endpoint_owned_by(ep, t->task))
 			return VIREO_E_RIGHTS;
 	}
-	return vm_run(t, vm, a[1], ep);
+	/* The run loop's wait covers all of the task's VMs (set_waiter): a second thread
+	 * running one meanwhile would take over the first's wake-ups. */
+	if (vm_owner_running(t->task))
+		return VIREO_E_BUSY;
+	vm->runner = t;
+	int64_t ret = vm_run(t, vm, a[1], ep);
+	vm->runner = NULL;
+	return ret;
 }
 
 int64_t sys_vm_input(struct thread *t, const uint64_t *a)

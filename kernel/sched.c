@@ -77,6 +77,7 @@ void sched_switch(void)
 		context_switch(&prev->ctx, &h->sched_ctx);
 	} else {
 		next->state = THREAD_RUNNING;
+		next->last_hart = h;
 		h->current = next;
 		h->need_resched = 0;
 		sched_switch_address_space(next->task);
@@ -125,6 +126,7 @@ void sched_run(void)
 			continue;
 		}
 		t->state = THREAD_RUNNING;
+		t->last_hart = h;
 		h->current = t;
 		h->need_resched = 0;
 		sched_switch_address_space(t->task);

@@ -42,6 +42,7 @@ static inline struct user_frame *sched_hand_over(struct hart *h, struct thread *
 	from->state = THREAD_BLOCKED;
 	thread_enter_user_next(from);
 	to->state = THREAD_RUNNING;
+	to->last_hart = h;
 	h->current = to;
 	sched_switch_address_space(to->task);
 	to->frame->kernel_tp = (uint64_t)h;
