@@ -2,6 +2,7 @@
 
 #include <stddef.h>
 
+#include "biglock.h"
 #include "csr.h"
 #include "guest_sbi.h"
 #include "hart.h"
@@ -201,7 +202,9 @@ void vcpu_run_once(struct vcpu *v, bool again)
 	struct hart *h = this_hart();
 	load(h, v, again);
 	h->user_return_ready = false;
+	kernel_unlock(h); /* other harts may use the kernel while the guest runs */
 	vcpu_enter(v);
+	kernel_lock(h);
 	save(v);
 }
 

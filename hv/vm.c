@@ -314,7 +314,8 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 	memset(&ex, 0, header);
 
 	for (;;) {
-		if (monitor_has_mail(ep)) {
+		/* A task killed from another hart ends in the kernel's way out (task.c). */
+		if (monitor_has_mail(ep) || t->task->dead) {
 			ex.reason = VIREO_VM_EXIT_MONITOR;
 			break;
 		}

@@ -6,6 +6,7 @@ KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_a
 	task.c quota.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c kstack.c
 KERNEL_C += dma.c
 KERNEL_C += thread.c
+KERNEL_C += smp.c tlb.c
 KERNEL_S := entry.S trapvec.S switch.S
 # The hypervisor's sources (HV_C, HV_S) are listed in hv/hv.mk.
 # Pure code shared with user programs and host tests.

@@ -12,6 +12,8 @@
 #include "page_alloc.h"
 #include "quota.h"
 #include "sched.h"
+#include "smp.h"
+#include "tlb.h"
 
 /* kzalloc gives at most a page. */
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "struct task fits a page");
@@ -76,7 +78,7 @@ struct task *task_create(const char *name, uint64_t parent, struct quota *quota,
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
 	t->asid = slot + 1;
-	sfence_vma_asid(t->asid); /* nothing of the slot's last task may linger in the TLB */
+	tlb_flush_asid(t->asid); /* nothing of the slot's last task may linger in a TLB */
 	t->satp = SATP_MODE_SV39 | (t->asid << SATP_ASID_SHIFT) |
 		  ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
 	t->parent = parent;
@@ -182,7 +184,7 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	}
 	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
 			       .owned = owned };
-	sfence_vma_asid(t->asid); /* a hart may have cached the old, invalid entries */
+	tlb_flush_asid(t->asid); /* a hart may have cached the old, invalid entries */
 	return 0;
 }
 
@@ -208,7 +210,7 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 			if (m->pins)
 				return VIREO_E_BUSY;
 			unmap(t, m);
-			sfence_vma_asid(t->asid);
+			tlb_flush_asid(t->asid);
 			return 0;
 		}
 	}
@@ -300,18 +302,35 @@ static void free_address_space(struct task *t)
 	pt_destroy(&t->space);
 	free_table(t, (uint64_t)(uintptr_t)t->space.root);
 	t->space.root = NULL;
-	sfence_vma_all();
+	tlb_flush_asid(t->asid);
 }
 
+/* A thread running on another hart cannot be ended from here: its hart is in U-mode or in a
+ * guest on it, or waits for the big kernel lock. It is asked to enter the kernel, where it
+ * finds its task dead and ends it itself (user_trap_return); the task's memory and objects go
+ * once the last such thread has. */
 void task_exit(struct task *t, int64_t status)
 {
-	if (t->dead)
+	if (t->torn_down)
 		return;
-	t->dead = true;
-	t->exit_status = status;
-	for (unsigned i = 0; i < VIREO_THREADS_MAX; i++)
-		if (t->thread[i])
-			thread_end(t->thread[i]);
+	if (!t->dead) {
+		t->dead = true;
+		t->exit_status = status;
+	}
+	bool elsewhere = false;
+	for (unsigned i = 0; i < VIREO_THREADS_MAX; i++) {
+		struct thread *th = t->thread[i];
+		if (th && th->state == THREAD_RUNNING && th->last_hart != this_hart()) {
+			th->last_hart->need_resched = 1; /* out of a guest's run loop too */
+			smp_kick(th->last_hart);
+			elsewhere = true;
+		} else if (th) {
+			thread_end(th);
+		}
+	}
+	if (elsewhere)
+		return;
+	t->torn_down = true;
 	ipc_fail_callers_of(t);
 	endpoints_orphan_owned_by(t);
 	handle_close_all(t);

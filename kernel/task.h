@@ -48,6 +48,7 @@ struct thread {
 	unsigned index;            /* in its task's thread[]: where its IPC buffer is mapped */
 	uint64_t join_id;          /* WAIT_JOIN: the thread it waits for */
 	struct hart *last_hart;    /* the hart it last ran on, NULL before it ran */
+	struct hart *pinned;       /* the only hart that may run it, or NULL for any */
 	/* A message on its way: the handle it carries, checked when sent. */
 	struct handle pending_handle;
 };
@@ -74,7 +75,8 @@ struct task {
 	uint64_t satp; /* its root table and ASID, as the hart's satp takes them */
 	char name[VIREO_NAME_MAX];
 	int refs; /* the task table's, plus each handle naming it */
-	bool dead;
+	bool dead;      /* ending or ended: its threads may run no more */
+	bool torn_down; /* its threads, memory and objects are gone */
 	int64_t exit_status;
 	uint64_t parent;
 	struct pt_space space;

@@ -11,6 +11,7 @@
 #include "sched.h"
 #include "syscall.h"
 #include "task.h"
+#include "tlb.h"
 
 /* Charged to the task for each thread: its kernel stack and its IPC buffer. */
 #define THREAD_PAGES (KSTACK_PAGES + 1)
@@ -105,7 +106,7 @@ void thread_end(struct thread *th)
 	else if (th->state == THREAD_BLOCKED)
 		ipc_cancel(th);
 	pt_unmap(&t->space, ipc_buffer_va(th->index), PAGE_SIZE);
-	sfence_vma_asid(t->asid);
+	tlb_flush_asid(t->asid);
 	kpage_free((uint64_t)(uintptr_t)th->ipc);
 	th->ipc = NULL;
 	task_uncharge(t, THREAD_PAGES);

@@ -45,6 +45,11 @@ struct sbiret {
 #define SBI_BASE_GET_MARCHID 5
 #define SBI_BASE_GET_MIMPID 6
 
+/* IPI and RFENCE functions (7, 8). */
+#define SBI_IPI_SEND_IPI 0
+#define SBI_RFENCE_SFENCE_VMA 1
+#define SBI_RFENCE_SFENCE_VMA_ASID 2
+
 /* Hart state management functions and states (9). */
 #define SBI_HSM_HART_START 0
 #define SBI_HSM_HART_STOP 1

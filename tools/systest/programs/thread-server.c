@@ -55,6 +55,9 @@ int main(void)
 		case THREADSRV_QUIT:
 			ipc_reply(caller, 0, 0, 0, 0, 0);
 			return 0;
+		case THREADSRV_HOLD:
+			caller = 0;
+			break;
 		default:
 			wrong++;
 			break;

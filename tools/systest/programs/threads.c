@@ -1,14 +1,13 @@
-/* The thread test (tools/systest/test_threads.py): threads of one task call one server at
- * once, each through its own IPC buffer, and are joined with their values; the thread
- * table's limit, bad entry and stack pointers and bad joins are refused; every handle comes
- * back. Last it starts thread-hold, whose threads wait until the test kills it. */
+/* The thread test (tools/systest/test_threads.py): starts the server, and thread-client,
+ * whose threads call it at once; then checks that the thread table's limit, bad entry and
+ * stack pointers and bad joins are refused, and that every handle comes back. Last it
+ * starts thread-hold, whose threads wait until the test kills it. */
 #include <string.h>
 
 #include "threads.h"
 #include "vireo.h"
 
 #define CLIENTS (VIREO_THREADS_MAX - 1) /* the main thread is one */
-#define ROUNDS 300
 
 static uint64_t srv;
 static unsigned failures;
@@ -19,61 +18,29 @@ static void check(bool ok, const char *what)
 	failures += !ok;
 }
 
+static struct msg call_init(uint32_t label, const char *path, uint64_t w0)
+{
+	return ipc_call(VIREO_HANDLE_INIT, ipc_data(label, path, path ? strlen(path) : 0), w0,
+			0, 0, 0);
+}
+
+/* A program started through init, as its child: its id, or an error. */
 static int64_t spawn(const char *path)
 {
-	struct msg r = ipc_call(VIREO_HANDLE_INIT, ipc_data(INIT_SPAWN, path, strlen(path)), 0,
-				0, 0, 0);
-	return r.status < 0 ? r.status : (int64_t)r.w[0] ? (int64_t)r.w[0] : (int64_t)r.w[1];
+	struct msg r = call_init(INIT_SPAWN, path, 0);
+	return r.status < 0 ? r.status : (int64_t)r.w[0] < 0 ? (int64_t)r.w[0] : (int64_t)r.w[1];
 }
 
-static bool ping(uint64_t i)
+/* thread-client's threads call the server at once; it says how they did. */
+static void concurrent_calls(void)
 {
-	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_PING, 0), i, i * 3, i + 7, 0);
-	return r.status == 0 && r.w[0] == i + 1 && r.w[1] == (i * 3 ^ i) && r.w[2] == ~(i + 7);
-}
-
-/* Bytes that say which thread and round they are from: another thread's in this thread's
- * buffer would show. */
-static bool data(uint64_t who, uint64_t i)
-{
-	uint8_t *buf = ipc_buffer()->data;
-	uint64_t len = 1 + (who * 131 + i) % 1000, sum = 0;
-	for (uint64_t k = 0; k < len; k++)
-		sum += buf[k] = (uint8_t)(who * 37 + i + k);
-	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_DATA, len), 0, 0, 0, 0);
-	if (r.status || r.w[0] != sum || r.w[1] != len)
-		return false;
-	for (uint64_t k = 0; k < len; k++)
-		if (buf[k] != (uint8_t)(who * 37 + i + len - 1 - k))
-			return false;
-	return true;
-}
-
-/* An endpoint of its own goes to the server, which closes it; the thread closes its own. */
-static bool handle(void)
-{
-	int64_t ep = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
-	if (ep < 0)
-		return false;
-	ipc_buffer()->handle = (uint64_t)ep;
-	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_HANDLE, 0) | VIREO_IPC_HANDLE, 0, 0,
-				0, 0);
-	return r.status == 0 && r.w[0] == 1 &&
-	       vireo_syscall(SYS_HANDLE_CLOSE, ep, 0, 0, 0, 0, 0) == 0;
-}
-
-/* Thread who's calls, a yield now and then so that the threads' calls interleave. Its value
- * says who it was and how many answers were wrong. */
-static int client(uint64_t who)
-{
-	unsigned wrong = 0;
-	for (uint64_t i = 0; i < ROUNDS; i++) {
-		bool ok = i % 3 == 0 ? ping(who << 32 | i) : i % 3 == 1 ? data(who, i) : handle();
-		wrong += !ok;
-		if (i % 7 == who % 7)
-			vireo_syscall(SYS_YIELD, 0, 0, 0, 0, 0, 0);
-	}
-	return (int)(100 + who + 1000 * wrong);
+	int64_t id = spawn("/boot/test/thread-client");
+	struct msg w = id < 0 ? (struct msg){ .status = id } : call_init(INIT_WAIT, NULL, (uint64_t)id);
+	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_COUNT, 0), 0, 0, 0, 0);
+	printf("threads: server: %lu calls, %lu wrong\n", r.w[0], r.w[1]);
+	check(w.status == 0 && w.w[0] == 0 && w.w[1] == 0 && r.w[0] == CLIENTS * THREAD_CLIENT_ROUNDS + 1 &&
+	      r.w[1] == 0,
+	      "concurrent calls");
 }
 
 static volatile int release;
@@ -90,20 +57,12 @@ static int quick(uint64_t value)
 	return (int)value;
 }
 
-static void concurrent_calls(void)
+/* A call the server holds until it ends: the thread must get VIREO_E_DEAD then. */
+static int held(uint64_t unused)
 {
-	struct thread th[CLIENTS];
-	for (unsigned i = 0; i < CLIENTS; i++)
-		if (thread_create(&th[i], client, i) < 0)
-			check(false, "start a client thread");
-	unsigned joined = 0;
-	for (unsigned i = 0; i < CLIENTS; i++)
-		joined += thread_join(&th[i]) == 100 + i;
-	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_COUNT, 0), 0, 0, 0, 0);
-	printf("threads: %u threads x %u calls at once, %u joined with their values; server: "
-	       "%lu calls, %lu wrong\n", CLIENTS, ROUNDS, joined, r.w[0], r.w[1]);
-	check(joined == CLIENTS && r.w[0] == CLIENTS * ROUNDS + 1 && r.w[1] == 0,
-	      "concurrent calls");
+	(void)unused;
+	struct msg r = ipc_call(srv, vireo_ipc_info(THREADSRV_HOLD, 0), 0, 0, 0, 0);
+	return r.status == VIREO_E_DEAD ? 1 : 0;
 }
 
 static void limit(void)
@@ -203,7 +162,15 @@ int main(void)
 
 	int64_t again = vireo_syscall(SYS_ENDPOINT_CREATE, 0, 0, 0, 0, 0, 0);
 	check(again == first_free, "every handle back");
+	/* Two threads wait in calls the server holds while it quits. */
+	struct thread waiting[2];
+	bool started = thread_create(&waiting[0], held, 0) == 0 &&
+		       thread_create(&waiting[1], held, 0) == 0;
+	for (int i = 0; i < 20; i++) /* until both are in their calls */
+		vireo_syscall(SYS_YIELD, 0, 0, 0, 0, 0, 0);
 	ipc_call(srv, vireo_ipc_info(THREADSRV_QUIT, 0), 0, 0, 0, 0);
+	check(started && thread_join(&waiting[0]) == 1 && thread_join(&waiting[1]) == 1,
+	      "threads waiting on a server that ends woken with an error");
 	int64_t hold = spawn("/boot/test/thread-hold");
 	printf("threads: %s; thread-hold is task %ld\n",
 	       failures ? "SOME CHECKS WRONG" : "all checks passed", hold);

@@ -8,6 +8,10 @@ enum threadsrv_label {
 	THREADSRV_HANDLE,   /* a handle -> closed by the server; w0 = 1 if it came */
 	THREADSRV_COUNT,    /* -> w0 = calls served, w1 = messages that came wrong */
 	THREADSRV_QUIT,     /* -> the server ends after this answer */
+	THREADSRV_HOLD,     /* never answered: the caller waits until the server ends */
 };
+
+/* Each of thread-client's threads makes this many calls. */
+#define THREAD_CLIENT_ROUNDS 300
 
 #endif
