@@ -4,7 +4,7 @@
 int main(void)
 {
 	volatile uint64_t n = 0;
-	for (uint64_t i = 0; i < 80000000; i++)
+	for (uint64_t i = 0; i < 40000000; i++)
 		n += i;
 	return 0;
 }
