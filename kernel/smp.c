@@ -17,18 +17,33 @@ void secondary_entry(void); /* entry.S */
 __attribute__((noreturn)) void hart_main(struct hart *h);
 
 /* Where a started hart goes from secondary_entry, on its idle stack with tp set and paging
- * off: the same per-hart setup as the boot hart's, then the scheduler. */
+ * off: the same per-hart setup as the boot hart's, which touches only its own state, then
+ * the scheduler, under the lock. */
 void hart_main(struct hart *h)
 {
 	trap_init();
 	kernel_map_activate();
 	csr_write(CSR_SCOUNTEREN, 7); /* as kmain: tasks may read cycle, time and instret */
-	kernel_lock(h);
 	csr_set(CSR_SIE, SIE_SSIE);
 	timer_init_hart();
-	h->online = true;
-	kprintf("smp: hart %lu up\n", h->hartid);
+	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
+	kernel_lock(h);
 	sched_run();
+}
+
+/* The boot hart waits for each started hart and reports it, so that the boot report is
+ * whole before init's tasks print (a line after the shell's prompt would land in its first
+ * command). */
+static void wait_until_up(struct hart *h)
+{
+	uint64_t give_up = read_time() + timer_timebase_hz();
+	while (!__atomic_load_n(&h->online, __ATOMIC_ACQUIRE)) {
+		if (read_time() > give_up) {
+			kprintf("smp: hart %lu did not come up within a second\n", h->hartid);
+			return;
+		}
+	}
+	kprintf("smp: hart %lu up\n", h->hartid);
 }
 
 void smp_start(const struct machine *m)
@@ -62,6 +77,8 @@ void smp_start(const struct machine *m)
 		index++;
 	}
 	kprintf("smp: starting %u harts\n", index);
+	for (unsigned i = 1; i < index; i++)
+		wait_until_up(hart_at(i));
 }
 
 void smp_kick(struct hart *h)

@@ -7,8 +7,8 @@
 #include "hart.h"
 #include "machine.h"
 
-/* On the boot hart, holding nothing yet: starts the others, which wait for the big kernel
- * lock, and takes it (it is released when this hart first leaves the kernel). */
+/* On the boot hart, holding nothing yet: takes the big kernel lock (released when this hart
+ * first leaves the kernel) and starts the others, which set themselves up and wait for it. */
 void smp_start(const struct machine *m);
 /* A software interrupt to h (SBI spec 7): it wakes from WFI, or traps from U-mode or a guest
  * into the kernel, where the lock waits for it. */
