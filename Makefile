@@ -7,6 +7,7 @@
 #   make gdb        QEMU halted at the first instruction, gdb-multiarch attached with all
 #                   symbols and the `vireo` commands (docs/debugging.md)
 #   QEMU=10         run, test, bench and gdb on QEMU 10 from the Debian release's backports
+#   SMP=N           N harts (default 1)
 
 VERSION := 0.1.0
 GIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
@@ -62,6 +63,11 @@ ifneq ($(QEMU),)
 export VIREO_QEMU := $(QEMU)
 endif
 fetch_qemu = $(if $(QEMU),@tools/qemu-backports.sh $(QEMU) >/dev/null)
+
+# SMP=N: QEMU gives the machine N harts (tools/qemu.sh -smp), for run, test, bench and gdb.
+ifneq ($(SMP),)
+export VIREO_SMP := $(SMP)
+endif
 
 setup:
 	@tools/setup.sh

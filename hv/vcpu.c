@@ -2,6 +2,7 @@
 
 #include <stddef.h>
 
+#include "biglock.h"
 #include "csr.h"
 #include "guest_sbi.h"
 #include "hart.h"
@@ -228,7 +229,9 @@ void vcpu_run_once(struct vcpu *v, bool again)
 	load(h, v, again);
 	take_fence_requests(v);
 	h->user_return_ready = false;
+	kernel_unlock(h); /* other harts may use the kernel while the guest runs */
 	vcpu_enter(v);
+	kernel_lock(h);
 	save(v);
 }
 

@@ -294,6 +294,14 @@ static void set_waiter(const struct task *owner, struct thread *t)
 			vms[i]->waiter = t;
 }
 
+bool vm_owner_running(const struct task *owner)
+{
+	for (unsigned i = 0; i < MAX_VMS; i++)
+		if (vms[i] && vms[i]->owner == owner && vms[i]->runner)
+			return true;
+	return false;
+}
+
 static bool monitor_has_mail(const struct endpoint *ep)
 {
 	return ep && endpoint_has_mail(ep);
@@ -312,7 +320,8 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 	memset(&ex, 0, header);
 
 	for (;;) {
-		if (monitor_has_mail(ep)) {
+		/* A task killed from another hart ends in the kernel's way out (task.c). */
+		if (monitor_has_mail(ep) || t->task->dead) {
 			ex.reason = VIREO_VM_EXIT_MONITOR;
 			break;
 		}

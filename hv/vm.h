@@ -32,6 +32,7 @@ struct vm {
 	unsigned ndevices;
 	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES];
 	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
+	struct thread *runner;  /* the monitor thread in SYS_VM_RUN, or NULL */
 	struct endpoint_watch mail_watch; /* wakes it when its endpoint has mail */
 	char out[VIREO_VM_CONSOLE_MAX];
 	unsigned out_len;
@@ -63,6 +64,8 @@ bool vm_ram_fault_in(struct vm *vm, uint64_t gpa);
 int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
 int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
 int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep);
+/* Whether a thread of owner is in SYS_VM_RUN: one at a time runs a task's VMs (6.9). */
+bool vm_owner_running(const struct task *owner);
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);
 struct vm *vm_at(unsigned index);

@@ -8,13 +8,24 @@
 #include "ipc.h"
 #include "memory.h"
 #include "page_alloc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "task.h"
 #include "timer.h"
 #include "vm.h"
 
+/* VMs run on the boot hart (docs/design.md 9): the hypervisor's timer client runs there,
+ * and a vCPU's lazily switched state (hv/vcpu.c) stays in one hart's registers. So a thread
+ * that makes or drives a VM moves there, and stays. Each call moves before it looks at its
+ * handles, which the task's other threads may change meanwhile. */
+static void run_on_boot_hart(struct thread *t)
+{
+	sched_pin(t, hart_at(0));
+}
+
 int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 {
+	run_on_boot_hart(t);
 	NEED_SYSTEM(a[0], VIREO_RIGHT_VM);
 	struct vireo_vm_config cfg;
 	if (copy_from_user(t->task, &cfg, a[1], sizeof(cfg)))
@@ -38,6 +49,7 @@ int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 
 int64_t sys_vm_map(struct thread *t, const uint64_t *a)
 {
+	run_on_boot_hart(t);
 	struct vm *vm;
 	GET(vm, OBJ_VM, a[0], VIREO_RIGHT_CONTROL);
 	uint64_t gpa = a[1], va = a[2], size = a[3], pa;
@@ -54,6 +66,7 @@ int64_t sys_vm_map(struct thread *t, const uint64_t *a)
 
 int64_t sys_vm_run(struct thread *t, const uint64_t *a)
 {
+	run_on_boot_hart(t);
 	struct vm *vm;
 	struct endpoint *ep = NULL;
 	{
@@ -64,11 +77,19 @@ int64_t sys_vm_run(struct thread *t, const uint64_t *a)
 		if (!endpoint_owned_by(ep, t->task))
 			return VIREO_E_RIGHTS;
 	}
-	return vm_run(t, vm, a[1], ep);
+	/* The run loop's wait covers all of the task's VMs (set_waiter): a second thread
+	 * running one meanwhile would take over the first's wake-ups. */
+	if (vm_owner_running(t->task))
+		return VIREO_E_BUSY;
+	vm->runner = t;
+	int64_t ret = vm_run(t, vm, a[1], ep);
+	vm->runner = NULL;
+	return ret;
 }
 
 int64_t sys_vm_input(struct thread *t, const uint64_t *a)
 {
+	run_on_boot_hart(t);
 	struct vm *vm;
 	GET(vm, OBJ_VM, a[0], VIREO_RIGHT_CONTROL);
 	char buf[256];
@@ -80,6 +101,7 @@ int64_t sys_vm_input(struct thread *t, const uint64_t *a)
 
 int64_t sys_vm_irq(struct thread *t, const uint64_t *a)
 {
+	run_on_boot_hart(t);
 	struct vm *vm;
 	GET(vm, OBJ_VM, a[0], VIREO_RIGHT_CONTROL);
 	return vm_set_irq(vm, (unsigned)a[1], a[2] != 0);

@@ -33,7 +33,7 @@ static void raw_write(const char *s, size_t n)
 	while (n > 0 && have_dbcn) {
 		size_t chunk = n < sizeof(dbcn_buf) ? n : sizeof(dbcn_buf);
 		memcpy(dbcn_buf, s, chunk);
-		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, chunk, (uintptr_t)dbcn_buf, 0);
+		struct sbiret r = sbi_call(SBI_EXT_DBCN, 0, chunk, (uintptr_t)dbcn_buf, 0, 0, 0);
 		if (r.error || (size_t)r.value > chunk) {
 			have_dbcn = false;
 			break;
@@ -42,7 +42,7 @@ static void raw_write(const char *s, size_t n)
 		n -= (size_t)r.value;
 	}
 	for (size_t i = 0; i < n; i++)
-		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)s[i], 0, 0);
+		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)s[i], 0, 0, 0, 0);
 }
 
 void console_write(const char *s, size_t n)

@@ -18,6 +18,21 @@ _start:
 3:	wfi
 	j	3b
 
+/* SBI HSM hart_start (smp.c) starts the other harts here with a0 = hart id and a1 = its
+ * struct hart, paging off: onto its idle stack, which the hart's state names. */
+	.globl	secondary_entry
+secondary_entry:
+	mv	tp, a1
+	ld	sp, HART_STACK_BASE(tp)
+	li	t0, KSTACK_SIZE
+	add	sp, sp, t0
+	li	s0, 0
+	li	ra, 0
+	mv	a0, tp
+	call	hart_main
+4:	wfi
+	j	4b
+
 /* The boot stack, which the idle loop goes on using, is a kernel stack like a thread's
  * (kstack.h): KSTACK_SIZE with a guard page below, which kernel_map.c leaves unmapped. */
 	.section .bss.stack, "aw", @nobits

@@ -40,6 +40,14 @@ struct hart {
 	/* sstatus and hstatus hold what a return to U-mode needs (user_trap_return); running
 	 * a guest on this hart changes them. */
 	bool user_return_ready;
+	/* SMP (docs/design.md 9): its place in harts[] (0 is the boot hart), whether the big
+	 * kernel lock is in use (more than one hart), whether it has come up, whether it waits
+	 * in WFI with the lock released (so a thread made ready wants an IPI), and its own
+	 * next tick. */
+	unsigned index;
+	bool smp, online;
+	volatile bool idle;
+	uint64_t next_tick;
 };
 
 static inline struct hart *this_hart(void)
@@ -50,6 +58,8 @@ static inline struct hart *this_hart(void)
 }
 
 void hart_init_boot(uint64_t hartid);
+/* The state of the hart at index (1 and up), before SBI HSM starts it on its idle stack. */
+struct hart *hart_init_secondary(unsigned index, uint64_t hartid);
 /* Every hart's state, by index; NULL past the last. */
 struct hart *hart_at(unsigned index);
 

@@ -311,9 +311,8 @@ void ipc_cancel(struct thread *t)
 
 void ipc_fail_callers_of(struct task *t)
 {
-	for (unsigned i = 0; i < MAX_TASKS; i++) {
-		struct task *other = task_at(i);
-		struct thread *c = other ? other->thread : NULL;
+	for (unsigned i = 0; i < MAX_THREADS; i++) {
+		struct thread *c = threads[i];
 		if (c && c->state == THREAD_BLOCKED && c->wait == WAIT_REPLY && c->reply_from == t)
 			fail_caller(c);
 	}

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <vireo/syscall.h>
 
+#include "biglock.h"
 #include "csr.h"
 #include "hart.h"
 #include "ipc.h"
@@ -100,15 +101,19 @@ static struct user_frame *fast_reply_recv(struct hart *h, struct thread *self, u
 	return sched_hand_over(h, self, c);
 }
 
+/* Every trap from U-mode comes here first, so the big kernel lock is taken here; the slow
+ * path (user_trap) goes on holding it. */
 struct user_frame *ipc_fast(struct user_frame *f)
 {
+	struct hart *h = this_hart();
+	kernel_lock(h);
 	if (csr_read(CSR_SCAUSE) != EXC_ECALL_U)
 		return NULL;
-	struct hart *h = this_hart();
 	uint64_t n = f->regs[17]; /* a7 */
-	if (n == SYS_CALL)
-		return fast_call(h, h->current, &f->regs[10]);
-	if (n == SYS_REPLY_RECV)
-		return fast_reply_recv(h, h->current, &f->regs[10]);
-	return NULL;
+	struct user_frame *next = n == SYS_CALL ? fast_call(h, h->current, &f->regs[10])
+				  : n == SYS_REPLY_RECV ? fast_reply_recv(h, h->current, &f->regs[10])
+							: NULL;
+	if (next)
+		kernel_unlock(h);
+	return next;
 }

@@ -5,6 +5,8 @@ KERNEL_C := main.c hart.c trap.c timer.c console.c klog.c sbi.c machine.c page_a
 	pagetable.c memory.c kalloc.c kernel_map.c panic.c ksyms.c device.c irq.c handle.c \
 	task.c quota.c memobj.c sched.c ipc.c ipc_fast.c syscall.c loader.c init_task.c random.c kstack.c
 KERNEL_C += dma.c
+KERNEL_C += thread.c
+KERNEL_C += smp.c tlb.c
 KERNEL_S := entry.S trapvec.S switch.S
 # The hypervisor's sources (HV_C, HV_S) are listed in hv/hv.mk.
 # Pure code shared with user programs and host tests.

@@ -8,6 +8,7 @@
 #include "memory.h"
 #include "page_alloc.h"
 #include "panic.h"
+#include "tlb.h"
 
 extern char __kernel_start[], _etext[], _erodata[], _end[], boot_stack_guard[], boot_stack[];
 
@@ -116,8 +117,7 @@ void kernel_unmap_pages(uint64_t va, uint64_t npages)
 	enum pt_error e = pt_unmap(&space, va, npages << PAGE_SHIFT);
 	if (e)
 		panic("kernel map: unmapping %lu pages at %lx: %s", npages, va, pt_error_name(e));
-	for (uint64_t i = 0; i < npages; i++)
-		sfence_vma_page(va + (i << PAGE_SHIFT));
+	tlb_flush_kernel_pages(va, npages); /* any hart may have used them */
 }
 
 const struct pt_space *kernel_space(void)
@@ -125,8 +125,19 @@ const struct pt_space *kernel_space(void)
 	return &space;
 }
 
+static uint64_t kernel_satp(void)
+{
+	return SATP_MODE_SV39 | ((uint64_t)(uintptr_t)space.root >> PAGE_SHIFT);
+}
+
 void kernel_map_activate(void)
 {
-	csr_write(CSR_SATP, SATP_MODE_SV39 | ((uint64_t)(uintptr_t)space.root >> PAGE_SHIFT));
+	csr_write(CSR_SATP, kernel_satp());
 	sfence_vma_all();
+}
+
+void kernel_map_activate_if_away(void)
+{
+	if (csr_read(CSR_SATP) != kernel_satp())
+		kernel_map_activate();
 }

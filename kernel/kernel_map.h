@@ -12,6 +12,8 @@ void kernel_map_init(const struct machine *m);
 const struct pt_space *kernel_space(void);
 /* Translates through the kernel's own table (e.g. before a task's tables are freed). */
 void kernel_map_activate(void);
+/* The same, unless the hart translates through the kernel's map already. */
+void kernel_map_activate_if_away(void);
 
 /* Maps npages at va to those at pa (read-write, global), or unmaps them, in the kernel
  * stacks' region (kstack.h), whose tables every address space shares: all see the change,

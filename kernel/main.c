@@ -18,6 +18,7 @@
 #include "random.h"
 #include "sbi.h"
 #include "sched.h"
+#include "smp.h"
 #include "testhooks.h"
 #include "timer.h"
 #include "trap.h"
@@ -153,5 +154,6 @@ void kmain(uint64_t hartid, void *fdt)
 	devices_init(&machine);
 	irq_init(&machine);
 	start_init(&machine);
+	smp_start(&machine);
 	sched_run();
 }

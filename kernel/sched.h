@@ -1,6 +1,7 @@
-/* A round-robin scheduler driven by the timer tick. Blocked threads are on no queue and cost
- * nothing; a hart with nothing to run waits in WFI. The kernel itself runs with interrupts
- * off, under one lock, so it never preempts itself. */
+/* A round-robin scheduler driven by the timer tick: one run queue for every hart, under the
+ * big kernel lock (docs/design.md 9). Blocked threads are on no queue and cost nothing; a
+ * hart with nothing to run waits in WFI, and an IPI wakes it when a thread it may run is
+ * made ready. The kernel itself runs with interrupts off, so it never preempts itself. */
 #ifndef VIREO_SCHED_H
 #define VIREO_SCHED_H
 
@@ -14,6 +15,9 @@ void sched_switch(void);
 void sched_yield(void);
 void sched_block(struct thread *t, enum thread_wait why);
 void sched_wake(struct thread *t);
+/* From now on only h runs t (but for the IPC fast path's hand-over, sched.c); t is the
+ * caller, which moves there if it runs elsewhere. */
+void sched_pin(struct thread *t, struct hart *h);
 struct thread *current_thread(void);
 /* The scheduler loop of this hart; never returns. */
 __attribute__((noreturn)) void sched_run(void);
@@ -42,6 +46,7 @@ static inline struct user_frame *sched_hand_over(struct hart *h, struct thread *
 	from->state = THREAD_BLOCKED;
 	thread_enter_user_next(from);
 	to->state = THREAD_RUNNING;
+	to->last_hart = h;
 	h->current = to;
 	sched_switch_address_space(to->task);
 	to->frame->kernel_tp = (uint64_t)h;

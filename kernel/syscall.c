@@ -311,11 +311,7 @@ static int64_t sys_task_list(struct thread *t, const uint64_t *a)
 		struct vireo_task_info info = { .id = task->id, .pages = task->pages,
 						.parent = task->parent };
 		memcpy(info.name, task->name, VIREO_NAME_MAX);
-		struct thread *th = task->thread;
-		info.state = !th ? VIREO_STATE_DEAD
-			     : th->state == THREAD_RUNNING ? VIREO_STATE_RUNNING
-			     : th->state == THREAD_READY ? VIREO_STATE_READY
-							 : VIREO_STATE_BLOCKED;
+		info.state = task_user_state(task);
 		return copy_to_user(t->task, a[2], &info, sizeof(info)) ? VIREO_E_FAULT : 1;
 	}
 	return 0;
@@ -540,6 +536,10 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_MEMORY_REVOKE] = sys_memory_revoke,
 	[SYS_DMA_PIN_RUNS] = sys_dma_pin_runs,
 	[SYS_DMA_UNPIN] = sys_dma_unpin,
+	[SYS_THREAD_CREATE] = sys_thread_create,
+	[SYS_THREAD_EXIT] = sys_thread_exit,
+	[SYS_THREAD_JOIN] = sys_thread_join,
+	[SYS_THREAD_LIST] = sys_thread_list,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

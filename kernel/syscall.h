@@ -25,4 +25,10 @@
 
 void syscall_dispatch(struct thread *t, struct user_frame *f);
 
+/* The thread calls (thread.c). */
+int64_t sys_thread_create(struct thread *t, const uint64_t *a);
+int64_t sys_thread_exit(struct thread *t, const uint64_t *a);
+int64_t sys_thread_join(struct thread *t, const uint64_t *a);
+int64_t sys_thread_list(struct thread *t, const uint64_t *a);
+
 #endif

@@ -12,27 +12,14 @@
 #include "page_alloc.h"
 #include "quota.h"
 #include "sched.h"
+#include "smp.h"
+#include "tlb.h"
 
 /* kzalloc gives at most a page. */
 _Static_assert(sizeof(struct task) <= PAGE_SIZE, "struct task fits a page");
 
 static struct task *tasks[MAX_TASKS];
 static uint64_t next_task_id = 1;
-
-struct thread *threads[MAX_THREADS];
-static uint64_t generation[MAX_THREADS];
-
-static int thread_register(struct thread *th)
-{
-	for (unsigned slot = 0; slot < MAX_THREADS; slot++) {
-		if (!threads[slot]) {
-			threads[slot] = th;
-			th->id = slot + MAX_THREADS * ++generation[slot];
-			return 0;
-		}
-	}
-	return -1;
-}
 
 int task_charge(struct task *t, uint64_t n)
 {
@@ -91,7 +78,7 @@ struct task *task_create(const char *name, uint64_t parent, struct quota *quota,
 	memcpy(t->space.root, kernel_space()->root, PAGE_SIZE);
 	t->id = next_task_id++;
 	t->asid = slot + 1;
-	sfence_vma_asid(t->asid); /* nothing of the slot's last task may linger in the TLB */
+	tlb_flush_asid(t->asid); /* nothing of the slot's last task may linger in a TLB */
 	t->satp = SATP_MODE_SV39 | (t->asid << SATP_ASID_SHIFT) |
 		  ((uint64_t)(uintptr_t)t->space.root >> PAGE_SHIFT);
 	t->parent = parent;
@@ -197,7 +184,7 @@ int task_map(struct task *t, uint64_t va, uint64_t npages, uint64_t pa, uint64_t
 	}
 	*m = (struct mapping){ .va = va, .npages = npages, .pa = pa, .pte_flags = pte_flags,
 			       .owned = owned };
-	sfence_vma_asid(t->asid); /* a hart may have cached the old, invalid entries */
+	tlb_flush_asid(t->asid); /* a hart may have cached the old, invalid entries */
 	return 0;
 }
 
@@ -223,7 +210,7 @@ int task_unmap(struct task *t, uint64_t va, uint64_t npages)
 			if (m->pins)
 				return VIREO_E_BUSY;
 			unmap(t, m);
-			sfence_vma_asid(t->asid);
+			tlb_flush_asid(t->asid);
 			return 0;
 		}
 	}
@@ -240,51 +227,12 @@ int task_map_object(struct task *t, uint64_t va, struct memobj *obj, uint64_t pt
 	return err;
 }
 
-/* The task may be gone already: the stack was charged to it, but it no longer counts. */
-void thread_free(struct thread *th)
-{
-	threads[th->id % MAX_THREADS] = NULL;
-	kstack_free(th->kstack);
-	kfree(th, sizeof(*th));
-}
-
 int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1)
 {
-	if (t->thread)
+	if (t->dead || task_live_threads(t))
 		return VIREO_E_BUSY;
-	struct thread *th = kzalloc(sizeof(*th));
-	if (!th)
-		return VIREO_E_NOMEM;
-	if (thread_register(th)) {
-		kfree(th, sizeof(*th));
-		return VIREO_E_NOMEM;
-	}
-	th->kstack = kstack_alloc(th->id % MAX_THREADS);
-	int err = th->kstack ? task_map(t, VIREO_USER_IPC_BUFFER, 1, 0, PTE_R | PTE_W, true)
-			     : VIREO_E_NOMEM;
-	if (err) {
-		if (th->kstack)
-			kstack_free(th->kstack);
-		threads[th->id % MAX_THREADS] = NULL;
-		kfree(th, sizeof(*th));
-		return err;
-	}
-	t->pages += KSTACK_PAGES;
-	th->task = t;
-	th->ipc = (struct vireo_ipc_buffer *)(uintptr_t)pt_translate(&t->space,
-								       VIREO_USER_IPC_BUFFER);
-	uint64_t top = th->kstack + KSTACK_SIZE;
-	th->frame = (struct user_frame *)(uintptr_t)(top - sizeof(struct user_frame));
-	th->frame->kernel_stack_base = th->kstack;
-	th->ctx.stack_base = th->kstack;
-	th->frame->sepc = pc;
-	th->frame->regs[2] = sp;
-	th->frame->regs[10] = a0;
-	th->frame->regs[11] = a1;
-	thread_enter_user_next(th);
-	t->thread = th;
-	sched_ready(th);
-	return 0;
+	int err;
+	return thread_create(t, pc, sp, a0, a1, &err) ? 0 : err;
 }
 
 struct mapping *task_find_owned(struct task *t, uint64_t va, uint64_t size, uint64_t *pa)
@@ -354,29 +302,35 @@ static void free_address_space(struct task *t)
 	pt_destroy(&t->space);
 	free_table(t, (uint64_t)(uintptr_t)t->space.root);
 	t->space.root = NULL;
-	sfence_vma_all();
+	tlb_flush_asid(t->asid);
 }
 
+/* A thread running on another hart cannot be ended from here: its hart is in U-mode or in a
+ * guest on it, or waits for the big kernel lock. It is asked to enter the kernel, where it
+ * finds its task dead and ends it itself (user_trap_return); the task's memory and objects go
+ * once the last such thread has. */
 void task_exit(struct task *t, int64_t status)
 {
-	if (t->dead)
+	if (t->torn_down)
 		return;
-	t->dead = true;
-	t->exit_status = status;
-	struct thread *th = t->thread;
-	if (th) {
-		if (th->state == THREAD_READY)
-			sched_remove(th);
-		else if (th->state == THREAD_BLOCKED)
-			ipc_cancel(th);
-		if (th->state == THREAD_RUNNING) {
-			th->state = THREAD_DEAD; /* the scheduler frees it once off its stack */
-		} else {
-			th->state = THREAD_DEAD;
-			thread_free(th);
-		}
-		t->thread = NULL;
+	if (!t->dead) {
+		t->dead = true;
+		t->exit_status = status;
 	}
+	bool elsewhere = false;
+	for (unsigned i = 0; i < VIREO_THREADS_MAX; i++) {
+		struct thread *th = t->thread[i];
+		if (th && th->state == THREAD_RUNNING && th->last_hart != this_hart()) {
+			th->last_hart->need_resched = 1; /* out of a guest's run loop too */
+			smp_kick(th->last_hart);
+			elsewhere = true;
+		} else if (th) {
+			thread_end(th);
+		}
+	}
+	if (elsewhere)
+		return;
+	t->torn_down = true;
 	ipc_fail_callers_of(t);
 	endpoints_orphan_owned_by(t);
 	handle_close_all(t);

@@ -28,7 +28,7 @@ struct user_frame {
 enum thread_state { THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD };
 
 /* Why a blocked thread waits. */
-enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY, WAIT_VM };
+enum thread_wait { WAIT_NONE, WAIT_RECV, WAIT_SEND, WAIT_REPLY, WAIT_VM, WAIT_JOIN };
 
 struct endpoint;
 struct memobj;
@@ -45,6 +45,10 @@ struct thread {
 	struct user_frame *frame;  /* at the top of the kernel stack */
 	uint64_t kstack;           /* its kernel stack's base: KSTACK_PAGES in its slot */
 	struct vireo_ipc_buffer *ipc; /* its IPC buffer page, mapped in the task too */
+	unsigned index;            /* in its task's thread[]: where its IPC buffer is mapped */
+	uint64_t join_id;          /* WAIT_JOIN: the thread it waits for */
+	struct hart *last_hart;    /* the hart it last ran on, NULL before it ran */
+	struct hart *pinned;       /* the only hart that may run it, or NULL for any */
 	/* A message on its way: the handle it carries, checked when sent. */
 	struct handle pending_handle;
 };
@@ -71,7 +75,8 @@ struct task {
 	uint64_t satp; /* its root table and ASID, as the hart's satp takes them */
 	char name[VIREO_NAME_MAX];
 	int refs; /* the task table's, plus each handle naming it */
-	bool dead;
+	bool dead;      /* ending or ended: its threads may run no more */
+	bool torn_down; /* its threads, memory and objects are gone */
 	int64_t exit_status;
 	uint64_t parent;
 	struct pt_space space;
@@ -79,7 +84,10 @@ struct task {
 	struct quota *quota; /* what its pages count against; NULL: no limit (init) */
 	struct mapping mappings[MAX_MAPPINGS];
 	struct handle handles[MAX_HANDLES];
-	struct thread *thread; /* one thread per task for now */
+	/* Its live threads; a slot whose thread exited keeps its id and value until joined. */
+	struct thread *thread[VIREO_THREADS_MAX];
+	uint64_t exited_id[VIREO_THREADS_MAX];
+	int64_t exit_value[VIREO_THREADS_MAX];
 	struct endpoint *exit_ep;
 	uint64_t exit_bits;
 };
@@ -117,11 +125,26 @@ void task_unpin(struct task *t, uint64_t va);
 uint64_t task_touch(struct task *t, uint64_t va);
 /* A page fault the task can go on from: the first touch of a chunk, or a stale TLB entry. */
 bool task_fault_in(struct task *t, uint64_t va, uint64_t cause);
-/* Gives t its thread, starting in U-mode at pc with sp, a0 and a1. */
+/* Gives t its first thread, starting in U-mode at pc with sp, a0 and a1. */
 int task_start(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0, uint64_t a1);
-/* Ends a task: frees its threads, memory and handles, and tells whoever waits. */
+/* Ends a task: ends its threads, frees its memory and handles, and tells whoever waits. */
 void task_exit(struct task *t, int64_t status);
 void task_put(struct task *t);
+/* How many of its threads have not exited. */
+unsigned task_live_threads(const struct task *t);
+/* enum vireo_task_state of a thread, and of a task: that of its most awake thread. */
+uint64_t thread_user_state(const struct thread *th);
+uint64_t task_user_state(const struct task *t);
+
+/* Threads (thread.c). A new thread of t, ready to start in U-mode at pc with sp, a0, a1 and
+ * tp at its IPC buffer; NULL with *err VIREO_E_FULL (no slot in t or in the kernel),
+ * VIREO_E_LIMIT (over the quota: its kernel stack and IPC buffer are charged to t) or
+ * VIREO_E_NOMEM. */
+struct thread *thread_create(struct task *t, uint64_t pc, uint64_t sp, uint64_t a0,
+			     uint64_t a1, int *err);
+/* Ends th: off every queue, its IPC buffer and charge gone; freed now, or by the scheduler
+ * once off its kernel stack if it runs. Its task goes on (task_exit ends the task). */
+void thread_end(struct thread *th);
 void thread_free(struct thread *th);
 struct task *task_by_id(uint64_t id);
 struct task *task_at(unsigned index);

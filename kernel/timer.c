@@ -1,10 +1,12 @@
 #include "timer.h"
 
+#include <stddef.h>
+
 #include "csr.h"
 #include "hart.h"
 #include "sbi.h"
 
-static uint64_t timebase, period, next_tick;
+static uint64_t timebase, period;
 static bool sstc;
 static struct timer_client *clients;
 
@@ -21,8 +23,14 @@ void timer_init(uint64_t timebase_hz, bool use_sstc)
 	timebase = timebase_hz;
 	period = timebase_hz / TIMER_HZ;
 	sstc = use_sstc;
-	next_tick = read_time() + period;
-	program(next_tick);
+	timer_init_hart();
+}
+
+void timer_init_hart(void)
+{
+	struct hart *h = this_hart();
+	h->next_tick = read_time() + period;
+	program(h->next_tick);
 	csr_set(CSR_SIE, SIE_STIE);
 }
 
@@ -36,9 +44,10 @@ const char *timer_backend(void)
 void timer_tick(void)
 {
 	uint64_t now = read_time();
-	if (now >= next_tick) {
-		this_hart()->ticks++;
-		next_tick = now + period;
+	struct hart *h = this_hart();
+	if (now >= h->next_tick) {
+		h->ticks++;
+		h->next_tick = now + period;
 	}
 }
 
@@ -50,8 +59,9 @@ void timer_register(struct timer_client *c)
 
 void timer_serve_clients(void)
 {
-	uint64_t now = read_time(), when = next_tick;
-	for (struct timer_client *c = clients; c; c = c->next) {
+	struct hart *h = this_hart();
+	uint64_t now = read_time(), when = h->next_tick;
+	for (struct timer_client *c = h->index ? NULL : clients; c; c = c->next) {
 		uint64_t deadline = c->check(now);
 		if (deadline < when)
 			when = deadline;

@@ -9,12 +9,15 @@
 #define TIMER_HZ 100
 
 void timer_init(uint64_t timebase_hz, bool use_sstc);
+/* Starts this hart's own tick (timer_init does the boot hart's). */
+void timer_init_hart(void);
 const char *timer_backend(void);
 /* Counts a tick when one is due; timer_serve_clients() then programs the next interrupt. */
 void timer_tick(void);
 
 /* Code with deadlines of its own (the hypervisor's guest timers) registers a client: its
- * check runs on every timer interrupt, and whenever the client's owner calls
+ * check runs on every timer interrupt of the boot hart, where the hypervisor runs
+ * (docs/design.md 9), and whenever the client's owner calls
  * timer_serve_clients, and returns the next host time it wants the timer at, or UINT64_MAX
  * for none. */
 struct timer_client {
@@ -22,7 +25,7 @@ struct timer_client {
 	struct timer_client *next;
 };
 void timer_register(struct timer_client *c);
-/* Runs every client's check, then programs the interrupt for the earliest deadline any of
+/* On the boot hart, runs every client's check; then programs this hart's timer the interrupt for the earliest deadline any of
  * them named, or for the next tick if that comes first. */
 void timer_serve_clients(void);
 uint64_t timer_ticks(void);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "console.h"
+#include "biglock.h"
 #include "csr.h"
 #include "hart.h"
 #include "hv.h"
@@ -56,15 +57,24 @@ const char *trap_cause_name(uint64_t scause)
 
 typedef void (*interrupt_handler)(void);
 
+/* Endpoint timers are the boot hart's to fire; every hart ticks its own scheduler. */
 static void handle_timer(void)
 {
 	timer_tick();
-	ipc_timer_tick(timer_uptime_us());
+	if (this_hart()->index == 0)
+		ipc_timer_tick(timer_uptime_us());
 	sched_tick();
 	timer_serve_clients();
 }
 
+/* An IPI (smp_kick) has done its work by bringing the hart into the kernel. */
+static void handle_ipi(void)
+{
+	csr_clear(CSR_SIP, SIP_SSIP);
+}
+
 static const interrupt_handler interrupt_handlers[] = {
+	[IRQ_S_SOFT] = handle_ipi,
 	[IRQ_S_TIMER] = handle_timer,
 	[IRQ_S_EXTERNAL] = irq_handle,
 };
@@ -117,6 +127,8 @@ void user_trap(struct user_frame *f)
 	if (scause & SCAUSE_INTERRUPT) {
 		if (!handle_host_interrupt(code))
 			kprintf("vireo: unexpected interrupt %lu\n", code);
+	} else if (t->task->dead) {
+		/* Killed by another hart while it ran here: it ends on the way out. */
 	} else if (code == EXC_ECALL_U) {
 		f->sepc += 4;
 		syscall_dispatch(t, f);
@@ -130,6 +142,8 @@ void user_trap_return(void)
 {
 	struct hart *h = this_hart();
 	struct thread *t = h->current;
+	if (t->state != THREAD_DEAD && t->task->dead)
+		task_exit(t->task, t->task->exit_status); /* its end was left to it (task.c) */
 	if (t->state == THREAD_DEAD)
 		sched_switch(); /* does not come back */
 	if (h->need_resched)
@@ -149,5 +163,6 @@ void user_trap_return(void)
 		hv_restore_host_csrs();
 		h->user_return_ready = true;
 	}
+	kernel_unlock(h);
 	user_return(t->frame);
 }

@@ -3,6 +3,7 @@
 # build/user/NAME.elf, linking OBJECTS built elsewhere too (libfdt's).
 
 USER_LIB_C := syscall.c console.c heap.c format.c string.c
+USER_LIB_C += thread.c
 UCFLAGS := $(filter-out -DVIREO_% -Ikernel -Ihv,$(KCFLAGS))
 USER_LIB_OBJS := $(addprefix $(BUILD)/user/lib/,$(USER_LIB_C:.c=.o) crt0.o)
 ULDFLAGS := -nostdlib -static -no-pie -Wl,-T,linker/user.ld -Wl,--gc-sections \

@@ -66,9 +66,13 @@ static inline struct msg ipc_reply_recv(uint64_t ep, uint64_t caller, uint64_t i
 	return vireo_ipc(SYS_REPLY_RECV, ep, caller, info, w0, w1, w2, w3);
 }
 
+/* The calling thread's IPC buffer: each thread starts with tp pointing at its own
+ * (include/vireo/syscall.h, threads). */
 static inline struct vireo_ipc_buffer *ipc_buffer(void)
 {
-	return (struct vireo_ipc_buffer *)VIREO_USER_IPC_BUFFER;
+	struct vireo_ipc_buffer *b;
+	__asm__("mv %0, tp" : "=r"(b));
+	return b;
 }
 /* Copies data into the IPC buffer and returns the info word for label with it. */
 uint64_t ipc_data(uint32_t label, const void *data, size_t len);
@@ -105,6 +109,18 @@ void console_subscribe(uint64_t ep, uint64_t bits);
 
 void *malloc(size_t size);
 void free(void *p);
+
+/* Threads (include/vireo/syscall.h): thread_create() starts fn(arg) on a stack of its own,
+ * with a guard page below; its return value (0 and up) is thread_join()'s, which frees the
+ * stack. malloc, printf and the console are not safe from two threads at once; IPC is (each
+ * thread has its own IPC buffer). */
+struct thread {
+	uint64_t id;
+	unsigned slot; /* its stack's */
+};
+int64_t thread_create(struct thread *th, int (*fn)(uint64_t arg), uint64_t arg);
+int64_t thread_join(struct thread *th);
+__attribute__((noreturn)) void thread_exit(int value);
 
 /* Name service (init): an endpoint handle for a service, or a negative error. */
 int64_t lookup(const char *name);

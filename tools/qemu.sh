@@ -9,6 +9,7 @@
 #     --disk FILE     a raw disk image as QEMU's virtio-blk device (modern virtio-mmio)
 #     --net PORT      QEMU's virtio-net device on its user network, with the host's
 #                     127.0.0.1:PORT forwarded to port 80 of the guest at 10.0.2.15
+#     --smp N         N harts (default $VIREO_SMP, `make ... SMP=N`, or 1)
 #     --gdb           halt at the first instruction and wait for GDB on tcp::1234
 # Leave QEMU with Ctrl-A then X.
 # VIREO_QEMU=10 (`make ... QEMU=10`) runs QEMU 10 with its OpenSBI from the backports of the
@@ -24,6 +25,7 @@ append=""
 gdb=""
 disk=""
 net=""
+smp=${VIREO_SMP:-1}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift 2 ;;
 	--disk) disk=$2; shift 2 ;;
 	--net) net=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
 	--gdb) gdb="-s -S"; shift ;;
 	--) shift; break ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
 done
 # No sound: without an -audiodev QEMU probes every audio driver and loads their modules
 # (QEMU 10 also tries the system QEMU's, refusing them with a warning on the console).
-set -- -machine virt -cpu "$cpu" -m "$mem" -smp 1 -nographic -bios default \
+set -- -machine virt -cpu "$cpu" -m "$mem" -smp "$smp" -nographic -bios default \
 	-audiodev none,id=none \
 	-kernel "$kernel" ${initrd:+-initrd "$initrd"} ${append:+-append "$append"} $gdb "$@"
 # Vireo's drivers speak virtio-mmio Version 2 only; QEMU's slots are legacy by default.

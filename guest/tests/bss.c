@@ -1,5 +1,5 @@
 /* bss: a bare-metal image with a RISC-V boot image header (Linux's
- * Documentation/riscv/boot-image-header.rst) whose image_size, 256 KiB, is far above its
+ * Documentation/riscv/boot-image-header.rst) whose image_size, 1 MiB, is far above its
  * file, a few KiB: the rest is BSS, which the loader zeroes. start.S clears only the linker's
  * .bss, so the part from _end up to image_size is checked as the loader left it.
  *
@@ -11,7 +11,7 @@
 #include "lib.h"
 
 #define IMAGE_BASE 0x80200000UL /* RAM start + text_offset */
-#define IMAGE_SIZE 0x40000UL
+#define IMAGE_SIZE 0x100000UL /* above the 8 harts' stacks start.S keeps in .bss */
 #define BOOT_RECORD 0x81000000UL
 #define MAGIC 0x4253534253534253UL
 #define FILL 0xdeadbeefcafef00dUL

@@ -74,6 +74,7 @@
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
 #define SIE_SEIE (1ul << 9)
+#define SIP_SSIP (1ul << 1)
 
 #define SCAUSE_INTERRUPT (1ul << 63)
 #define IRQ_S_SOFT 1

@@ -45,7 +45,8 @@ struct sbiret {
 #define SBI_BASE_GET_MARCHID 5
 #define SBI_BASE_GET_MIMPID 6
 
-/* Remote fence functions (8). */
+/* IPI and remote fence functions (7, 8). */
+#define SBI_IPI_SEND_IPI 0
 #define SBI_RFENCE_FENCE_I 0
 #define SBI_RFENCE_SFENCE_VMA 1
 #define SBI_RFENCE_SFENCE_VMA_ASID 2

@@ -57,6 +57,11 @@ enum vireo_syscall {
 	SYS_MEMORY_REVOKE,   /* (grant) its granter: no device may pin it from now on */
 	SYS_DMA_PIN_RUNS,    /* (device, memory, struct vireo_dma_run *, max) -> runs, see DMA */
 	SYS_DMA_UNPIN,       /* (device, memory) drops the pin SYS_DMA_PIN* took */
+	/* Threads of the calling task, see below. */
+	SYS_THREAD_CREATE,   /* (entry, stack top, arg) -> thread id; it starts at entry(arg) */
+	SYS_THREAD_EXIT,     /* (value) ends the calling thread; the last one ends its task */
+	SYS_THREAD_JOIN,     /* (thread id) waits for a thread of the task to end -> its value */
+	SYS_THREAD_LIST,     /* (system, task id, index, struct vireo_thread_info *) -> 1 or 0 */
 	SYS_COUNT
 };
 
@@ -187,6 +192,9 @@ struct vireo_ipc_buffer {
 #define VIREO_USER_DEVICES 0x3000020000ul  /* SYS_DEVICE_MAP region */
 #define VIREO_USER_BOOTFS 0x3800000000ul   /* init: the boot file system, read-only */
 #define VIREO_USER_IPC_BUFFER 0x3f00028000ul
+/* Thread n of a task (0 is the first) has its IPC buffer n strides up: 64 pages apart, so
+ * each keeps TLB index 40. */
+#define VIREO_USER_IPC_STRIDE (64 * 4096ul)
 #define VIREO_USER_STACK_TOP 0x3fffff0000ul
 #define VIREO_USER_STACK_SIZE (64 * 1024)   /* with an unmapped guard page below */
 #define VIREO_USER_END 0x4000000000ul
@@ -228,6 +236,27 @@ struct vireo_task_info {
 	uint64_t state; /* enum vireo_task_state of its thread */
 	uint64_t pages; /* pages charged to it: its memory, page tables, kernel stack */
 	uint64_t parent;
+};
+
+/*
+ * Threads: a task has up to VIREO_THREADS_MAX, sharing its address space and handles. Each
+ * has its own IPC buffer page (at VIREO_USER_IPC_BUFFER + n * VIREO_USER_IPC_STRIDE) and its
+ * own kernel stack, and starts with tp holding its IPC buffer's address (the first thread
+ * too), which is how the library finds it. SYS_THREAD_CREATE(entry, stack, arg) starts one
+ * at entry with a0 = arg and sp = stack, which must be 16-byte aligned with a writable page
+ * below it (the library puts an unmapped guard page under each stack); entry must be
+ * executable. A thread ends with SYS_THREAD_EXIT(value) (the library's thread_create() calls it when
+ * the thread's function returns); its value
+ * (the low 31 bits) waits for one SYS_THREAD_JOIN by another thread of its task, and its
+ * slot stays taken until then. The task ends when its last thread exits (with that value as
+ * its status) or when it is killed or faults: then every thread ends at once.
+ */
+#define VIREO_THREADS_MAX 8
+
+struct vireo_thread_info {
+	uint64_t id;
+	uint64_t state; /* enum vireo_task_state */
+	uint64_t hart;  /* the hart it last ran on */
 };
 
 struct vireo_mem_info {

@@ -38,10 +38,16 @@ static void cmd_ps(int argc, char **argv)
 {
 	(void)argc, (void)argv;
 	struct vireo_task_info info;
+	struct vireo_thread_info th;
 	printf("  ID  NAME             STATE    PAGES\n");
-	for (long i = 0; vireo_syscall(SYS_TASK_LIST, SYSTEM, i, (long)&info, 0, 0, 0) == 1; i++)
+	for (long i = 0; vireo_syscall(SYS_TASK_LIST, SYSTEM, i, (long)&info, 0, 0, 0) == 1; i++) {
 		printf("%4lu  %-16s %-8s %5lu\n", info.id, info.name, state_name(info.state),
 		       info.pages);
+		for (long k = 0; vireo_syscall(SYS_THREAD_LIST, SYSTEM, (long)info.id, k, (long)&th,
+					       0, 0) == 1; k++)
+			printf("        thread %-6lu %-8s hart %lu\n", th.id,
+			       state_name(th.state), th.hart);
+	}
 }
 
 static void cmd_mem(int argc, char **argv)
@@ -241,7 +247,7 @@ static void cmd_reboot(int argc, char **argv)
 
 static const struct command commands[] = {
 	{ "help", "", "this list", cmd_help, true },
-	{ "ps", "", "tasks: id, name, state, pages used", cmd_ps, true },
+	{ "ps", "", "tasks and their threads: state, pages, hart", cmd_ps, true },
 	{ "mem", "", "free and used pages, per task", cmd_mem, true },
 	{ "ls", "[path]", "list a directory (/boot: the boot file system; /share: the disk's)",
 	  cmd_ls, true },

@@ -101,15 +101,15 @@ def make_disk(path, mib=64):
 
 @pytest.fixture
 def boot(tmp_path):
-    """boot(kernel=..., cpu=..., append=..., initrd=..., disk=..., net=..., timeout=...)
-    starts a machine. Each test has its own disk image, never the user's: a fresh 64 MiB one
+    """boot(kernel=..., cpu=..., append=..., initrd=..., disk=..., net=..., smp=...,
+    timeout=...) starts a machine (smp: its harts; `make ... SMP=N` otherwise, or 1). Each test has its own disk image, never the user's: a fresh 64 MiB one
     unless disk names another (disk=None: no disk). net=PORT gives it a NIC whose host port
     PORT on 127.0.0.1 reaches the guest's port 80."""
     machines = []
     fresh = []
 
     def start(kernel=USER_KERNEL, cpu=None, append=None, initrd=BOOTFS, extra=(), timeout=30,
-              disk=fresh, net=None):
+              disk=fresh, net=None, smp=None):
         if disk is fresh:
             disk = make_disk(tmp_path / f"disk{len(machines)}.img")
         args = ["--kernel", kernel]
@@ -117,6 +117,8 @@ def boot(tmp_path):
             args += ["--disk", str(disk)]
         if net:
             args += ["--net", str(net)]
+        if smp:
+            args += ["--smp", str(smp)]
         args += ["--initrd", initrd] if initrd else ["--no-initrd"]
         if cpu:
             args += ["--cpu", cpu]

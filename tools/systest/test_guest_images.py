@@ -64,7 +64,7 @@ def test_arguments_too_long_are_refused_not_cut(shell):
 
 
 def test_bss_up_to_image_size_is_zeroed(shell):
-    """bss.bin declares 256 KiB in a file of a few KiB; it fills its BSS and reboots, and
+    """bss.bin declares 1 MiB in a file of a few KiB; it fills its BSS and reboots, and
     finds it zero again only if the monitor zeroed it while loading."""
     out, end = run_guest(shell, "/boot/guest/bss.bin")
     assert "PASS: BSS beyond _end reads zero on the first boot" in out, out

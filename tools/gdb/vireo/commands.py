@@ -73,6 +73,11 @@ vireo check             checks that the kernel has every field these commands re
         print(self.__doc__)
 
 
+def _threads(task):
+    """The addresses of a task's live threads (struct task's thread[] slots in use)."""
+    return [p for p in task["thread"] if p]
+
+
 class Tasks(Command):
     """Lists Vireo's tasks: id, name, thread state (and why it waits), pages charged, its
 program's symbol file, and which one each hart runs."""
@@ -84,13 +89,16 @@ program's symbol file, and which one each hart runs."""
         print(f"{'id':>4} {'name':<16} {'state':<16} {'pages':>6} {'parent':>6}  symbols")
         for t in host.tasks():
             state = "dead" if t["dead"] else "-"
-            if t["thread"] and not t["dead"]:
-                th = host.struct("struct thread", t["thread"])
+            threads = _threads(t)
+            if threads and not t["dead"]:  # its first thread's state; +n for the others
+                th = host.struct("struct thread", threads[0])
                 state = host.enum("enum thread_state", th["state"])
                 if th["wait"]:
                     state += f" ({host.enum('enum thread_wait', th['wait'])})"
-                if t["thread"] in running:
-                    state += f" *hart {running[t['thread']]}"
+                if threads[0] in running:
+                    state += f" *hart {running[threads[0]]}"
+                if len(threads) > 1:
+                    state += f" +{len(threads) - 1}"
             prog = s.symbols.program_of(t["name"])
             print(f"{t['id']:>4} {t['name']:<16} {state:<16} {t['pages']:>6} {t['parent']:>6}  "
                   f"{prog.path if prog else '(none)'}")
@@ -258,9 +266,10 @@ then the kernel stack it is switched out on. Usage: vireo task-bt ID (`vireo tas
         if not nums:
             raise VireoError("usage: vireo task-bt ID (`vireo tasks` lists the ids)")
         task = host.task(nums[0])
-        if task["dead"] or not task["thread"]:
+        threads = _threads(task)
+        if task["dead"] or not threads:
             raise VireoError(f"task {task['id']} ({task['name']}) has no thread: it has ended")
-        th = host.struct("struct thread", task["thread"])
+        th = host.struct("struct thread", threads[0])  # its first live thread
         in_guest, priv = target.hart_mode()
         on_hart = any(h["current"] == th.address for h in host.harts())
         here = host.hart_of_thread()["current"] == th.address

@@ -10,4 +10,6 @@ TEST_PROGRAMS += disk-thief
 TEST_PROGRAMS += fs-thief
 TEST_PROGRAMS += net-thief
 TEST_PROGRAMS += grant-thief
+TEST_PROGRAMS += threads thread-server thread-hold thread-crash
+TEST_PROGRAMS += thread-client thread-stress busy busy-pair
 $(foreach p,$(TEST_PROGRAMS),$(eval $(call user_program,$(p),tools/systest/programs/$(p).c)))
