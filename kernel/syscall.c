@@ -190,6 +190,16 @@ static int64_t sys_mem_free(struct thread *t, const uint64_t *a)
 	return task_unmap(t->task, a[0], a[1]);
 }
 
+/* A new memory object's first handle, to map, write and pass on; the handle holds the
+ * object now, or nothing does. */
+static int64_t install_memory(struct thread *t, struct memobj *o)
+{
+	int h = handle_install(t->task, OBJ_MEMORY, o,
+			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
+	memobj_put(o);
+	return h;
+}
+
 static int64_t sys_memory_create(struct thread *t, const uint64_t *a)
 {
 	uint64_t npages = a[0];
@@ -199,10 +209,7 @@ static int64_t sys_memory_create(struct thread *t, const uint64_t *a)
 	struct memobj *o = memobj_create(t->task, npages, &err);
 	if (!o)
 		return err;
-	int h = handle_install(t->task, OBJ_MEMORY, o,
-			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
-	memobj_put(o); /* the handle holds it now, or nothing does */
-	return h;
+	return install_memory(t, o);
 }
 
 static int64_t sys_memory_map(struct thread *t, const uint64_t *a)
@@ -422,7 +429,7 @@ static int64_t sys_dma_unpin(struct thread *t, const uint64_t *a)
 
 static int64_t sys_memory_grant(struct thread *t, const uint64_t *a)
 {
-	static struct vireo_grant_seg segs[VIREO_GRANT_SEGS]; /* the kernel runs on one hart */
+	static struct vireo_grant_seg segs[VIREO_GRANT_SEGS]; /* under the big kernel lock */
 	if (a[1] == 0 || a[1] > VIREO_GRANT_SEGS)
 		return VIREO_E_INVAL;
 	if (copy_from_user(t->task, segs, a[0], a[1] * sizeof(*segs)))
@@ -431,10 +438,7 @@ static int64_t sys_memory_grant(struct thread *t, const uint64_t *a)
 	struct memobj *o = memobj_grant(t->task, segs, (unsigned)a[1], &err);
 	if (!o)
 		return err;
-	int h = handle_install(t->task, OBJ_MEMORY, o,
-			       VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE | VIREO_RIGHT_TRANSFER);
-	memobj_put(o); /* the handle holds it now, or nothing does */
-	return h;
+	return install_memory(t, o);
 }
 
 static int64_t sys_memory_revoke(struct thread *t, const uint64_t *a)

@@ -85,40 +85,50 @@ def loaded_image_bytes(elf):
     return max(e for _, e in spans) - min(s for s, _ in spans)
 
 
+def at_test_prompts(run):
+    """run(child, icount) at Vireo's prompt with the test bootfs, first under -icount (where a
+    guest's counts are instructions), then plainly (where they are ticks)."""
+    for icount in (True, False):
+        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
+        try:
+            child.expect(PROMPT)
+            run(child, icount)
+        finally:
+            child.terminate(force=True)
+
+
 def guest_figures():
     """The hypervisor's figures from the bench guests: the SBI null call (instructions from
     an -icount run, ticks from a plain one), timer latency, and the exits an idle guest
     causes per second (from hvstat, two seconds apart)."""
     figures = {}
-    for icount in (True, False):
-        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
-        try:
-            child.expect(PROMPT)
-            out = shell_command(child, "vm run /boot/guest/sbi-bench.elf")
-            m = re.search(r"sbi-bench: \d+ calls, (\d+) instructions and (\d+) ticks each", out)
-            if not m:
-                raise SystemExit(f"sbi-bench printed no result:\n{out}")
-            if icount:
-                figures["sbi_null_call_instructions"] = (int(m.group(1)), "instructions")
-                continue
-            figures["sbi_null_call_ticks"] = (int(m.group(2)), "ticks")
-            out = shell_command(child, "vm run /boot/guest/timer.elf")
-            for name, label in (("sbi", "SBI set_timer"), ("sstc", "Sstc stimecmp")):
-                m = re.search(rf"{label}: within 20 ms, latency (\d+) ticks", out)
-                if m:
-                    figures[f"timer_latency_{name}_ticks"] = (int(m.group(1)), "ticks")
-            child.send("vm run /boot/guest/idle.elf\r")
-            child.expect("idle: waiting in wfi")
-            child.send("\x1d")
-            child.expect(PROMPT)
-            exits = []
-            for _ in range(2):
-                stats = shell_command(child, "hvstat")
-                exits.append(int(re.search(r"\(idle.elf\): .* (\d+) exits", stats).group(1)))
-                time.sleep(2)
-            figures["idle_guest_exits_per_second"] = ((exits[1] - exits[0]) / 2, "exits/s")
-        finally:
-            child.terminate(force=True)
+
+    def run(child, icount):
+        out = shell_command(child, "vm run /boot/guest/sbi-bench.elf")
+        m = re.search(r"sbi-bench: \d+ calls, (\d+) instructions and (\d+) ticks each", out)
+        if not m:
+            raise SystemExit(f"sbi-bench printed no result:\n{out}")
+        if icount:
+            figures["sbi_null_call_instructions"] = (int(m.group(1)), "instructions")
+            return
+        figures["sbi_null_call_ticks"] = (int(m.group(2)), "ticks")
+        out = shell_command(child, "vm run /boot/guest/timer.elf")
+        for name, label in (("sbi", "SBI set_timer"), ("sstc", "Sstc stimecmp")):
+            m = re.search(rf"{label}: within 20 ms, latency (\d+) ticks", out)
+            if m:
+                figures[f"timer_latency_{name}_ticks"] = (int(m.group(1)), "ticks")
+        child.send("vm run /boot/guest/idle.elf\r")
+        child.expect("idle: waiting in wfi")
+        child.send("\x1d")
+        child.expect(PROMPT)
+        exits = []
+        for _ in range(2):
+            stats = shell_command(child, "hvstat")
+            exits.append(int(re.search(r"\(idle.elf\): .* (\d+) exits", stats).group(1)))
+            time.sleep(2)
+        figures["idle_guest_exits_per_second"] = ((exits[1] - exits[0]) / 2, "exits/s")
+
+    at_test_prompts(run)
     return figures
 
 
@@ -127,14 +137,14 @@ LINUX = os.path.join(BUILD, "linux")
 LINUX_RAM = "256M"  # what `linux` gives its guest by default: both boots set up as much RAM
 
 
-def linux_native_boot(extra_args):
+def linux_native_boot(extra_args, cpus=1):
     """Seconds from starting QEMU to the busybox prompt, Linux booted by QEMU itself (its
-    firmware and QEMU's own start included)."""
+    firmware and QEMU's own start included) on cpus harts."""
     start = time.monotonic()
     child = spawn([
         "--kernel", os.path.join(LINUX, "Image"), "--mem", LINUX_RAM,
         "--initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
-        "--append", f"console=hvc0 earlycon=sbi {extra_args}".strip()])
+        "--append", f"console=hvc0 earlycon=sbi {extra_args}".strip(), "--smp", str(cpus)])
     try:
         child.expect(LINUX_PROMPT)
         return time.monotonic() - start
@@ -194,20 +204,6 @@ def linux_figures():
 SMP_PAIRS = 7
 
 
-def linux_native_smp_boot(cpus):
-    """linux_native_boot on QEMU's -smp cpus (tools/qemu.sh's later -smp wins)."""
-    start = time.monotonic()
-    child = spawn([
-        "--kernel", os.path.join(LINUX, "Image"), "--mem", LINUX_RAM,
-        "--initrd", os.path.join(LINUX, "initramfs.cpio.gz"),
-        "--append", "console=hvc0 earlycon=sbi", "--", "-smp", str(cpus)])
-    try:
-        child.expect(LINUX_PROMPT)
-        return time.monotonic() - start
-    finally:
-        child.terminate(force=True)
-
-
 def smp_figures():
     """SMP guests on the one host hart: the boot of `linux cpus=2` against the same Linux on
     QEMU's -smp 2, in back-to-back pairs as linux_figures does, and the IPI round trip
@@ -217,9 +213,9 @@ def smp_figures():
     for i in range(SMP_PAIRS):
         if i % 2:
             vireo_runs.append(linux_vireo_boot("cpus=2")[0])
-            native_runs.append(linux_native_smp_boot(2))
+            native_runs.append(linux_native_boot("", cpus=2))
         else:
-            native_runs.append(linux_native_smp_boot(2))
+            native_runs.append(linux_native_boot("", cpus=2))
             vireo_runs.append(linux_vireo_boot("cpus=2")[0])
     native, vireo = statistics.median(native_runs), statistics.median(vireo_runs)
     figures = {
@@ -229,20 +225,18 @@ def smp_figures():
         "smp2_linux_boot_ratio_median_of_pairs": (
             statistics.median(v / n for n, v in zip(native_runs, vireo_runs)), "x"),
     }
-    for icount in (True, False):
-        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
-        try:
-            child.expect(PROMPT)
-            out = shell_command(child, "vm run /boot/guest/ipi.elf cpus=2")
-            m = re.search(r"ipi: round trip (\d+) ticks, (\d+) instructions", out)
-            if not m:
-                raise SystemExit(f"the ipi guest printed no round trip:\n{out}")
-            if icount:
-                figures["smp_ipi_round_trip_instructions"] = (int(m.group(2)), "instructions")
-            else:
-                figures["smp_ipi_round_trip_ticks"] = (int(m.group(1)), "ticks")
-        finally:
-            child.terminate(force=True)
+
+    def run(child, icount):
+        out = shell_command(child, "vm run /boot/guest/ipi.elf cpus=2")
+        m = re.search(r"ipi: round trip (\d+) ticks, (\d+) instructions", out)
+        if not m:
+            raise SystemExit(f"the ipi guest printed no round trip:\n{out}")
+        if icount:
+            figures["smp_ipi_round_trip_instructions"] = (int(m.group(2)), "instructions")
+        else:
+            figures["smp_ipi_round_trip_ticks"] = (int(m.group(1)), "ticks")
+
+    at_test_prompts(run)
     return figures
 
 

@@ -58,5 +58,5 @@ def test_a_request_after_the_monitor_ended_goes_whole_to_the_next_one(shell):
         "vm: /boot/guest/nothing.elf: not found"
     kill_vmm(shell)
     shell.prompt()
-    assert shell.run("vm run /boot/guest/hello.elf cpus=9") == "vm: cpus= takes 1 to 4"
+    assert shell.run("vm run /boot/guest/hello.elf cpus=9") == "vm: cpus= takes 1 to 8"
     assert "vmmot" not in shell.output()
