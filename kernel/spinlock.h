@@ -1,5 +1,5 @@
-/* A test-and-set lock. The kernel runs on one hart today; shared state is locked from the
- * start so that bringing up the others (SBI HSM) is an addition, not a rewrite. */
+/* A test-and-set lock, for what is shared beside the big kernel lock (kernel/biglock.h; the
+ * lock order is in docs/design.md 9). */
 #ifndef VIREO_SPINLOCK_H
 #define VIREO_SPINLOCK_H
 

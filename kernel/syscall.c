@@ -405,7 +405,7 @@ static int64_t sys_dma_pin_runs(struct thread *t, const uint64_t *a)
 		GET(d, OBJ_DEVICE, a[0], VIREO_RIGHT_DMA);
 	}
 	GET(o, OBJ_MEMORY, a[1], VIREO_RIGHT_MAP | VIREO_RIGHT_WRITE);
-	static struct vireo_dma_run runs[VIREO_GRANT_SEGS]; /* the kernel runs on one hart */
+	static struct vireo_dma_run runs[VIREO_GRANT_SEGS]; /* under the big kernel lock */
 	unsigned max = a[3] < VIREO_GRANT_SEGS ? (unsigned)a[3] : VIREO_GRANT_SEGS;
 	/* Checked before the pin, so that a bad pointer leaves nothing pinned. */
 	if (copy_to_user(t->task, a[2], runs, max * sizeof(*runs)))
