@@ -18,7 +18,7 @@ def warm_pages(shell):
     return free_pages(shell)
 
 
-@pytest.mark.parametrize("cpus", [2, 4])
+@pytest.mark.parametrize("cpus", [2, 4, 8])
 def test_linux_boots_on_n_vcpus(shell, cpus):
     before = warm_pages(shell)
     boot_linux(shell, f"cpus={cpus}")
