@@ -242,6 +242,9 @@ def smp_figures():
 
 DISK_MIB = 64
 DISK_PAIRS = 3
+# Each figure times DISK_REPEATS passes over the 64 MiB as one: a native pass may take
+# 40 ms, four ticks of the guest's clock, too coarse a measure by itself.
+DISK_REPEATS = 4
 
 
 def guest_seconds(child, command):
@@ -254,13 +257,16 @@ def guest_seconds(child, command):
     return max(float(took.group(2)) - float(took.group(1)), 0.01)
 
 
-DISK_WRITE = f"dd if=/dev/zero of=/dev/vda bs=1M count={DISK_MIB} oflag=direct 2>/dev/null"
-DISK_READ = f"dd if=/dev/vda of=/dev/null bs=1M count={DISK_MIB} iflag=direct 2>/dev/null"
+DISK_MOVED_MIB = DISK_MIB * DISK_REPEATS
+DISK_WRITE = (f"for i in {' '.join(['x'] * DISK_REPEATS)}; do dd if=/dev/zero of=/dev/vda "
+              f"bs=1M count={DISK_MIB} oflag=direct 2>/dev/null; done")
+DISK_READ = (f"for i in {' '.join(['x'] * DISK_REPEATS)}; do dd if=/dev/vda of=/dev/null "
+             f"bs=1M count={DISK_MIB} iflag=direct 2>/dev/null; done")
 
 
 def disk_native(image):
-    """Seconds for the direct-I/O write and read of DISK_MIB on /dev/vda, Linux booted by
-    QEMU itself with the same virtio-blk disk (tools/qemu.sh --disk) and RAM."""
+    """Seconds for DISK_REPEATS direct-I/O writes, then reads, of DISK_MIB on /dev/vda, Linux
+    booted by QEMU itself with the same virtio-blk disk (tools/qemu.sh --disk) and RAM."""
     child = spawn(["--kernel", os.path.join(LINUX, "Image"), "--mem", LINUX_RAM,
                    "--initrd", os.path.join(LINUX, "initramfs.cpio.gz"), "--disk", image,
                    "--append", "console=hvc0 quiet"])
@@ -334,12 +340,12 @@ def disk_figures():
     for k, name in enumerate(("write", "read")):
         n = statistics.median(r[k] for r in native)
         v = statistics.median(r[k][0] for r in vireo)
-        figures[f"disk_{name}_native_{DISK_MIB}MiB_direct"] = (DISK_MIB / n, "MiB/s")
-        figures[f"disk_{name}_vireo_{DISK_MIB}MiB_direct"] = (DISK_MIB / v, "MiB/s")
+        figures[f"disk_{name}_native_{DISK_MIB}MiB_direct"] = (DISK_MOVED_MIB / n, "MiB/s")
+        figures[f"disk_{name}_vireo_{DISK_MIB}MiB_direct"] = (DISK_MOVED_MIB / v, "MiB/s")
         figures[f"disk_{name}_ratio"] = (n / v, "x")
         for i, what in enumerate(("exits", "interrupts", "requests", "notifications"), 1):
             figures[f"disk_{name}_{what}_per_MiB"] = (
-                statistics.median(r[k][i] for r in vireo) / DISK_MIB, what)
+                statistics.median(r[k][i] for r in vireo) / DISK_MOVED_MIB, what)
     return figures
 
 

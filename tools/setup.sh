@@ -6,7 +6,7 @@ set -eu
 
 packages="${*:-gcc-riscv64-linux-gnu binutils-riscv64-linux-gnu qemu-system-misc opensbi
 device-tree-compiler gdb-multiarch python3-pytest python3-pexpect libcmocka-dev libfdt-dev
-pkg-config linux-source-6.1 cpio xz-utils u-boot-qemu e2fsprogs}"
+pkg-config linux-source-6.1 cpio xz-utils u-boot-qemu e2fsprogs libc6-dev-riscv64-cross}"
 
 missing=""
 for p in $packages; do

@@ -19,6 +19,16 @@
 
 #define BLK_SECTOR 512
 #define BLK_REQUEST_MAX (4ul << 20) /* data bytes one request may move */
+/* The device's limits (5.2.4): its queue size, and the most data buffers a request has
+ * (SEG_MAX; the chain also holds the header and the status) and bytes in each (SIZE_MAX),
+ * so that no request exceeds BLK_REQUEST_MAX and its data fits one grant. Without SEG_MAX
+ * Linux sends one buffer, a page, per request; with 256, a 1 MiB direct read of scattered
+ * pages is one request (QEMU's own device, with 254, takes two). */
+#define BLK_QUEUE_MAX VQ_MAX_SIZE
+#define BLK_SEG_MAX VIREO_GRANT_SEGS
+#define BLK_SIZE_MAX (BLK_REQUEST_MAX / BLK_SEG_MAX & ~4095ul)
+_Static_assert(BLK_SEG_MAX + 2 <= BLK_QUEUE_MAX && BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX,
+	       "a request of SEG_MAX buffers is one chain and within the limit");
 
 /* 5.2.6: request types and status values. */
 #define BLK_T_IN 0

@@ -19,18 +19,10 @@
 #include "vmm.h"
 
 #define BLK_DEVICE_ID 2
-#define BLK_QUEUE_MAX 128
 #define BLK_F_SIZE_MAX (1ull << 1)
 #define BLK_F_SEG_MAX (1ull << 2)
 #define BLK_F_FLUSH (1ull << 9)
 #define BLK_CONFIG_SIZE 64 /* struct virtio_blk_config: capacity, size_max, seg_max; rest 0 */
-/* 5.2.4: the most data buffers a request has (its chain also holds the header and the
- * status, and is at most VQ_MAX_SIZE long with indirect tables), and the most bytes in
- * each, so that no request exceeds BLK_REQUEST_MAX. Without SEG_MAX Linux sends one buffer,
- * a page, per request; with 254, a 1 MiB direct read of scattered pages takes two. */
-#define BLK_SEG_MAX (VQ_MAX_SIZE - 2)
-#define BLK_SIZE_MAX (BLK_REQUEST_MAX / BLK_SEG_MAX & ~4095ul)
-_Static_assert(BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX, "a request fits the limit");
 _Static_assert(BLK_SEG_MAX <= VIREO_GRANT_SEGS && BLK_REQUEST_MAX <= BLKDEV_GRANT_MAX,
 	       "a request the guest may send fits one grant and one driver request");
 

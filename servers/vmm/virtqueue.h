@@ -17,8 +17,10 @@
 #include <stdint.h>
 
 /* The largest queue any device offers (QueueNumMax), which bounds a chain too, indirect
- * tables included: a chain is at most VQ_MAX_SIZE buffers however it is laid out. */
-#define VQ_MAX_SIZE 256
+ * tables included: a chain is at most VQ_MAX_SIZE buffers however it is laid out. 512, so
+ * that virtio-blk's queue holds a 1 MiB request of 256 scattered pages with its header and
+ * status as one chain (2.7.5.3.1: no chain longer than the queue). */
+#define VQ_MAX_SIZE 512
 
 /* Feature bits of the ring layout (6). */
 #define VIRTIO_F_INDIRECT_DESC (1ull << 28)

@@ -333,7 +333,7 @@ def test_hostile_rings_break_only_the_device(boot, tmp_path):
                  r"chain from descriptor 0 longer than the queue \(a loop\); the device",
                  r"available index \d+ more than a queue ahead; the device needs a reset",
                  r"descriptor 0 is indirect, a feature not negotiated; the device",
-                 r"descriptor 0: an indirect table not 16 to 4096 bytes",
+                 r"descriptor 0: an indirect table not 16 to 8192 bytes",
                  r"indirect descriptor 2 is indirect again \(nesting\)",
                  r"descriptor 0: an indirect table outside guest RAM",
                  r"sectors past the end of the disk"):

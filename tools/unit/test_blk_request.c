@@ -216,6 +216,32 @@ static void test_too_many_data_segments_give_none(void **state)
 	assert_int_equal(blk_data_segs(&chain, &r, segs, 3), 3);
 }
 
+/* A 1 MiB direct read of scattered pages, as Linux sends it with the device's SEG_MAX: one
+ * chain of header, 256 pages and status, whose data fits one grant; one page more does
+ * not. */
+static void test_a_mib_of_pages_is_one_request(void **state)
+{
+	(void)state;
+	static uint8_t pages[BLK_SEG_MAX + 1][4096];
+	static struct vireo_grant_seg segs[BLK_SEG_MAX];
+	static uint8_t status;
+	struct blk_request r;
+	for (unsigned extra = 0; extra < 2; extra++) {
+		reset_chain();
+		header(add(16, false), BLK_T_IN, 0);
+		for (unsigned i = 0; i < BLK_SEG_MAX + extra; i++)
+			chain.buf[chain.n++] = (struct vq_buf){ .len = 4096, .writable = true,
+								.host = pages[i] };
+		chain.buf[chain.n++] = (struct vq_buf){ .len = 1, .writable = true, .host = &status };
+		assert_true(chain.n <= BLK_QUEUE_MAX);
+		assert_int_equal(blk_parse(&chain, (BLK_SEG_MAX + 1) * 8, &r), BLK_PARSE_OK);
+		assert_int_equal(r.data_len, (BLK_SEG_MAX + extra) * 4096ul);
+		assert_int_equal(blk_data_segs(&chain, &r, segs, BLK_SEG_MAX), extra ? 0 : BLK_SEG_MAX);
+	}
+	assert_int_equal(BLK_SEG_MAX * 4096ul, 1ul << 20);
+	assert_true(BLK_SIZE_MAX >= 4096 && BLK_SEG_MAX * BLK_SIZE_MAX <= BLK_REQUEST_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_copies_stop_at_the_stream_end),
 		cmocka_unit_test(test_data_segments_leave_out_header_and_status),
 		cmocka_unit_test(test_too_many_data_segments_give_none),
+		cmocka_unit_test(test_a_mib_of_pages_is_one_request),
 	};
 	return cmocka_run_group_tests_name("blk_request", tests, NULL, NULL);
 }
