@@ -46,6 +46,8 @@ enum exit_action sbi_dispatch(struct vcpu *v, struct vireo_vm_exit *exit)
 	}
 	v->vm->stat.exits[ext->cause]++;
 	struct sbi_result r = ext->handle(v, eid, fid, exit);
+	if (r.retry)
+		return r.action;
 	if (ext->legacy) {
 		v->regs[10] = (uint64_t)r.value;
 	} else {
@@ -62,6 +64,7 @@ void console_take(struct vm *vm, struct vireo_vm_exit *exit)
 	memcpy(exit->console, vm->out, vm->out_len);
 	exit->console_len = vm->out_len;
 	vm->out_len = 0;
+	vm->out_kicked = false;
 }
 
 void console_flush(struct vm *vm, struct vireo_vm_exit *exit)
@@ -80,12 +83,20 @@ struct sbi_result console_put(struct vcpu *v, const char *s, unsigned long n,
 		vm->out_since = read_time();
 	for (; i < n && vm->out_len < sizeof(vm->out); i++)
 		vm->out[vm->out_len++] = s[i];
+	r.value = (long)i;
 	/* One monitor round trip a line would dominate a verbose boot (docs/design.md 6.5). */
-	if (vm->out_len == sizeof(vm->out)) {
+	if (vm->out_len < sizeof(vm->out))
+		return r;
+	/* Only lane 0 hands output over, so that it reaches the console in the order written
+	 * (the monitor's main thread handles other lanes' exits later). Another lane's vCPU
+	 * has it flushed, and writes again until there is room. */
+	if (v->lane == 0) {
 		exit->vcpu = v->index;
 		console_flush(vm, exit);
 		r.action = EXIT_MONITOR;
+	} else {
+		vm_ask_lane0_for_output(vm);
+		r.retry = i == 0;
 	}
-	r.value = (long)i;
 	return r;
 }

@@ -17,6 +17,7 @@
 struct sbi_result {
 	long error, value;
 	bool pc_stays;           /* the vCPU stopped on its ecall: the pc does not step past it */
+	bool retry;              /* not done yet: the ecall runs again, its registers as they are */
 	enum exit_action action; /* EXIT_MONITOR: the handler filled the exit record */
 };
 

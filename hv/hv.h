@@ -12,8 +12,10 @@ struct thread;
 /* How handles hold a VM (kernel/handle.h): the last reference destroys it. */
 extern const struct object_ops vm_object_ops;
 
-/* Sets up the hart's delegation of guest traps and what guests are told of their harts. */
+/* Sets up the boot hart's delegation of guest traps and what guests are told of their
+ * harts; hv_init_hart does the delegation on each other hart. */
 void hv_init(const struct machine *m);
+void hv_init_hart(void);
 /* Before the hart returns to a host task after running a guest: puts the host's values
  * back in the HS-level CSRs a guest may have written (scounteren, senvcfg). */
 void hv_restore_host_csrs(void);
@@ -26,5 +28,6 @@ int64_t sys_vm_run(struct thread *t, const uint64_t *a);
 int64_t sys_vm_input(struct thread *t, const uint64_t *a);
 int64_t sys_vm_irq(struct thread *t, const uint64_t *a);
 int64_t sys_vm_stat(struct thread *t, const uint64_t *a);
+int64_t sys_vm_stop(struct thread *t, const uint64_t *a);
 
 #endif

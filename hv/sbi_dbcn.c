@@ -33,7 +33,8 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	}
 	case 2: /* write_byte */
 		c = (char)sbi_arg(v, 0);
-		return (struct sbi_result){ .action = console_put(v, &c, 1, exit).action };
+		struct sbi_result r = console_put(v, &c, 1, exit);
+		return (struct sbi_result){ .action = r.action, .retry = r.retry };
 	}
 	return (struct sbi_result){ .error = SBI_ERR_NOT_SUPPORTED };
 }

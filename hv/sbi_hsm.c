@@ -74,6 +74,7 @@ static struct sbi_result hart_start(struct vcpu *v, unsigned long hart, uint64_t
 	t->suspend = VCPU_AWAKE;
 	t->start_pending = true;
 	t->state = VCPU_RUNNABLE;
+	vcpu_kick(t); /* its lane's thread may wait */
 	return (struct sbi_result){ 0 };
 }
 

@@ -9,7 +9,8 @@ static struct sbi_result handle(struct vcpu *v, unsigned long eid, unsigned long
 	struct vm *vm = v->vm;
 	if (eid == SBI_EXT_LEGACY_PUTCHAR) {
 		char c = (char)sbi_arg(v, 0);
-		return (struct sbi_result){ .action = console_put(v, &c, 1, exit).action };
+		struct sbi_result r = console_put(v, &c, 1, exit);
+		return (struct sbi_result){ .action = r.action, .retry = r.retry };
 	}
 	if (vm->in_len == 0)
 		return (struct sbi_result){ .value = -1 };

@@ -1,8 +1,9 @@
 /* The remote fence extension (SBI spec 8). Each named vCPU is asked for the fence
  * (vcpu_request_fences) and takes it on the hart that next enters it, before its next
  * instruction: fence.i, or an hfence.vvma of the VM's VMID for the SFENCE.VMA calls
- * (priv spec 8.3.2; a whole flush covers any range or ASID asked for). On one host hart no
- * target runs while another vCPU calls, so the fence is done when it next could matter. */
+ * (priv spec 8.3.2; a whole flush covers any range or ASID asked for). A target running on
+ * another host hart is made to exit first (vcpu_request_fences), so the fence is done
+ * before it next runs a guest instruction. */
 #include "harts.h"
 
 #include "csr.h"

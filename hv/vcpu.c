@@ -7,6 +7,7 @@
 #include "guest_sbi.h"
 #include "hart.h"
 #include "page_alloc.h"
+#include "smp.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -69,8 +70,9 @@ static void fpu_take(struct hart *h, struct vcpu *v)
 	h->fpu_owner = v;
 }
 
-/* A hart whose registers still hold v's state forgets it; only this hart's CSRs can be
- * written from here, and no other hart runs vCPUs yet. */
+/* A hart whose registers still hold v's state forgets it. Only this hart's CSRs can be
+ * written from here; no other hart holds v's scounteren and senvcfg, which a hart gives
+ * back before it leaves the kernel, while v's VM lives on through a lane's run call. */
 void vcpu_forget(struct vcpu *v)
 {
 	for (unsigned i = 0; hart_at(i); i++) {
@@ -218,19 +220,50 @@ static void take_fence_requests(struct vcpu *v)
 		fence_i();
 }
 
+void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits)
+{
+	__atomic_fetch_or(&v->requested_hvip, hvip_bits, __ATOMIC_RELEASE);
+	vcpu_kick(v);
+}
+
+void vcpu_request_fences(struct vcpu *v, unsigned fences)
+{
+	__atomic_fetch_or(&v->requested_fences, fences, __ATOMIC_RELEASE);
+	struct hart *h = __atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE);
+	if (!h || h == this_hart())
+		return;
+	smp_kick(h);
+	/* Its hart clears in_guest before it waits for the lock this hart holds. */
+	while (__atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE) == h)
+		;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	struct hart *h = __atomic_load_n(&v->in_guest, __ATOMIC_ACQUIRE);
+	if (h && h != this_hart())
+		smp_kick(h);
+	else
+		vm_wake(v->vm);
+}
+
 void vcpu_run_once(struct vcpu *v, bool again)
 {
 	struct hart *h = this_hart();
 	if (v->start_pending || v->suspend != VCPU_AWAKE)
 		hsm_enter(v);
 	take_interrupt_requests(v);
+	v->hvip = (v->hvip & ~HVIP_VSEIP) | (v->external ? HVIP_VSEIP : 0);
 	if (!again)
 		v->slice_start = read_time();
 	load(h, v, again);
 	take_fence_requests(v);
 	h->user_return_ready = false;
+	/* Seen by any hart that takes the lock from here on (the unlock releases it). */
+	__atomic_store_n(&v->in_guest, h, __ATOMIC_RELAXED);
 	kernel_unlock(h); /* other harts may use the kernel while the guest runs */
 	vcpu_enter(v);
+	__atomic_store_n(&v->in_guest, NULL, __ATOMIC_RELEASE);
 	kernel_lock(h);
 	save(v);
 }
@@ -255,7 +288,7 @@ bool vcpu_interrupt_pending(struct vcpu *v)
 {
 	vcpu_sync(v);
 	take_interrupt_requests(v);
-	uint64_t pending = v->hvip;
+	uint64_t pending = (v->hvip & ~HVIP_VSEIP) | (v->external ? HVIP_VSEIP : 0);
 	if (hv_sstc() && guest_time(v->vm) >= v->vstimecmp)
 		pending |= HVIP_VSTIP;
 	/* vsie's SSIE/STIE/SEIE sit one bit below hvip's VSSIP/VSTIP/VSEIP. */
@@ -268,7 +301,7 @@ bool vcpu_should_yield(struct vcpu *v)
 	bool others_run = false;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *o = &vm->vcpus[i];
-		if (o == v || o->state == VCPU_STOPPED)
+		if (o == v || o->lane != v->lane || o->state == VCPU_STOPPED)
 			continue;
 		if (o->start_pending || __atomic_load_n(&o->requested_hvip, __ATOMIC_RELAXED) ||
 		    __atomic_load_n(&o->requested_fences, __ATOMIC_RELAXED))
@@ -285,9 +318,13 @@ void vm_update_external(struct vm *vm)
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		bool on = vplic_context_pending(&vm->plic, vplic_s_context(i));
-		if (on && !(v->hvip & HVIP_VSEIP))
+		if (on == v->external)
+			continue;
+		v->external = on;
+		if (on) {
 			vm->stat.external_injected++;
-		v->hvip = on ? v->hvip | HVIP_VSEIP : v->hvip & ~HVIP_VSEIP;
+			vcpu_kick(v);
+		}
 	}
 }
 

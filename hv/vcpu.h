@@ -42,6 +42,16 @@ struct vcpu {
 
 	struct vm *vm;
 	unsigned index;
+	/* Its lane (struct vireo_vm_config): it runs only on host hart `lane`, so its lazily
+	 * switched state (vcpu.c) is only ever in that hart's registers. */
+	unsigned lane;
+	/* The hart it runs on in guest mode, set before the big lock is released to enter it
+	 * and cleared before it is taken again after the exit, so that another hart holding the
+	 * lock knows whether an IPI is needed (vcpu_kick) and when the exit has happened. */
+	struct hart *in_guest;
+	/* hvip.VSEIP as the virtual PLIC has it (vm_update_external): kept apart from hvip,
+	 * which only the hart running the vCPU writes, and put into hvip at each entry. */
+	bool external;
 	enum vcpu_state state;
 	uint64_t timer_deadline; /* host time of the SBI timer without Sstc; 0 when unarmed */
 	bool mmio_read_pending;  /* an MMIO load waits for the monitor's value */
@@ -63,17 +73,13 @@ struct vcpu {
 	uint64_t slice_start; /* host time it was last picked to run */
 };
 
-static inline void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits)
-{
-	__atomic_fetch_or(&v->requested_hvip, hvip_bits, __ATOMIC_RELEASE);
-}
-
-/* A host hart running v would also need an IPI to take this at once; with one host hart
- * the target is never running while another vCPU calls. */
-static inline void vcpu_request_fences(struct vcpu *v, unsigned fences)
-{
-	__atomic_fetch_or(&v->requested_fences, fences, __ATOMIC_RELEASE);
-}
+/* What other vCPUs and the hypervisor ask of v: the bits are set, and v is kicked: a hart
+ * running it in guest mode gets an IPI, so it exits and takes them before its next entry;
+ * its lane's thread, waiting, wakes. Fences wait until v is out of guest mode, so that the
+ * SBI call that asked returns only once no hart still runs v on the old translations. */
+void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits);
+void vcpu_request_fences(struct vcpu *v, unsigned fences);
+void vcpu_kick(struct vcpu *v);
 
 /* What an exit handler tells the run loop. */
 enum exit_action {

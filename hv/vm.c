@@ -17,6 +17,7 @@
 #include "sched.h"
 #include "task.h"
 #include "timer.h"
+#include "tlb.h"
 
 #define VM_PAGES ((sizeof(struct vm) + PAGE_SIZE - 1) / PAGE_SIZE)
 #define ROOT_PAGES (pt_root_size(&pt_sv39x4) >> PAGE_SHIFT)
@@ -29,6 +30,8 @@ static uint64_t console_delay_ticks;
 static char guest_isa_string[VIREO_ISA_MAX], guest_mmu_type[16];
 static uint32_t guest_cbom_block_size, guest_cboz_block_size;
 
+static uint64_t guest_henvcfg;
+
 /* henvcfg's enables for VS-mode (priv spec 8.2.7): a bit reads back 0 when M-mode keeps
  * the feature from S-mode too, and then the guest is not told of it. */
 static unsigned enable_for_guests(const struct machine *m)
@@ -38,6 +41,7 @@ static unsigned enable_for_guests(const struct machine *m)
 			(m->has_zicboz ? HENVCFG_CBZE : 0);
 	csr_write(CSR_HENVCFG, want);
 	uint64_t got = csr_read(CSR_HENVCFG) & want;
+	guest_henvcfg = got;
 	return (got & HENVCFG_STCE ? GUEST_ISA_SSTC : 0) |
 	       ((got & (HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH)) ==
 				(HENVCFG_CBCFE | HENVCFG_CBIE_FLUSH) ? GUEST_ISA_ZICBOM : 0) |
@@ -49,10 +53,8 @@ static unsigned enable_for_guests(const struct machine *m)
 static uint64_t guest_timers_check(uint64_t now);
 static struct timer_client guest_timers = { guest_timers_check, NULL };
 
-void hv_init(const struct machine *m)
+void hv_init_hart(void)
 {
-	console_delay_ticks = m->timebase_hz * CONSOLE_DELAY_US / 1000000;
-	hv_host_sstc = m->has_sstc;
 	/* Priv spec 8.2.2-8.2.3: the guest handles its own synchronous exceptions except those
 	 * only the hypervisor can (ecalls to it, guest-page faults, virtual instructions), and
 	 * its own VS-level interrupts. */
@@ -63,8 +65,16 @@ void hv_init(const struct machine *m)
 				       (1ul << EXC_STORE_PAGE_FAULT));
 	csr_write(CSR_HIDELEG, HVIP_VSSIP | HVIP_VSTIP | HVIP_VSEIP);
 	csr_write(CSR_HCOUNTEREN, 7); /* cycle, time, instret (priv spec 8.2.5) */
+	csr_write(CSR_HENVCFG, guest_henvcfg);
+}
+
+void hv_init(const struct machine *m)
+{
+	console_delay_ticks = m->timebase_hz * CONSOLE_DELAY_US / 1000000;
+	hv_host_sstc = m->has_sstc;
 	vcpu_note_host_csrs();
 	unsigned enabled = enable_for_guests(m);
+	hv_init_hart();
 	/* Cannot fail: the boot hart is rv64 (it has H) and its string fits the buffer. */
 	guest_isa(m->extensions, enabled, guest_isa_string, sizeof(guest_isa_string));
 	snformat(guest_mmu_type, sizeof(guest_mmu_type), "%s", m->mmu_type);
@@ -113,17 +123,28 @@ static int check_config(const struct vireo_vm_config *cfg)
 	return 0;
 }
 
-static void wake(struct vm *vm)
+void vm_wake(struct vm *vm)
 {
-	struct thread *t = vm->waiter;
-	if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
-		sched_wake(t);
+	for (unsigned l = 0; l < vm->lanes; l++) {
+		struct thread *t = vm->waiter[l];
+		if (t && t->state == THREAD_BLOCKED && t->wait == WAIT_VM)
+			sched_wake(t);
+	}
 }
 
 /* Mail for the monitor, which waits in vm_run with its endpoint watched. */
 static void wake_for_mail(void *vm)
 {
-	wake(vm);
+	vm_wake(vm);
+}
+
+/* The harts that are up: harts_at(0 .. n - 1) (smp.c numbers only those that started). */
+static unsigned harts_up(void)
+{
+	unsigned n = 1;
+	while (hart_at(n) && hart_at(n)->online)
+		n++;
+	return n;
 }
 
 struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int *err)
@@ -161,6 +182,9 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 					free_table, vm };
 	vm->time_offset = -read_time();
 	vm->nvcpus = (unsigned)cfg->nvcpus;
+	vm->lanes = cfg->lanes > 1 ? (unsigned)(cfg->lanes < vm->nvcpus ? cfg->lanes : vm->nvcpus) : 1;
+	if (vm->lanes > harts_up())
+		vm->lanes = harts_up();
 	vm->ndevices = (unsigned)cfg->ndevices;
 	for (unsigned i = 0; i < vm->ndevices; i++) {
 		vm->devices[i].base = cfg->devices[i].base;
@@ -171,6 +195,7 @@ struct vm *vm_create(struct task *owner, const struct vireo_vm_config *cfg, int 
 		struct vcpu *v = &vm->vcpus[i];
 		v->vm = vm;
 		v->index = i;
+		v->lane = i % vm->lanes;
 		v->hstatus = HSTATUS_VSXL_64 | HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VTW;
 		v->vstimecmp = UINT64_MAX;
 		/* As OpenSBI leaves it for S-mode: cycle, time and instret readable in U-mode
@@ -200,7 +225,7 @@ static void vm_destroy(struct vm *vm)
 	pt_destroy(&vm->gstage);
 	kpages_free((uint64_t)(uintptr_t)vm->gstage.root, ROOT_PAGES);
 	task_uncharge(vm->owner, ROOT_PAGES + VM_PAGES);
-	hfence_gvma_all();
+	tlb_flush_guests(); /* every hart that ran it may cache its VMID's translations */
 	kpages_free((uint64_t)(uintptr_t)vm, VM_PAGES);
 }
 
@@ -212,11 +237,14 @@ void vm_put(struct vm *vm)
 
 DEFINE_OBJECT_OPS(vm, struct vm, vm_put);
 
-/* The next vCPU to run, round robin; an idle one with an interrupt pending wakes up. */
-static struct vcpu *pick(struct vm *vm)
+/* The next vCPU of the lane to run, round robin; an idle one with an interrupt pending
+ * wakes up. */
+static struct vcpu *pick(struct vm *vm, unsigned lane)
 {
 	for (unsigned n = 0; n < vm->nvcpus; n++) {
 		struct vcpu *v = &vm->vcpus[(vm->next_vcpu + n) % vm->nvcpus];
+		if (v->lane != lane)
+			continue;
 		if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v))
 			v->state = VCPU_RUNNABLE;
 		if (v->state == VCPU_RUNNABLE && !v->mmio_read_pending) {
@@ -228,15 +256,19 @@ static struct vcpu *pick(struct vm *vm)
 }
 
 /* Only deadlines still ahead count: one already past (an idle vCPU whose timer interrupt
- * it keeps disabled) would have the host timer fire again at once, for ever. */
+ * it keeps disabled) would have the host timer fire again at once, for ever. Each hart
+ * serves the vCPUs of its own lane, which are not in guest mode while it runs this. */
 static uint64_t guest_timers_check(uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
+	unsigned lane = this_hart()->index;
 	for (unsigned i = 0; i < MAX_VMS; i++) {
 		struct vm *vm = vms[i];
 		unsigned runnable = 0;
 		for (unsigned j = 0; vm && j < vm->nvcpus; j++) {
 			struct vcpu *v = &vm->vcpus[j];
+			if (v->lane != lane)
+				continue;
 			runnable += v->state == VCPU_RUNNABLE;
 			/* Several vCPUs to share the hart: the running one's slice ends on time
 			 * (vcpu_should_yield). */
@@ -249,7 +281,7 @@ static uint64_t guest_timers_check(uint64_t now)
 			}
 			if (v->state == VCPU_IDLE && vcpu_interrupt_pending(v)) {
 				v->state = VCPU_RUNNABLE;
-				wake(vm);
+				vm_wake(vm);
 			}
 			uint64_t deadline = v->timer_deadline;
 			if (hv_sstc() && v->state == VCPU_IDLE && v->vstimecmp != UINT64_MAX)
@@ -261,14 +293,16 @@ static uint64_t guest_timers_check(uint64_t now)
 	return next;
 }
 
-/* Whether vm has something for its monitor thread to do: a vCPU that can run, an MMIO read
- * to complete, or console output to hand over. */
+/* Whether lane 0 of vm has something for its monitor thread to do: a vCPU that can run, an
+ * MMIO read to complete, or console output to hand over. */
 static bool vm_has_work(struct vm *vm)
 {
 	if (vm->out_len)
 		return true;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
+		if (v->lane != 0)
+			continue;
 		if (v->mmio_read_pending || v->state == VCPU_RUNNABLE ||
 		    (v->state == VCPU_IDLE && vcpu_interrupt_pending(v)))
 			return true;
@@ -286,20 +320,41 @@ static bool sibling_has_work(const struct vm *vm)
 	return false;
 }
 
-/* The thread blocks for all of its task's VMs: whichever wakes first ends the wait. */
-static void set_waiter(const struct task *owner, struct thread *t)
+/* Lane 0's thread blocks for all of its task's VMs: whichever wakes first ends the wait.
+ * Another lane's blocks for its own. */
+static void set_waiter(struct vm *vm, unsigned lane, struct thread *t)
 {
+	if (lane) {
+		vm->waiter[lane] = t;
+		return;
+	}
 	for (unsigned i = 0; i < MAX_VMS; i++)
-		if (vms[i] && vms[i]->owner == owner)
-			vms[i]->waiter = t;
+		if (vms[i] && vms[i]->owner == vm->owner)
+			vms[i]->waiter[0] = t;
 }
 
 bool vm_owner_running(const struct task *owner)
 {
 	for (unsigned i = 0; i < MAX_VMS; i++)
-		if (vms[i] && vms[i]->owner == owner && vms[i]->runner)
+		if (vms[i] && vms[i]->owner == owner && vms[i]->runner[0])
 			return true;
 	return false;
+}
+
+void vm_ask_lane0_for_output(struct vm *vm)
+{
+	if (vm->out_kicked)
+		return;
+	vm->out_kicked = true;
+	for (unsigned i = 0; i < vm->nvcpus; i += vm->lanes)
+		vcpu_kick(&vm->vcpus[i]);
+}
+
+void vm_stop(struct vm *vm)
+{
+	vm->stopped = true;
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
 }
 
 static bool monitor_has_mail(const struct endpoint *ep)
@@ -307,7 +362,8 @@ static bool monitor_has_mail(const struct endpoint *ep)
 	return ep && endpoint_has_mail(ep);
 }
 
-int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep)
+int64_t vm_run(struct thread *t, struct vm *vm, unsigned lane, uint64_t exit_uva,
+	       struct endpoint *ep)
 {
 	/* Only the header and the console bytes in use cross to and from the monitor. */
 	const uint64_t header = offsetof(struct vireo_vm_exit, console);
@@ -315,42 +371,47 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 	if (copy_from_user(t->task, &ex, exit_uva, header))
 		return VIREO_E_FAULT;
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i].mmio_read_pending)
+		if (vm->vcpus[i].lane == lane && vm->vcpus[i].mmio_read_pending)
 			mmio_complete_read(&vm->vcpus[i], ex.mmio.value);
 	memset(&ex, 0, header);
 
 	for (;;) {
+		if (vm->stopped)
+			return VIREO_E_DEAD;
 		/* A task killed from another hart ends in the kernel's way out (task.c). */
 		if (monitor_has_mail(ep) || t->task->dead) {
 			ex.reason = VIREO_VM_EXIT_MONITOR;
 			break;
 		}
-		struct vcpu *v = pick(vm);
+		struct vcpu *v = pick(vm, lane);
 		if (!v) { /* a deadline may have passed since the last timer interrupt */
 			timer_serve_clients();
-			v = pick(vm);
+			v = pick(vm, lane);
 		}
 		if (!v) {
 			if (vm->out_len) { /* quiet now: what the guest said so far goes out */
-				console_flush(vm, &ex);
-				break;
+				if (lane == 0) {
+					console_flush(vm, &ex);
+					break;
+				}
+				vm_ask_lane0_for_output(vm);
 			}
 			bool any = false;
 			for (unsigned i = 0; i < vm->nvcpus; i++)
 				any |= vm->vcpus[i].state != VCPU_STOPPED;
-			if (!any) { /* every vCPU stopped itself: the guest is off */
+			if (!any && lane == 0) { /* every vCPU stopped itself: the guest is off */
 				ex.reason = VIREO_VM_EXIT_SHUTDOWN;
 				break;
 			}
-			if (sibling_has_work(vm)) {
+			if (lane == 0 && sibling_has_work(vm)) {
 				ex.reason = VIREO_VM_EXIT_SLICE;
 				break;
 			}
-			set_waiter(vm->owner, t);
+			set_waiter(vm, lane, t);
 			if (ep)
 				endpoint_watch(ep, &vm->mail_watch);
 			sched_block(t, WAIT_VM);
-			set_waiter(vm->owner, NULL);
+			set_waiter(vm, lane, NULL);
 			if (ep)
 				endpoint_unwatch(ep);
 			continue;
@@ -368,9 +429,13 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 		this_hart()->vcpu = NULL;
 		if (a == EXIT_MONITOR)
 			break;
-		if (vm->out_len && read_time() - vm->out_since >= console_delay_ticks) {
-			console_flush(vm, &ex);
-			break;
+		if (vm->out_len && (vm->out_len == sizeof(vm->out) ||
+				    read_time() - vm->out_since >= console_delay_ticks)) {
+			if (lane == 0) {
+				console_flush(vm, &ex);
+				break;
+			}
+			vm_ask_lane0_for_output(vm);
 		}
 		/* The slice is over: back to the monitor, which runs its next VM, so that a guest
 		 * that never exits by itself cannot starve the monitor's others. */
@@ -381,7 +446,7 @@ int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoi
 	}
 	/* Whatever the guest printed goes out with any exit, its last words before a poweroff
 	 * or a fault included. */
-	if (vm->out_len)
+	if (lane == 0 && vm->out_len)
 		console_take(vm, &ex);
 	if (copy_to_user(t->task, exit_uva, &ex, header + ex.console_len))
 		return VIREO_E_FAULT;
@@ -401,10 +466,7 @@ int vm_set_irq(struct vm *vm, unsigned irq, bool level)
 	if (irq == 0 || irq > vm->plic.ndev)
 		return VIREO_E_INVAL;
 	vplic_set_level(&vm->plic, irq, level);
-	vm_update_external(vm);
-	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if (vm->vcpus[i].state == VCPU_IDLE && vcpu_interrupt_pending(&vm->vcpus[i]))
-			wake(vm);
+	vm_update_external(vm); /* kicks each vCPU it raises an interrupt for */
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 /* Virtual machines (docs/design.md 6.2; their vCPUs are in vcpu.h). A VM belongs to the
- * task that created it (its monitor) and dies with it; the monitor's thread runs the VM's
- * vCPUs in SYS_VM_RUN, one at a time, until something needs the monitor. */
+ * task that created it (its monitor) and dies with it; the monitor's threads run the VM's
+ * vCPUs in SYS_VM_RUN, one thread per lane, until something needs the monitor. */
 #ifndef VIREO_HV_VM_H
 #define VIREO_HV_VM_H
 
@@ -31,11 +31,15 @@ struct vm {
 	struct vplic plic;
 	unsigned ndevices;
 	struct { uint64_t base, size; } devices[VIREO_VM_MAX_DEVICES];
-	struct thread *waiter;  /* the monitor thread blocked in SYS_VM_RUN, or NULL */
-	struct thread *runner;  /* the monitor thread in SYS_VM_RUN, or NULL */
+	/* Per lane: the monitor thread in SYS_VM_RUN, and the one blocked there, or NULL. */
+	unsigned lanes;
+	struct thread *runner[VIREO_VM_MAX_VCPUS];
+	struct thread *waiter[VIREO_VM_MAX_VCPUS];
+	bool stopped;           /* SYS_VM_STOP: every run call ends */
 	struct endpoint_watch mail_watch; /* wakes it when its endpoint has mail */
 	char out[VIREO_VM_CONSOLE_MAX];
 	unsigned out_len;
+	bool out_kicked;        /* full, and lane 0 was asked to hand it over */
 	uint64_t out_since;     /* host time of the oldest byte in out */
 	char in[256];
 	unsigned in_head, in_len;
@@ -63,9 +67,18 @@ bool vm_ram_fault_in(struct vm *vm, uint64_t gpa);
 /* Copies between guest RAM and a kernel buffer; -1 when any byte is outside guest RAM. */
 int guest_read(struct vm *vm, void *dst, uint64_t gpa, uint64_t len);
 int guest_write(struct vm *vm, uint64_t gpa, const void *src, uint64_t len);
-int64_t vm_run(struct thread *t, struct vm *vm, uint64_t exit_uva, struct endpoint *ep);
-/* Whether a thread of owner is in SYS_VM_RUN: one at a time runs a task's VMs (6.9). */
+int64_t vm_run(struct thread *t, struct vm *vm, unsigned lane, uint64_t exit_uva,
+	       struct endpoint *ep);
+/* Whether a thread of owner is in SYS_VM_RUN on lane 0: one at a time runs the lane 0 of
+ * each of a task's VMs (6.9). */
 bool vm_owner_running(const struct task *owner);
+/* Wakes the threads of vm's lanes that wait in SYS_VM_RUN. */
+void vm_wake(struct vm *vm);
+/* Has lane 0 exit, or its thread wake, to hand over the console output: only it does, so
+ * that output reaches the monitor in the order written (guest_sbi.c console_put). */
+void vm_ask_lane0_for_output(struct vm *vm);
+/* SYS_VM_STOP: each lane's run call returns, now or at its next entry. */
+void vm_stop(struct vm *vm);
 int vm_input(struct vm *vm, const char *bytes, unsigned len);
 int vm_set_irq(struct vm *vm, unsigned irq, bool level);
 struct vm *vm_at(unsigned index);

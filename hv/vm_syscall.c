@@ -14,10 +14,10 @@
 #include "timer.h"
 #include "vm.h"
 
-/* VMs run on the boot hart (docs/design.md 9): the hypervisor's timer client runs there,
- * and a vCPU's lazily switched state (hv/vcpu.c) stays in one hart's registers. So a thread
- * that makes or drives a VM moves there, and stays. Each call moves before it looks at its
- * handles, which the task's other threads may change meanwhile. */
+/* A VM's lane l runs on hart l (docs/design.md 9), so that its vCPUs' lazily switched
+ * state (hv/vcpu.c) stays in one hart's registers and that hart's timer serves them; the
+ * other VM calls run on the boot hart. A thread moves to its hart, and stays, before it
+ * looks at its handles, which the task's other threads may change meanwhile. */
 static void run_on_boot_hart(struct thread *t)
 {
 	sched_pin(t, hart_at(0));
@@ -34,6 +34,7 @@ int64_t sys_vm_create(struct thread *t, const uint64_t *a)
 	struct vm *vm = vm_create(t->task, &cfg, &err);
 	if (!vm)
 		return err;
+	cfg.lanes = vm->lanes;
 	cfg.host_sstc = hv_sstc();
 	cfg.timebase_hz = timer_timebase_hz();
 	hv_describe_guest_harts(&cfg);
@@ -66,25 +67,41 @@ int64_t sys_vm_map(struct thread *t, const uint64_t *a)
 
 int64_t sys_vm_run(struct thread *t, const uint64_t *a)
 {
-	run_on_boot_hart(t);
+	uint64_t lane = a[3];
+	if (lane >= VIREO_VM_MAX_VCPUS || !hart_at((unsigned)lane))
+		return VIREO_E_INVAL;
+	sched_pin(t, hart_at((unsigned)lane));
 	struct vm *vm;
 	struct endpoint *ep = NULL;
 	{
 		GET(vm, OBJ_VM, a[0], VIREO_RIGHT_CONTROL);
 	}
+	if (lane >= vm->lanes || (lane && a[2]))
+		return VIREO_E_INVAL;
 	if (a[2]) {
 		GET(ep, OBJ_ENDPOINT, a[2], VIREO_RIGHT_RECV);
 		if (!endpoint_owned_by(ep, t->task))
 			return VIREO_E_RIGHTS;
 	}
-	/* The run loop's wait covers all of the task's VMs (set_waiter): a second thread
-	 * running one meanwhile would take over the first's wake-ups. */
-	if (vm_owner_running(t->task))
+	/* Lane 0's wait covers all of the task's VMs (set_waiter): a second thread running
+	 * one meanwhile would take over the first's wake-ups. */
+	if (lane ? vm->runner[lane] != NULL : vm_owner_running(t->task))
 		return VIREO_E_BUSY;
-	vm->runner = t;
-	int64_t ret = vm_run(t, vm, a[1], ep);
-	vm->runner = NULL;
+	vm->runner[lane] = t;
+	vm->refs++; /* another thread may close the handle meanwhile */
+	int64_t ret = vm_run(t, vm, (unsigned)lane, a[1], ep);
+	vm->runner[lane] = NULL;
+	vm_put(vm);
 	return ret;
+}
+
+int64_t sys_vm_stop(struct thread *t, const uint64_t *a)
+{
+	run_on_boot_hart(t);
+	struct vm *vm;
+	GET(vm, OBJ_VM, a[0], VIREO_RIGHT_CONTROL);
+	vm_stop(vm);
+	return 0;
 }
 
 int64_t sys_vm_input(struct thread *t, const uint64_t *a)

@@ -5,6 +5,7 @@
 #include "biglock.h"
 #include "console.h"
 #include "csr.h"
+#include "hv.h"
 #include "kernel_map.h"
 #include "sbi.h"
 #include "sched.h"
@@ -26,6 +27,7 @@ void hart_main(struct hart *h)
 	csr_write(CSR_SCOUNTEREN, 7); /* as kmain: tasks may read cycle, time and instret */
 	csr_set(CSR_SIE, SIE_SSIE);
 	timer_init_hart();
+	hv_init_hart();
 	__atomic_store_n(&h->online, true, __ATOMIC_RELEASE);
 	kernel_lock(h);
 	sched_run();

@@ -544,6 +544,7 @@ static const syscall_fn syscalls[SYS_COUNT] = {
 	[SYS_THREAD_EXIT] = sys_thread_exit,
 	[SYS_THREAD_JOIN] = sys_thread_join,
 	[SYS_THREAD_LIST] = sys_thread_list,
+	[SYS_VM_STOP] = sys_vm_stop,
 };
 
 void syscall_dispatch(struct thread *t, struct user_frame *f)

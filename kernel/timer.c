@@ -61,7 +61,7 @@ void timer_serve_clients(void)
 {
 	struct hart *h = this_hart();
 	uint64_t now = read_time(), when = h->next_tick;
-	for (struct timer_client *c = h->index ? NULL : clients; c; c = c->next) {
+	for (struct timer_client *c = clients; c; c = c->next) {
 		uint64_t deadline = c->check(now);
 		if (deadline < when)
 			when = deadline;

@@ -16,17 +16,16 @@ const char *timer_backend(void);
 void timer_tick(void);
 
 /* Code with deadlines of its own (the hypervisor's guest timers) registers a client: its
- * check runs on every timer interrupt of the boot hart, where the hypervisor runs
- * (docs/design.md 9), and whenever the client's owner calls
- * timer_serve_clients, and returns the next host time it wants the timer at, or UINT64_MAX
- * for none. */
+ * check runs on every timer interrupt of every hart, each serving what runs on it
+ * (docs/design.md 9), and whenever the client's owner calls timer_serve_clients, and
+ * returns the next host time it wants this hart's timer at, or UINT64_MAX for none. */
 struct timer_client {
 	uint64_t (*check)(uint64_t now);
 	struct timer_client *next;
 };
 void timer_register(struct timer_client *c);
-/* On the boot hart, runs every client's check; then programs this hart's timer the interrupt for the earliest deadline any of
- * them named, or for the next tick if that comes first. */
+/* Runs every client's check; then programs this hart's timer for the earliest deadline any
+ * of them named, or for the next tick if that comes first. */
 void timer_serve_clients(void);
 uint64_t timer_ticks(void);
 uint64_t timer_timebase_hz(void);

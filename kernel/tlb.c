@@ -42,6 +42,12 @@ void tlb_flush_all(void)
 	remote_fence(SBI_RFENCE_SFENCE_VMA, 0, ~0ul, 0);
 }
 
+void tlb_flush_guests(void)
+{
+	hfence_gvma_all();
+	remote_fence(SBI_RFENCE_HFENCE_GVMA, 0, ~0ul, 0); /* SBI spec 8.6 */
+}
+
 void tlb_flush_kernel_pages(uint64_t va, uint64_t npages)
 {
 	for (uint64_t i = 0; i < npages; i++)

@@ -12,6 +12,9 @@
 void tlb_flush_asid(uint64_t asid);
 /* Everything, of every address space. */
 void tlb_flush_all(void);
+/* Every guest translation (G-stage and VS-stage, of every VMID; priv spec 8.3.2), so that a
+ * VMID given to a new VM finds nothing of the old one's on any hart. */
+void tlb_flush_guests(void);
 /* npages of the kernel's own map from va (global entries). */
 void tlb_flush_kernel_pages(uint64_t va, uint64_t npages);
 

@@ -85,11 +85,13 @@ def loaded_image_bytes(elf):
     return max(e for _, e in spans) - min(s for s, _ in spans)
 
 
-def at_test_prompts(run):
-    """run(child, icount) at Vireo's prompt with the test bootfs, first under -icount (where a
-    guest's counts are instructions), then plainly (where they are ticks)."""
+def at_test_prompts(run, harts=1):
+    """run(child, icount) at Vireo's prompt with the test bootfs on that many harts, first
+    under -icount (where a guest's counts are instructions), then plainly (where they are
+    ticks)."""
     for icount in (True, False):
-        child = spawn(["--initrd", TEST_BOOTFS] + (["--", "-icount", "shift=0"] if icount else []))
+        child = spawn(["--initrd", TEST_BOOTFS, "--smp", str(harts)] +
+                      (["--", "-icount", "shift=0"] if icount else []))
         try:
             child.expect(PROMPT)
             run(child, icount)
@@ -152,10 +154,10 @@ def linux_native_boot(extra_args, cpus=1):
         child.terminate(force=True)
 
 
-def linux_vireo_boot(extra_args):
+def linux_vireo_boot(extra_args, harts=1):
     """Seconds from typing `linux` at Vireo's prompt to the busybox prompt, and the VM's
-    exits by cause from hvstat once it is up."""
-    child = spawn()
+    exits by cause from hvstat once it is up; Vireo on that many harts."""
+    child = spawn(["--smp", str(harts)])
     try:
         child.expect(PROMPT)
         start = time.monotonic()
@@ -204,19 +206,44 @@ def linux_figures():
 SMP_PAIRS = 7
 
 
+# Two busy loops at once in the guest's shell, each of BUSY_LOOPS rounds.
+BUSY_LOOPS = 60000
+BUSY = ("busy() { i=0; while [ $i -lt %d ]; do i=$((i+1)); done; }; busy & busy & wait"
+        % BUSY_LOOPS)
+
+
+def smp_speedup():
+    """Seconds (the guest's clock) for two busy loops at once in `linux cpus=1` and then in
+    `linux cpus=2`, both on Vireo with two harts: the second runs its vCPUs side by side."""
+    child = spawn(["--smp", "2"])
+    try:
+        child.expect(PROMPT)
+        seconds = []
+        for cpus in (1, 2):
+            child.send(f"linux cpus={cpus} quiet\r")
+            child.expect(LINUX_PROMPT)
+            seconds.append(min(guest_seconds(child, BUSY) for _ in range(3)))
+            child.send("poweroff\r")
+            child.expect(PROMPT)
+        return seconds
+    finally:
+        child.terminate(force=True)
+
+
 def smp_figures():
-    """SMP guests on the one host hart: the boot of `linux cpus=2` against the same Linux on
-    QEMU's -smp 2, in back-to-back pairs as linux_figures does, and the IPI round trip
-    between two vCPUs (guest/tests/ipi.c) in ticks and, under -icount, in the instructions
-    the hart retired for it (both vCPUs' and the hypervisor's)."""
+    """SMP guests on two host harts: the boot of `linux cpus=2` against the same Linux on
+    QEMU's -smp 2, in back-to-back pairs as linux_figures does; the speed-up of two busy
+    loops from one vCPU to two; and the IPI round trip between two vCPUs on different harts
+    (guest/tests/ipi.c) in ticks and, under -icount, in the instructions retired for it
+    (both vCPUs' and the hypervisor's)."""
     native_runs, vireo_runs = [], []
     for i in range(SMP_PAIRS):
         if i % 2:
-            vireo_runs.append(linux_vireo_boot("cpus=2")[0])
+            vireo_runs.append(linux_vireo_boot("cpus=2", harts=2)[0])
             native_runs.append(linux_native_boot("", cpus=2))
         else:
             native_runs.append(linux_native_boot("", cpus=2))
-            vireo_runs.append(linux_vireo_boot("cpus=2")[0])
+            vireo_runs.append(linux_vireo_boot("cpus=2", harts=2)[0])
     native, vireo = statistics.median(native_runs), statistics.median(vireo_runs)
     figures = {
         "smp2_linux_boot_native_median": (native * 1000, "ms"),
@@ -225,6 +252,10 @@ def smp_figures():
         "smp2_linux_boot_ratio_median_of_pairs": (
             statistics.median(v / n for n, v in zip(native_runs, vireo_runs)), "x"),
     }
+    one, two = smp_speedup()
+    figures["smp_busy_loops_1_vcpu"] = (one * 1000, "ms")
+    figures["smp_busy_loops_2_vcpus"] = (two * 1000, "ms")
+    figures["smp_speedup_1_to_2_vcpus"] = (one / two, "x")
 
     def run(child, icount):
         out = shell_command(child, "vm run /boot/guest/ipi.elf cpus=2")
@@ -236,7 +267,7 @@ def smp_figures():
         else:
             figures["smp_ipi_round_trip_ticks"] = (int(m.group(1)), "ticks")
 
-    at_test_prompts(run)
+    at_test_prompts(run, harts=2)
     return figures
 
 

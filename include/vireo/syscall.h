@@ -42,7 +42,7 @@ enum vireo_syscall {
 	/* Virtual machines (the hypervisor, hv/): a user-mode monitor drives them. */
 	SYS_VM_CREATE,       /* (system, struct vireo_vm_config *) -> VM handle */
 	SYS_VM_MAP,          /* (vm, gpa, vaddr, size) guest RAM: the caller's SYS_MEM_ALLOC pages */
-	SYS_VM_RUN,          /* (vm, struct vireo_vm_exit *, ep) -> runs until an exit, see below */
+	SYS_VM_RUN,          /* (vm, struct vireo_vm_exit *, ep, lane) -> runs until an exit, see below */
 	SYS_VM_INPUT,        /* (vm, ptr, len) -> bytes queued for the guest's console input */
 	SYS_VM_IRQ,          /* (vm, irq, level) sets a guest interrupt line on its virtual PLIC */
 	SYS_VM_STAT,         /* (system, index, struct vireo_vm_stat *) -> 1, or 0 past the end */
@@ -62,6 +62,7 @@ enum vireo_syscall {
 	SYS_THREAD_EXIT,     /* (value) ends the calling thread; the last one ends its task */
 	SYS_THREAD_JOIN,     /* (thread id) waits for a thread of the task to end -> its value */
 	SYS_THREAD_LIST,     /* (system, task id, index, struct vireo_thread_info *) -> 1 or 0 */
+	SYS_VM_STOP,         /* (vm) every SYS_VM_RUN on it returns VIREO_E_DEAD from now on */
 	SYS_COUNT
 };
 
@@ -298,10 +299,18 @@ struct vireo_vm_config {
 	char isa[VIREO_ISA_MAX];
 	char mmu_type[16];
 	uint32_t cbom_block_size, cboz_block_size;
+	/* In: how many threads the monitor will run the vCPUs on at once (0 or 1: one). Out:
+	 * the VM's lanes, at most one per host hart and per vCPU. vCPU i is in lane i % lanes,
+	 * and lane l runs on host hart l, in SYS_VM_RUN(vm, exit, ep, l) of one thread at a
+	 * time, so the lanes of one VM run side by side. */
+	uint64_t lanes;
 };
 
 /* SYS_VM_RUN returns 0 with *exit filled. After an MMIO read, the monitor puts the value in
- * exit->mmio.value before it calls SYS_VM_RUN again, which completes the load. */
+ * exit->mmio.value before it calls SYS_VM_RUN again, which completes the load. It runs the
+ * vCPUs of one lane (struct vireo_vm_config). Lane 0's calls take turns with the monitor's
+ * other VMs (VIREO_VM_EXIT_SLICE) and watch ep; another lane's call runs only its own vCPUs,
+ * takes ep 0, and never reports SHUTDOWN (lane 0 does, once every vCPU is stopped). */
 enum vireo_vm_exit_reason {
 	VIREO_VM_EXIT_MMIO = 1,  /* mmio: a device access for the monitor to emulate */
 	VIREO_VM_EXIT_CONSOLE,   /* console: output from the guest (it may come with any exit) */

@@ -187,7 +187,8 @@ static int64_t build(struct guest *g, char *why, size_t len)
 	}
 	uint64_t entry = VIREO_GUEST_RAM + img.entry, fdt_gpa = VIREO_GUEST_RAM + layout.fdt;
 
-	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa };
+	struct vireo_vm_config cfg = { .nvcpus = g->ncpus, .entry = entry, .arg1 = fdt_gpa,
+					.lanes = lanes_available(g->ncpus) };
 	memcpy(cfg.name, g->name, VIREO_NAME_MAX);
 	add_devices(g, &cfg);
 	int64_t vm = vireo_syscall(SYS_VM_CREATE, VIREO_VMM_VM_RIGHT, (long)&cfg, 0, 0, 0, 0);
@@ -203,6 +204,12 @@ static int64_t build(struct guest *g, char *why, size_t len)
 		vireo_syscall(SYS_HANDLE_CLOSE, vm, 0, 0, 0, 0, 0);
 		g->vm = 0;
 		return fail(why, len, "cannot set up guest memory", error_name(err));
+	}
+	err = lanes_start(g, (unsigned)cfg.lanes);
+	if (err) {
+		vireo_syscall(SYS_HANDLE_CLOSE, vm, 0, 0, 0, 0, 0);
+		g->vm = 0;
+		return fail(why, len, "cannot start a thread per lane", error_name(err));
 	}
 	memset(&g->exit, 0, sizeof(g->exit));
 	memset(&g->dev, 0, sizeof(g->dev));
@@ -236,6 +243,7 @@ int64_t guest_start(struct guest *g, const char *args, char *why, size_t len)
 
 int64_t guest_restart(struct guest *g, char *why, size_t len)
 {
+	lanes_stop(g);
 	if (g->vm)
 		vireo_syscall(SYS_HANDLE_CLOSE, (long)g->vm, 0, 0, 0, 0, 0);
 	g->vm = 0;
@@ -245,6 +253,7 @@ int64_t guest_restart(struct guest *g, char *why, size_t len)
 
 void guest_free(struct guest *g)
 {
+	lanes_stop(g);
 	for (unsigned i = 0; i < g->nvirtio; i++)
 		virtio_mmio_exit(&g->virtio[i]);
 	virtio_blk_close(g);

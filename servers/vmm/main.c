@@ -1,5 +1,7 @@
-/* The VM monitor's loop: requests from the shell, and the guests' exits, one thread. While
- * a guest runs, SYS_VM_RUN comes back whenever a request waits on our endpoint. */
+/* The VM monitor's loop: requests from the shell, and the guests' exits, on one thread,
+ * which also runs lane 0 of every guest; runners hand it the exits of the other lanes
+ * (lanes.c). While a guest runs, SYS_VM_RUN comes back whenever a request or a runner's
+ * exit waits on our endpoint. */
 #include <stdarg.h>
 #include <string.h>
 
@@ -85,8 +87,9 @@ static uint64_t device_access(struct guest *g, const struct vireo_vm_exit *e)
 			      e->mmio.value);
 }
 
-static void end(struct guest *g, const char *what)
+void guest_end(struct guest *g, const char *what)
 {
+	lanes_stop(g); /* before the news: the shell may count free pages on it */
 	uart_flush(g);
 	agent_guest_ended(g);
 	report(g, what);
@@ -95,9 +98,8 @@ static void end(struct guest *g, const char *what)
 	guest_free(g);
 }
 
-static void handle_exit(struct guest *g)
+void guest_handle_exit(struct guest *g, struct vireo_vm_exit *e)
 {
-	struct vireo_vm_exit *e = &g->exit;
 	char what[96], why[96];
 	/* What the guest wrote to its UART came before what comes with this exit; a guest
 	 * that leaves the UART alone for now is done writing to it. */
@@ -114,24 +116,24 @@ static void handle_exit(struct guest *g)
 	case VIREO_VM_EXIT_SHUTDOWN:
 		snformat(what, sizeof(what), "powered off, reason %lu%s", e->code,
 			 e->code == 0 ? "" : " (failure)");
-		end(g, what);
+		guest_end(g, what);
 		break;
 	case VIREO_VM_EXIT_REBOOT:
 		report(g, "rebooting");
 		if (guest_restart(g, why, sizeof(why))) {
 			snformat(what, sizeof(what), "cannot reboot: %s", why);
-			end(g, what);
+			guest_end(g, what);
 		}
 		break;
 	case VIREO_VM_EXIT_FAULT:
 		snformat(what, sizeof(what), "stopped: vCPU %lu stuck on exception %lu at pc %lx",
 			 e->vcpu, e->code, e->pc);
-		end(g, what);
+		guest_end(g, what);
 		break;
 	case VIREO_VM_EXIT_HALTED:
 		snformat(what, sizeof(what), "stopped: vCPU %lu waits in WFI at pc %lx with every "
 			 "interrupt disabled", e->vcpu, e->pc);
-		end(g, what);
+		guest_end(g, what);
 		break;
 	default: /* VIREO_VM_EXIT_MONITOR: the loop will receive; VIREO_VM_EXIT_SLICE: next VM */
 		break;
@@ -305,7 +307,7 @@ static void request(struct msg *m)
 		if (!g)
 			break;
 		reply_status(caller, 0);
-		end(g, "killed");
+		guest_end(g, "killed");
 		return;
 	case VMM_LIST: {
 		size_t len = snformat(text, sizeof(text), "  ID  NAME             CPUS  RAM     STATE\n");
@@ -362,10 +364,10 @@ int main(void)
 			int64_t err = vireo_syscall(SYS_VM_RUN, (long)g->vm, (long)&g->exit, (long)ep,
 						    0, 0, 0);
 			if (err) {
-				end(g, error_name(err));
+				guest_end(g, error_name(err));
 				continue;
 			}
-			handle_exit(g);
+			guest_handle_exit(g, &g->exit);
 			if (g->exit.reason != VIREO_VM_EXIT_MONITOR)
 				continue;
 		}
@@ -374,6 +376,8 @@ int main(void)
 			request(&m);
 		} else if (m.status == 0 && vireo_ipc_label(m.info) == VIREO_LABEL_NOTIFY) {
 			virtio_mmio_wake(m.w[0]);
+			if (m.w[0] & LANE_BIT)
+				lanes_serve();
 			if (m.w[0] & NET_NOTIFY_BIT)
 				for (unsigned i = 0; i < MAX_GUESTS; i++)
 					if (guests[i].id)

@@ -64,6 +64,7 @@ struct guest_disk {
 /* The network server's news: frames wait for some port. Bits 0 to 7 of the monitor's
  * notification word are its own; the rest are the devices' wake bits (VIRTIO_WAKE_BITS). */
 #define NET_NOTIFY_BIT (1u << 1)
+#define LANE_BIT (1u << 2) /* a lane's runner has an exit for the main thread (lanes.c) */
 struct guest_net {
 	uint64_t port; /* 0: no NIC */
 	uint8_t mac[6];
@@ -76,6 +77,7 @@ struct guest {
 	uint64_t id;     /* 0: a free slot */
 	unsigned slot;   /* its place in the monitor's table, which fixes where its RAM is mapped */
 	uint64_t vm;     /* the VM handle */
+	unsigned lanes;  /* threads its vCPUs run on: the main thread and lanes - 1 runners */
 	char name[VIREO_NAME_MAX];
 	char path[64], initrd[64], bootargs[256];
 	uint64_t ram_size, ram_va, ncpus;
@@ -106,6 +108,17 @@ uint64_t monitor_endpoint(void);
 /* main.c: a wake-up of the monitor within about UART_FLUSH_US, which then flushes every
  * guest's UART output (for a guest that went idle right after writing). */
 void monitor_flush_later(void);
+/* main.c: an exit of the guest's, from the main thread's lane or a runner's; the guest's
+ * end, told to whoever is attached. */
+void guest_handle_exit(struct guest *g, struct vireo_vm_exit *e);
+void guest_end(struct guest *g, const char *what);
+/* lanes.c: how many lanes a guest of ncpus may have, given the runner threads left; the
+ * runners of lanes 1 and up of a new VM, or VIREO_E_FULL or why not; stopping them before
+ * the VM goes (they are joined); and the main thread's turn at LANE_BIT. */
+unsigned lanes_available(uint64_t ncpus);
+int64_t lanes_start(struct guest *g, unsigned lanes);
+void lanes_stop(struct guest *g);
+void lanes_serve(void);
 /* guest.c: building and starting a VM from a command line like the shell's vm run. */
 int64_t guest_start(struct guest *g, const char *args, char *why, size_t why_len);
 /* Makes a fresh VM of the same guest: image reloaded, RAM otherwise kept (a reboot). */

@@ -39,6 +39,32 @@ bool vcpu_interrupt_pending(struct vcpu *v)
 	return interrupt_pending;
 }
 
+/* The hypervisor's side of requests and kicks (hv/vcpu.c, hv/vm.c), as the calls left
+ * them: bits set in the target, and how often lane 0 was asked for the console. */
+static unsigned kicks, lane0_asked;
+
+void vcpu_request_interrupt(struct vcpu *v, uint64_t hvip_bits)
+{
+	v->requested_hvip |= hvip_bits;
+}
+
+void vcpu_request_fences(struct vcpu *v, unsigned fences)
+{
+	v->requested_fences |= fences;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	(void)v;
+	kicks++;
+}
+
+void vm_ask_lane0_for_output(struct vm *m)
+{
+	(void)m;
+	lane0_asked++;
+}
+
 uint64_t guest_time(const struct vm *m)
 {
 	return csr_read(CSR_TIME) + m->time_offset;
@@ -76,7 +102,9 @@ static int setup(void **state)
 	interrupt_pending = false;
 	hv_host_sstc = false;
 	fake_fences = 0;
+	kicks = lane0_asked = 0;
 	vm.nvcpus = 2;
+	vm.lanes = 1;
 	vm.nram = 1;
 	vm.ram[0].gpa = RAM_BASE;
 	vm.ram[0].size = RAM_SIZE;
@@ -91,16 +119,21 @@ static int setup(void **state)
 
 /* The guest's ecall on vCPU 0: a7 = eid, a6 = fid, a0-a2 the arguments; a1 is preset so
  * that a test sees whether the call wrote it. */
-static enum exit_action ecall(unsigned long eid, unsigned long fid, uint64_t a0, uint64_t a1,
-			      uint64_t a2)
+static enum exit_action ecall_on(struct vcpu *v, unsigned long eid, unsigned long fid,
+				 uint64_t a0, uint64_t a1, uint64_t a2)
 {
-	struct vcpu *v = &vm.vcpus[0];
 	v->regs[17] = eid;
 	v->regs[16] = fid;
 	v->regs[10] = a0;
 	v->regs[11] = a1;
 	v->regs[12] = a2;
 	return sbi_dispatch(v, &ex);
+}
+
+static enum exit_action ecall(unsigned long eid, unsigned long fid, uint64_t a0, uint64_t a1,
+			      uint64_t a2)
+{
+	return ecall_on(&vm.vcpus[0], eid, fid, a0, a1, a2);
 }
 
 static long a0(void) { return (long)vm.vcpus[0].regs[10]; }
@@ -331,6 +364,33 @@ static void test_dbcn_write_hands_a_full_buffer_to_the_monitor(void **state)
 	assert_int_equal(a1(), 0);
 }
 
+/* Only lane 0 hands output to the monitor, which keeps it in the order written: a vCPU of
+ * another lane that finds the buffer full asks lane 0 to, and its putchar runs again, its
+ * registers and pc as they were; the byte that fitted went in. */
+static void test_another_lane_waits_for_lane_0_to_take_the_output(void **state)
+{
+	(void)state;
+	struct vcpu *v = &vm.vcpus[1];
+	vm.lanes = 2;
+	v->lane = 1;
+	v->state = VCPU_RUNNABLE;
+	vm.out_len = VIREO_VM_CONSOLE_MAX - 1;
+	assert_int_equal(ecall_on(v, SBI_EXT_LEGACY_PUTCHAR, 0, 'x', 77, 0), EXIT_CONTINUE);
+	assert_int_equal(vm.out_len, VIREO_VM_CONSOLE_MAX);
+	assert_int_equal(v->pc, ECALL_PC + 4);
+	assert_int_equal(ex.reason, 0);
+	assert_int_equal(ecall_on(v, SBI_EXT_LEGACY_PUTCHAR, 0, 'y', 77, 0), EXIT_CONTINUE);
+	assert_int_equal(v->pc, ECALL_PC + 4);
+	assert_int_equal(v->regs[10], 'y');
+	assert_int_equal(v->regs[11], 77);
+	assert_int_equal(lane0_asked, 2);
+	assert_int_equal(ecall_on(v, SBI_EXT_DBCN, 2, 'z', 77, 0), EXIT_CONTINUE);
+	assert_int_equal(v->pc, ECALL_PC + 4);
+	assert_int_equal(v->regs[10], 'z');
+	assert_int_equal(ex.console_len, 0);
+	assert_int_equal(vm.out_len, VIREO_VM_CONSOLE_MAX);
+}
+
 static void test_dbcn_refuses_addresses_outside_ram(void **state)
 {
 	(void)state;
@@ -430,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup(test_dbcn_refuses_addresses_outside_ram, setup),
 		cmocka_unit_test_setup(test_ipi_checks_the_hart_mask, setup),
 		cmocka_unit_test_setup(test_rfence_asks_the_named_vcpus, setup),
+		cmocka_unit_test_setup(test_another_lane_waits_for_lane_0_to_take_the_output, setup),
 		cmocka_unit_test_setup(test_time_without_sstc, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
